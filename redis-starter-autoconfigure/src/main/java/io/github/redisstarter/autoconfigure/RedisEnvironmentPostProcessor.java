@@ -1,0 +1,183 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import io.github.redisstarter.connection.RedisUrl;
+import io.github.redisstarter.connection.Secrets;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+
+/**
+ * Honours the environment variables of the seed app ({@code REDIS_URL}, {@code REDIS_HOST}, {@code REDIS_PORT},
+ * {@code REDIS_PASSWORD}, {@code REDIS_TLS}) as aliases of {@code spring.data.redis.*}, then checks the Redis URL and
+ * port before Spring Data parses them.
+ *
+ * <p>
+ * The aliases live in a property source added last, so that any explicit {@code spring.data.redis.*} setting wins, and
+ * blank variables count as unset (an empty {@code spring.data.redis.url} would fail startup).
+ */
+public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+	/** The name of the property source that holds the aliases. */
+	public static final String PROPERTY_SOURCE_NAME = "redisStarterEnvironmentAliases";
+
+	static final String URL = "spring.data.redis.url";
+
+	static final String HOST = "spring.data.redis.host";
+
+	static final String PORT = "spring.data.redis.port";
+
+	static final String PASSWORD = "spring.data.redis.password";
+
+	static final String SSL_ENABLED = "spring.data.redis.ssl.enabled";
+
+	private static final String PORT_FORM = "a whole number between 1 and 65535, such as 6379";
+
+	private static final String BOOLEAN_FORM = "true or false (also yes/no, on/off, 1/0)";
+
+	@Override
+	public int getOrder() {
+		// After config data (application.yml), so that explicit settings there are seen.
+		return Ordered.LOWEST_PRECEDENCE - 100;
+	}
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		environment.getPropertySources().remove(PROPERTY_SOURCE_NAME);
+		Map<String, Object> aliases = aliases(environment);
+		if (!aliases.isEmpty()) {
+			environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, aliases));
+		}
+		checkUrl(environment);
+		checkPort(environment);
+	}
+
+	private Map<String, Object> aliases(ConfigurableEnvironment environment) {
+		Map<String, Object> aliases = new LinkedHashMap<>();
+		String url = variable(environment, "REDIS_URL");
+		String password = variable(environment, "REDIS_PASSWORD");
+		// Boot lets a URL win over host and port: an explicit host must not lose to a REDIS_URL alias.
+		boolean explicitEndpoint = findSource(environment, URL) != null || findSource(environment, HOST) != null;
+		if (url != null && !explicitEndpoint) {
+			aliases.put(URL, withPassword(url, password));
+		}
+		putIfPresent(aliases, HOST, variable(environment, "REDIS_HOST"));
+		String port = variable(environment, "REDIS_PORT");
+		if (port != null) {
+			aliases.put(PORT, checkedPort("REDIS_PORT", port));
+		}
+		putIfPresent(aliases, PASSWORD, password);
+		String tls = variable(environment, "REDIS_TLS");
+		if (tls != null) {
+			aliases.put(SSL_ENABLED, parseBoolean("REDIS_TLS", tls));
+		}
+		return aliases;
+	}
+
+	/**
+	 * The seed app sets REDIS_URL and REDIS_PASSWORD side by side, but Boot ignores spring.data.redis.password when a
+	 * URL is set: carry the password into a URL that has none.
+	 */
+	private static String withPassword(String url, @Nullable String password) {
+		RedisUrl parsed = parse("REDIS_URL", url);
+		if (password == null || parsed.hasCredentials()) {
+			return url;
+		}
+		int authority = url.indexOf("://") + 3;
+		String encoded = URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20");
+		return url.substring(0, authority) + ":" + encoded + "@" + url.substring(authority);
+	}
+
+	private void checkUrl(ConfigurableEnvironment environment) {
+		String url = resolved(environment, URL);
+		if (url != null) {
+			parse(settingName(environment, URL, "REDIS_URL"), url);
+		}
+	}
+
+	private void checkPort(ConfigurableEnvironment environment) {
+		String port = resolved(environment, PORT);
+		if (port != null) {
+			checkedPort(settingName(environment, PORT, "REDIS_PORT"), port);
+		}
+	}
+
+	private static RedisUrl parse(String setting, String url) {
+		try {
+			return RedisUrl.parse(url);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRedisSettingException(setting, Secrets.none().mask(url), ex.getMessage(),
+					RedisUrl.ACCEPTED_FORM);
+		}
+	}
+
+	private static String checkedPort(String setting, String value) {
+		String trimmed = value.trim();
+		boolean valid = !trimmed.isEmpty() && trimmed.length() <= 5 && trimmed.chars().allMatch(Character::isDigit)
+				&& Integer.parseInt(trimmed) >= 1 && Integer.parseInt(trimmed) <= 65535;
+		if (!valid) {
+			throw new InvalidRedisSettingException(setting, value, "it is not a port number", PORT_FORM);
+		}
+		return trimmed;
+	}
+
+	private static String parseBoolean(String setting, String value) {
+		return switch (value.trim().toLowerCase(Locale.ROOT)) {
+			case "true", "yes", "on", "1" -> "true";
+			case "false", "no", "off", "0" -> "false";
+			default -> throw new InvalidRedisSettingException(setting, value, "it is not a boolean", BOOLEAN_FORM);
+		};
+	}
+
+	/** The setting to name in an error: the variable when the value came from its alias. */
+	private static String settingName(ConfigurableEnvironment environment, String property, String variable) {
+		PropertySource<?> source = findSource(environment, property);
+		return (source != null && PROPERTY_SOURCE_NAME.equals(source.getName())) ? variable + " (alias of " + property
+				+ ")" : property;
+	}
+
+	private static @Nullable String resolved(ConfigurableEnvironment environment, String property) {
+		try {
+			return environment.getProperty(property);
+		}
+		catch (IllegalArgumentException ex) {
+			// An unresolvable placeholder: Boot reports it when it binds the property.
+			return null;
+		}
+	}
+
+	/** A variable's raw value (no placeholder resolution: a password may contain '$'), or null when unset or blank. */
+	private static @Nullable String variable(ConfigurableEnvironment environment, String name) {
+		PropertySource<?> source = findSource(environment, name);
+		Object value = (source != null) ? source.getProperty(name) : null;
+		return (value == null || value.toString().isBlank()) ? null : value.toString().trim();
+	}
+
+	private static void putIfPresent(Map<String, Object> map, String key, @Nullable String value) {
+		if (value != null) {
+			map.put(key, value);
+		}
+	}
+
+	private static @Nullable PropertySource<?> findSource(ConfigurableEnvironment environment, String name) {
+		for (PropertySource<?> source : environment.getPropertySources()) {
+			// The attached configurationProperties source mirrors all the others; the real origin is what matters.
+			if (!"configurationProperties".equals(source.getName()) && source.getProperty(name) != null) {
+				return source;
+			}
+		}
+		return null;
+	}
+
+}

@@ -1,0 +1,157 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+import io.github.redisstarter.connection.BackendMonitor;
+import io.github.redisstarter.connection.BackendSelection;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.Failover;
+import io.github.redisstarter.connection.RedisEndpoint;
+import io.github.redisstarter.connection.RedisPing;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.resource.Delay;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * The backend decision every capability follows: {@link BackendMonitor} decides Redis or the in-memory twins at
+ * startup and keeps {@link BackendState} true at runtime, {@link Failover} runs calls on the right side, and the
+ * Lettuce client that Boot builds is tuned so that an outage costs a caller at most one short command timeout.
+ */
+@AutoConfiguration(after = DataRedisAutoConfiguration.class)
+@ConditionalOnClass({ RedisConnectionFactory.class, DataRedisConnectionDetails.class })
+@EnableConfigurationProperties(RedisStarterProperties.class)
+public final class RedisStarterAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	BackendMonitor redisStarterBackendMonitor(RedisStarterProperties properties, Environment environment,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
+			ObjectProvider<RedisConnectionFactory> connectionFactory) {
+		BackendMonitor.Settings settings = new BackendMonitor.Settings(properties.getMode(), properties.isRequired(),
+				properties.getPingTimeout(), properties.getPingInterval());
+		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
+		RedisEndpoint endpoint = endpoint(properties.getMode(), environment, details);
+		RedisPing ping = () -> {
+			try (RedisConnection connection = connectionFactory.getObject().getConnection()) {
+				connection.ping();
+			}
+		};
+		return BackendMonitor.startUp(settings, endpoint, ping, RedisConnectionSettings.secrets(details),
+				Clock.systemUTC());
+	}
+
+	/** Where Redis is, or null when the app runs without it: not configured in auto mode, or memory mode. */
+	private static @Nullable RedisEndpoint endpoint(BackendSelection selection, Environment environment,
+			@Nullable DataRedisConnectionDetails details) {
+		if (selection == BackendSelection.MEMORY || details == null) {
+			return null;
+		}
+		boolean configured = RedisConnectionSettings.isConfigured(environment, details);
+		// redis mode means "use Redis", so Boot's default localhost:6379 counts when nothing else is set.
+		return (configured || selection == BackendSelection.REDIS)
+				? RedisConnectionSettings.endpoint(environment, details) : null;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	BackendState redisStarterBackendState(BackendMonitor monitor) {
+		return monitor.state();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Failover redisStarterFailover(BackendState state) {
+		return new Failover(state);
+	}
+
+	@Bean
+	SmartLifecycle redisStarterBackendMonitorLifecycle(BackendMonitor monitor) {
+		return new BackendMonitorLifecycle(monitor);
+	}
+
+	/**
+	 * Bounds what an outage costs: commands are rejected at once while disconnected (Lettuce would queue them without
+	 * bound), command and connect timeouts are short unless the app set its own, and reconnect attempts never wait
+	 * long. Each customizer adds to the options Boot built; none replaces them.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(RedisClient.class)
+	static class LettuceTuningConfiguration {
+
+		@Bean
+		LettuceClientOptionsBuilderCustomizer redisStarterClientOptionsCustomizer(DataRedisProperties redis,
+				RedisStarterProperties properties) {
+			return builder -> {
+				builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).autoReconnect(true);
+				if (redis.getConnectTimeout() == null) {
+					builder.socketOptions(SocketOptions.builder().connectTimeout(properties.getConnectTimeout()).build());
+				}
+			};
+		}
+
+		@Bean
+		LettuceClientConfigurationBuilderCustomizer redisStarterCommandTimeoutCustomizer(DataRedisProperties redis,
+				RedisStarterProperties properties) {
+			return builder -> {
+				if (redis.getTimeout() == null) {
+					builder.commandTimeout(properties.getCommandTimeout());
+				}
+			};
+		}
+
+		@Bean
+		ClientResourcesBuilderCustomizer redisStarterReconnectDelayCustomizer(RedisStarterProperties properties) {
+			return builder -> builder.reconnectDelay(Delay.exponential(java.time.Duration.ofMillis(10),
+					properties.getMaxReconnectDelay(), 2, TimeUnit.MILLISECONDS));
+		}
+
+	}
+
+	/** Runs the monitor's periodic PING between context start and stop. */
+	static final class BackendMonitorLifecycle implements SmartLifecycle {
+
+		private final BackendMonitor monitor;
+
+		BackendMonitorLifecycle(BackendMonitor monitor) {
+			this.monitor = monitor;
+		}
+
+		@Override
+		public void start() {
+			this.monitor.start();
+		}
+
+		@Override
+		public void stop() {
+			this.monitor.stop();
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.monitor.isRunning();
+		}
+
+	}
+
+}

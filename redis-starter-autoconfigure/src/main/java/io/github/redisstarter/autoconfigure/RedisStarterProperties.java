@@ -1,0 +1,129 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.redisstarter.connection.BackendSelection;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the starter ({@code redis-starter.*}). Where Redis is lives in Spring Boot's own
+ * {@code spring.data.redis.*} properties, or in the {@code REDIS_*} environment variables.
+ */
+@ConfigurationProperties("redis-starter")
+public class RedisStarterProperties {
+
+	/**
+	 * How the backend is chosen: 'auto' uses Redis when it is configured and answers a PING and the in-memory twins
+	 * otherwise, switching both ways at runtime; 'redis' always uses Redis (calls fail while it is away); 'memory' never
+	 * contacts Redis.
+	 */
+	private BackendSelection mode = BackendSelection.AUTO;
+
+	/**
+	 * Whether startup fails when Redis is not configured or does not answer the startup PING, instead of falling back
+	 * to the in-memory twins.
+	 */
+	private boolean required;
+
+	/** How long a PING may take before Redis counts as unreachable, at startup and afterwards. */
+	private Duration pingTimeout = Duration.ofSeconds(2);
+
+	/** How often Redis is pinged: while on the twins, to take Redis back; while on Redis, to notice an outage. */
+	private Duration pingInterval = Duration.ofMillis(500);
+
+	/**
+	 * Command timeout applied to the Lettuce client when 'spring.data.redis.timeout' is not set (Lettuce's own default
+	 * is 60 s, which would stall every caller during an outage).
+	 */
+	private Duration commandTimeout = Duration.ofSeconds(1);
+
+	/** Connect timeout applied when 'spring.data.redis.connect-timeout' is not set (Lettuce's own default is 10 s). */
+	private Duration connectTimeout = Duration.ofSeconds(2);
+
+	/** Upper bound of the delay between Lettuce's reconnect attempts (its own grows to 30 s). */
+	private Duration maxReconnectDelay = Duration.ofSeconds(1);
+
+	private final Health health = new Health();
+
+	public BackendSelection getMode() {
+		return this.mode;
+	}
+
+	public void setMode(BackendSelection mode) {
+		this.mode = mode;
+	}
+
+	public boolean isRequired() {
+		return this.required;
+	}
+
+	public void setRequired(boolean required) {
+		this.required = required;
+	}
+
+	public Duration getPingTimeout() {
+		return this.pingTimeout;
+	}
+
+	public void setPingTimeout(Duration pingTimeout) {
+		this.pingTimeout = pingTimeout;
+	}
+
+	public Duration getPingInterval() {
+		return this.pingInterval;
+	}
+
+	public void setPingInterval(Duration pingInterval) {
+		this.pingInterval = pingInterval;
+	}
+
+	public Duration getCommandTimeout() {
+		return this.commandTimeout;
+	}
+
+	public void setCommandTimeout(Duration commandTimeout) {
+		this.commandTimeout = commandTimeout;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getMaxReconnectDelay() {
+		return this.maxReconnectDelay;
+	}
+
+	public void setMaxReconnectDelay(Duration maxReconnectDelay) {
+		this.maxReconnectDelay = maxReconnectDelay;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	/** The actuator health contributor. */
+	public static class Health {
+
+		/**
+		 * Health status reported while a configured Redis is unreachable and the app runs on the in-memory twins. The
+		 * app is working, so the default is UP; set DOWN, OUT_OF_SERVICE or a custom status such as DEGRADED (and map
+		 * it with management.endpoint.health.status.*) to see fallback in the overall status.
+		 */
+		private String fallbackStatus = "UP";
+
+		public String getFallbackStatus() {
+			return this.fallbackStatus;
+		}
+
+		public void setFallbackStatus(String fallbackStatus) {
+			this.fallbackStatus = fallbackStatus;
+		}
+
+	}
+
+}

@@ -1,0 +1,25 @@
+package io.github.redisstarter.autoconfigure.metrics;
+
+import io.github.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
+import io.github.redisstarter.connection.BackendState;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** Backend meters, bound to every registry by Boot's metrics support when Micrometer is present. */
+@AutoConfiguration(after = RedisStarterAutoConfiguration.class)
+@ConditionalOnClass(MeterBinder.class)
+@ConditionalOnBean(BackendState.class)
+public final class RedisStarterMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	BackendMetrics redisStarterBackendMetrics(BackendState state) {
+		return new BackendMetrics(state);
+	}
+
+}

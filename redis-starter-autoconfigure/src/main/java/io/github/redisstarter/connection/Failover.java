@@ -1,0 +1,49 @@
+package io.github.redisstarter.connection;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Runs one call of a capability on the side {@link BackendState} says: the Redis implementation, or the in-memory
+ * twin. A Redis call that fails because Redis is away is reported (which switches the backend) and answered by the
+ * twin, so the caller sees a result, not an outage. Any other failure reaches the caller unchanged, and so does every
+ * failure when falling back is not allowed ({@code redis-starter.mode=redis}).
+ */
+public final class Failover {
+
+	private final BackendState state;
+
+	public Failover(BackendState state) {
+		this.state = Objects.requireNonNull(state, "'state' must not be null");
+	}
+
+	public <T> T call(Supplier<T> onRedis, Supplier<T> inMemory) {
+		if (!this.state.usesRedis()) {
+			return inMemory.get();
+		}
+		try {
+			return onRedis.get();
+		}
+		catch (RuntimeException ex) {
+			if (this.state.reportFailure(ex) && this.state.canFallBack()) {
+				return inMemory.get();
+			}
+			throw ex;
+		}
+	}
+
+	public void run(Runnable onRedis, Runnable inMemory) {
+		call(() -> {
+			onRedis.run();
+			return null;
+		}, () -> {
+			inMemory.run();
+			return null;
+		});
+	}
+
+	public BackendState state() {
+		return this.state;
+	}
+
+}

@@ -1,0 +1,121 @@
+package io.github.redisstarter.connection;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLException;
+
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+
+/**
+ * Tells failures that mean "Redis is away" (the backend should switch) from failures that are bugs and must reach the
+ * caller (a script error, WRONGTYPE), and words a failure for a log line.
+ */
+public final class RedisFailures {
+
+	/** Replies with which Redis says it cannot serve right now, though the connection is fine. */
+	private static final String[] UNAVAILABLE_REPLIES = { "LOADING", "NOAUTH", "WRONGPASS", "OOM ", "MASTERDOWN",
+			"CLUSTERDOWN", "READONLY", "TRYAGAIN" };
+
+	private static final int MAX_CAUSE_DEPTH = 16;
+
+	private RedisFailures() {
+	}
+
+	/** Whether this failure means Redis cannot be used right now, rather than a problem with the call itself. */
+	public static boolean isUnavailable(Throwable failure) {
+		Throwable t = failure;
+		for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
+			if (t instanceof RedisConnectionFailureException || t instanceof QueryTimeoutException
+					|| t instanceof RedisConnectionException || t instanceof RedisCommandTimeoutException
+					|| t instanceof ConnectException || t instanceof SocketException
+					|| t instanceof ClosedChannelException || t instanceof TimeoutException
+					|| t instanceof UnknownHostException || t instanceof SSLException) {
+				return true;
+			}
+			String message = t.getMessage();
+			if (message != null && (message.startsWith("Currently not connected") || message.startsWith("Connection closed")
+					|| message.startsWith("Connection is closed") || startsWithUnavailableReply(message))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The cause in a few words, such as {@code connection refused}, {@code timed out} or
+	 * {@code authentication failed (WRONGPASS)}, followed by the underlying message. Mask it with {@link Secrets}
+	 * before it leaves the starter.
+	 */
+	public static String describe(Throwable failure) {
+		Throwable root = failure;
+		Throwable t = failure;
+		for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
+			root = t;
+			String summary = summarise(t);
+			if (summary != null) {
+				return summary;
+			}
+		}
+		String message = root.getMessage();
+		return root.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+	}
+
+	private static @Nullable String summarise(Throwable t) {
+		String message = (t.getMessage() != null) ? t.getMessage() : "";
+		String lower = message.toLowerCase(Locale.ROOT);
+		if (message.startsWith("WRONGPASS")) {
+			return "authentication failed (WRONGPASS: wrong username or password)";
+		}
+		if (message.startsWith("NOAUTH")) {
+			return "authentication required (NOAUTH: Redis wants a password and none was sent)";
+		}
+		if (t instanceof SSLException || lower.contains("not an ssl/tls record") || lower.contains("handshake")) {
+			return "TLS handshake failed (" + message + "): is the server plain-text while the URL says rediss://?";
+		}
+		if (t instanceof UnknownHostException) {
+			return "unknown host (" + message + ")";
+		}
+		if (t instanceof ConnectException && lower.contains("refused")) {
+			return "connection refused";
+		}
+		if (t instanceof NoRouteToHostException) {
+			return "no route to host";
+		}
+		if (t instanceof TimeoutException || t instanceof RedisCommandTimeoutException || t instanceof QueryTimeoutException
+				|| lower.contains("timed out") || lower.contains("timeout")) {
+			return "timed out (" + message + ")";
+		}
+		if (lower.startsWith("connection closed")) {
+			return "connection closed by the server (" + message
+					+ "): a TLS port reached without TLS? use rediss:// or spring.data.redis.ssl.enabled=true";
+		}
+		if (message.startsWith("Currently not connected")) {
+			return "not connected (the client is reconnecting)";
+		}
+		if (startsWithUnavailableReply(message)) {
+			return "Redis refused the command (" + message + ")";
+		}
+		return null;
+	}
+
+	private static boolean startsWithUnavailableReply(String message) {
+		for (String reply : UNAVAILABLE_REPLIES) {
+			if (message.startsWith(reply)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

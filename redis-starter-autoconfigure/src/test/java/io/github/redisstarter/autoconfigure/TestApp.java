@@ -1,0 +1,48 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+/** A bare Boot app with every auto-configuration on the test classpath, started the way a real app starts. */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+class TestApp {
+
+	/** Starts an app with exactly these environment variables (the machine's are hidden) and command-line settings. */
+	static ConfigurableApplicationContext run(Map<String, String> environmentVariables, String... settings) {
+		List<String> args = new ArrayList<>();
+		for (String setting : settings) {
+			args.add("--" + setting);
+		}
+		args.add("--spring.main.banner-mode=off");
+		args.add("--management.endpoint.health.show-details=always");
+		return new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
+			.environment(new EnvironmentWithVariables(environmentVariables))
+			.run(args.toArray(String[]::new));
+	}
+
+	static ConfigurableApplicationContext run(String... settings) {
+		return run(Map.of(), settings);
+	}
+
+	/** A StandardEnvironment whose system environment is the given map. */
+	static final class EnvironmentWithVariables extends StandardEnvironment {
+
+		EnvironmentWithVariables(Map<String, String> variables) {
+			getPropertySources().replace(SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+					SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new LinkedHashMap<>(variables)));
+		}
+
+	}
+
+}

@@ -1,0 +1,60 @@
+package io.github.redisstarter.sample;
+
+import java.util.Map;
+
+import io.github.redisstarter.test.RedisServer;
+import io.github.redisstarter.test.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The sample as the README runs it: without Redis, and with REDIS_URL in its real environment. */
+class SampleApplicationTests {
+
+	private static final String PASSWORD = "sample-pa55:w@rd";
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension(RedisServer.config().password(PASSWORD));
+
+	@Test
+	void startsWithoutRedisOnTheInMemoryTwinsWithOneClearWarning() throws Exception {
+		try (SampleProcess sample = SampleProcess.start(Map.of())) {
+			JsonNode health = sample.getJson("/actuator/health");
+			assertThat(health.path("status").asString()).isEqualTo("UP");
+			assertThat(health.path("components").path("redis").path("details").path("mode").asString())
+				.isEqualTo("memory");
+			assertThat(sample.getJson("/api/backend").path("reason").asString()).isEqualTo("no Redis configured");
+			assertThat(sample.output().lines().filter(line -> line.contains("WARN")).toList()).singleElement()
+				.asString()
+				.contains("No Redis configured")
+				.contains("REDIS_URL");
+		}
+	}
+
+	@Test
+	void startsOnRedisWhenRedisUrlIsSetWithoutPrintingItsPassword() throws Exception {
+		try (SampleProcess sample = SampleProcess.start(Map.of("REDIS_URL", redis.server().url()))) {
+			JsonNode health = sample.getJson("/actuator/health");
+			assertThat(health.path("status").asString()).isEqualTo("UP");
+			JsonNode details = health.path("components").path("redis").path("details");
+			assertThat(details.path("mode").asString()).isEqualTo("redis");
+			assertThat(details.path("endpoint").asString()).isEqualTo("127.0.0.1:" + redis.server().port());
+			assertThat(sample.getJson("/api/backend").path("mode").asString()).isEqualTo("redis");
+			assertThat(sample.output()).contains("Using Redis at 127.0.0.1:" + redis.server().port())
+				.doesNotContain(PASSWORD)
+				.doesNotContain(RedisServerEncoding.encoded(PASSWORD));
+		}
+	}
+
+	/** The percent-encoded form the URL carries. */
+	static final class RedisServerEncoding {
+
+		static String encoded(String value) {
+			return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+		}
+
+	}
+
+}

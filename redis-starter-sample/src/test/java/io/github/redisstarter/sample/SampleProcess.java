@@ -1,0 +1,97 @@
+package io.github.redisstarter.sample;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The sample app in its own JVM, started as a user starts it: real environment variables, a real HTTP port. The
+ * test's own classpath is the app's classpath.
+ */
+final class SampleProcess implements AutoCloseable {
+
+	private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
+
+	private final Process process;
+
+	private final Path log;
+
+	private final int port;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private SampleProcess(Process process, Path log, int port) {
+		this.process = process;
+		this.log = log;
+		this.port = port;
+	}
+
+	/** Starts the sample with exactly these REDIS_* variables (any the machine has are removed) and arguments. */
+	static SampleProcess start(Map<String, String> redisVariables, String... arguments) throws IOException {
+		Path log = Files.createTempFile("redis-starter-sample-", ".log");
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-cp", System.getProperty("java.class.path"), SampleApplication.class.getName(), "--server.port=0"));
+		command.addAll(List.of(arguments));
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		builder.environment().keySet().removeIf(name -> name.startsWith("REDIS_") || name.startsWith("SPRING_DATA_REDIS"));
+		builder.environment().putAll(redisVariables);
+		Process process = builder.start();
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (System.nanoTime() < deadline) {
+			Matcher matcher = PORT.matcher(Files.readString(log));
+			if (matcher.find()) {
+				return new SampleProcess(process, log, Integer.parseInt(matcher.group(1)));
+			}
+			if (!process.isAlive()) {
+				throw new IllegalStateException("The sample exited during startup:\n" + Files.readString(log));
+			}
+			sleep(100);
+		}
+		process.destroyForcibly();
+		throw new IllegalStateException("The sample did not start within 60 s:\n" + Files.readString(log));
+	}
+
+	JsonNode getJson(String path) throws IOException, InterruptedException {
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+		return JsonMapper.builder().build().readTree(response.body());
+	}
+
+	String output() throws IOException {
+		return Files.readString(this.log);
+	}
+
+	@Override
+	public void close() throws IOException, InterruptedException {
+		this.process.destroy();
+		if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
+			this.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+		}
+		Files.deleteIfExists(this.log);
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

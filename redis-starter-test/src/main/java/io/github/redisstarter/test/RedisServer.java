@@ -1,0 +1,261 @@
+package io.github.redisstarter.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A real Redis server owned by one test: started on a free port, and stopped, killed, paused and restarted on that same
+ * port at the test's command. It never touches a Redis it did not start.
+ *
+ * <p>
+ * Which server runs is chosen by {@link #create(Config)}: a {@code redis-server} on PATH, else a Testcontainers Redis
+ * where Docker is available, else the binary shipped in {@code com.github.codemonstur:embedded-redis}. Set the system
+ * property or environment variable {@code REDIS_STARTER_TEST_SERVER} to {@code binary}, {@code docker} or
+ * {@code embedded} to force one.
+ */
+public abstract class RedisServer implements AutoCloseable {
+
+	/** The host every server listens on: loopback only. */
+	public static final String HOST = "127.0.0.1";
+
+	static final String SERVER_KIND_PROPERTY = "REDIS_STARTER_TEST_SERVER";
+
+	private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
+
+	protected final Config config;
+
+	private volatile String password;
+
+	protected RedisServer(Config config) {
+		this.config = Objects.requireNonNull(config, "'config' must not be null");
+		this.password = config.password;
+	}
+
+	/** A server of the kind this machine supports best (see the class comment), not started yet. */
+	public static RedisServer create(Config config) {
+		String forced = System.getProperty(SERVER_KIND_PROPERTY, System.getenv(SERVER_KIND_PROPERTY));
+		String kind = (forced == null || forced.isBlank()) ? "auto" : forced.trim().toLowerCase(java.util.Locale.ROOT);
+		return switch (kind) {
+			case "binary" -> new ProcessRedisServer(config, RedisBinary.onPath()
+				.orElseThrow(() -> new IllegalStateException("REDIS_STARTER_TEST_SERVER=binary but no redis-server on PATH")));
+			case "embedded" -> new ProcessRedisServer(config, RedisBinary.embedded());
+			case "docker" -> new ContainerRedisServer(config);
+			case "auto" -> RedisBinary.onPath()
+				.<RedisServer>map(binary -> new ProcessRedisServer(config, binary))
+				.orElseGet(() -> ContainerRedisServer.dockerAvailable() ? new ContainerRedisServer(config)
+						: new ProcessRedisServer(config, RedisBinary.embedded()));
+			default -> throw new IllegalArgumentException(SERVER_KIND_PROPERTY + "='" + forced
+					+ "' is not one of binary, docker, embedded, auto");
+		};
+	}
+
+	public static RedisServer create() {
+		return create(config());
+	}
+
+	public static Config config() {
+		return new Config();
+	}
+
+	/** Starts the server (on the same port as before, if it ran before) and waits until it answers PING. */
+	public final synchronized void start() {
+		if (isRunning()) {
+			return;
+		}
+		this.password = this.config.password;
+		launch();
+		awaitReady();
+		for (Map.Entry<String, String> user : this.config.aclUsers.entrySet()) {
+			command("ACL", "SETUSER", user.getKey(), "reset", "on", ">" + user.getValue(), "~*", "&*", "+@all");
+		}
+	}
+
+	/** Stops the server gracefully (SIGTERM, nothing saved). */
+	public abstract void stop();
+
+	/** Kills the server with SIGKILL: no goodbye to its clients, like a crashed host. */
+	public abstract void kill();
+
+	/** Freezes the server (SIGSTOP): its port accepts connections but nothing answers, like a network partition. */
+	public abstract void pause();
+
+	/** Thaws a server frozen by {@link #pause()}. */
+	public abstract void resume();
+
+	/** Stops the server if it runs and starts it again on the same port, with an empty dataset. */
+	public final synchronized void restart() {
+		stop();
+		start();
+	}
+
+	/** Whether the server process or container is alive (a paused server is alive). */
+	public abstract boolean isRunning();
+
+	/** The plain-text port. */
+	public abstract int port();
+
+	/** The TLS port, when the server was configured with {@link Config#tls()}. */
+	public int tlsPort() {
+		throw new IllegalStateException("This server was not configured with TLS");
+	}
+
+	/** The PEM file of the certificate authority that signed a TLS server's certificate. */
+	public Path caCertificate() {
+		throw new IllegalStateException("This server was not configured with TLS");
+	}
+
+	public String host() {
+		return HOST;
+	}
+
+	/** The password of the default user, or {@code null}. */
+	public String password() {
+		return this.password;
+	}
+
+	/** Changes the default user's password from now on (CONFIG SET requirepass); survives no restart. */
+	public void changePassword(String newPassword) {
+		command("CONFIG", "SET", "requirepass", newPassword);
+		this.password = newPassword;
+	}
+
+	/** {@code redis://[:password@]127.0.0.1:port}, the password percent-encoded. */
+	public String url() {
+		String credentials = (this.password != null) ? ":" + encode(this.password) + "@" : "";
+		return "redis://" + credentials + HOST + ":" + port();
+	}
+
+	/** Runs one command as the default user on the plain-text port and returns the decoded reply. */
+	public Object command(String... command) {
+		try {
+			return RespClient.call(HOST, port(), this.password, command);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Redis command " + command[0] + " on port " + port() + " failed", ex);
+		}
+	}
+
+	/** Deletes every key in every database of this server (never of any other). */
+	public void flushAll() {
+		command("FLUSHALL");
+	}
+
+	/** A field of INFO, such as {@code total_connections_received}. */
+	public String info(String field) {
+		String info = (String) command("INFO", "all");
+		for (String line : info.split("\r\n")) {
+			if (line.startsWith(field + ":")) {
+				return line.substring(field.length() + 1);
+			}
+		}
+		throw new IllegalArgumentException("INFO has no field '" + field + "'");
+	}
+
+	@Override
+	public void close() {
+		stop();
+		cleanUp();
+	}
+
+	protected abstract void launch();
+
+	protected void cleanUp() {
+	}
+
+	/** The redis-server arguments shared by every kind of server. */
+	protected List<String> serverArguments(int port) {
+		List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--save", "", "--appendonly", "no",
+				"--protected-mode", "no"));
+		if (this.config.password != null) {
+			args.addAll(List.of("--requirepass", this.config.password));
+		}
+		args.addAll(this.config.extraArguments);
+		return args;
+	}
+
+	private void awaitReady() {
+		long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+		IOException last = null;
+		while (System.nanoTime() < deadline) {
+			if (!isRunning()) {
+				throw new IllegalStateException("redis-server exited during startup" + diagnostics());
+			}
+			try {
+				if ("PONG".equals(RespClient.call(HOST, port(), this.password, "PING"))) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				last = ex;
+			}
+			sleep(Duration.ofMillis(20));
+		}
+		throw new IllegalStateException("redis-server did not answer PING within " + READY_TIMEOUT + diagnostics(), last);
+	}
+
+	/** Text appended to startup errors, such as the tail of the server's log. */
+	protected String diagnostics() {
+		return "";
+	}
+
+	static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+	}
+
+	/** What a server should look like; every setting survives restarts. */
+	public static final class Config {
+
+		String password;
+
+		final Map<String, String> aclUsers = new LinkedHashMap<>();
+
+		boolean tls;
+
+		final List<String> extraArguments = new ArrayList<>();
+
+		/** Requires this password for the default user ({@code requirepass}). */
+		public Config password(String password) {
+			this.password = password;
+			return this;
+		}
+
+		/** Adds an ACL user with every permission. */
+		public Config aclUser(String username, String password) {
+			this.aclUsers.put(username, password);
+			return this;
+		}
+
+		/** Also listens for TLS on a second port, with a certificate signed by a throwaway CA. */
+		public Config tls() {
+			this.tls = true;
+			return this;
+		}
+
+		/** Further redis-server arguments, such as {@code "--maxmemory", "1mb"}. */
+		public Config arguments(String... arguments) {
+			this.extraArguments.addAll(List.of(arguments));
+			return this;
+		}
+
+	}
+
+}
