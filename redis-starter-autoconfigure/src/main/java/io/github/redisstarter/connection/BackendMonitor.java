@@ -92,7 +92,7 @@ public final class BackendMonitor implements AutoCloseable {
 			return state;
 		}
 		Throwable failure = Objects.requireNonNull(outcome.failure());
-		String cause = secrets.mask(RedisFailures.describe(failure));
+		String cause = secrets.mask(RedisFailures.describe(failure, endpoint));
 		if (settings.required()) {
 			throw new RedisUnreachableException(endpoint, cause);
 		}

@@ -118,7 +118,7 @@ public final class BackendState {
 			return false;
 		}
 		if (canFallBack()) {
-			switchTo(BackendMode.MEMORY, RedisFailures.describe(failure));
+			switchTo(BackendMode.MEMORY, RedisFailures.describe(failure, this.endpoint));
 		}
 		return true;
 	}
@@ -138,7 +138,7 @@ public final class BackendState {
 	/** Records a PING that failed; in {@code auto}, a failure that means Redis is away switches to the twins. */
 	void recordPingFailure(Throwable failure) {
 		Ping previous = this.lastPing;
-		String cause = this.secrets.mask(RedisFailures.describe(failure));
+		String cause = this.secrets.mask(RedisFailures.describe(failure, this.endpoint));
 		this.lastPing = new Ping(this.clock.instant(), null, cause);
 		if (canFallBack()) {
 			reportFailure(failure);

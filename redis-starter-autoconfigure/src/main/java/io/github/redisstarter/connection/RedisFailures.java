@@ -71,6 +71,18 @@ public final class RedisFailures {
 		return root.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
 	}
 
+	/**
+	 * {@link #describe(Throwable)}, with a hint where the endpoint explains the failure: a TLS handshake that gets no
+	 * answer is what a plain-text port does to a TLS client.
+	 */
+	public static String describe(Throwable failure, @Nullable RedisEndpoint endpoint) {
+		String description = describe(failure);
+		if (endpoint != null && endpoint.tls() && description.startsWith("timed out")) {
+			return description + "; the TLS handshake got no answer: is the server plain-text? (use redis:// then)";
+		}
+		return description;
+	}
+
 	private static @Nullable String summarise(Throwable t) {
 		String message = (t.getMessage() != null) ? t.getMessage() : "";
 		String lower = message.toLowerCase(Locale.ROOT);

@@ -101,7 +101,7 @@ class StartupDecisionTests {
 				Map.of("REDIS_URL", "rediss://:" + PASSWORD + "@127.0.0.1:" + redis.server().port()))) {
 			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
 		}
-		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("TLS");
+		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("TLS handshake");
 		assertThat(output.getAll()).doesNotContain(PASSWORD);
 	}
 
