@@ -41,6 +41,8 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 
 	static final String SSL_ENABLED = "spring.data.redis.ssl.enabled";
 
+	private static final int DEFAULT_PORT = 6379;
+
 	private static final String PORT_FORM = "a whole number between 1 and 65535, such as 6379";
 
 	private static final String BOOLEAN_FORM = "true or false (also yes/no, on/off, 1/0)";
@@ -85,23 +87,37 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 	}
 
 	/**
-	 * The seed app sets REDIS_URL and REDIS_PASSWORD side by side, but Boot ignores spring.data.redis.password when a
-	 * URL is set: carry the password into a URL that has none.
+	 * Makes a REDIS_URL usable as spring.data.redis.url. Spring Data needs an explicit port, while
+	 * {@code redis://host} is a common way to write the default one: add it. And the seed app sets REDIS_URL and
+	 * REDIS_PASSWORD side by side, but Boot ignores spring.data.redis.password when a URL is set: carry the password
+	 * into a URL that has none.
 	 */
 	private static String withPassword(String url, @Nullable String password) {
 		RedisUrl parsed = parse("REDIS_URL", url);
-		if (password == null || parsed.hasCredentials()) {
-			return url;
+		int authorityStart = url.indexOf("://") + 3;
+		int authorityEnd = authorityStart;
+		while (authorityEnd < url.length() && "/?#".indexOf(url.charAt(authorityEnd)) < 0) {
+			authorityEnd++;
 		}
-		int authority = url.indexOf("://") + 3;
-		String encoded = URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20");
-		return url.substring(0, authority) + ":" + encoded + "@" + url.substring(authority);
+		String credentials = "";
+		if (password != null && !parsed.hasCredentials()) {
+			credentials = ":" + URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20") + "@";
+		}
+		String port = (parsed.port() == -1) ? ":" + DEFAULT_PORT : "";
+		return url.substring(0, authorityStart) + credentials + url.substring(authorityStart, authorityEnd) + port
+				+ url.substring(authorityEnd);
 	}
 
 	private void checkUrl(ConfigurableEnvironment environment) {
 		String url = resolved(environment, URL);
-		if (url != null) {
-			parse(settingName(environment, URL, "REDIS_URL"), url);
+		if (url == null) {
+			return;
+		}
+		String setting = settingName(environment, URL, "REDIS_URL");
+		if (parse(setting, url).port() == -1) {
+			throw new InvalidRedisSettingException(setting, Secrets.none().mask(url),
+					"it names no port, and Spring Data Redis does not default it (add :" + DEFAULT_PORT + ")",
+					RedisUrl.ACCEPTED_FORM);
 		}
 	}
 

@@ -48,6 +48,26 @@ class SampleApplicationTests {
 		}
 	}
 
+	@Test
+	void unreachableRedisLeavesTheAppUpOnTheTwins() throws Exception {
+		int closedPort;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		try (SampleProcess sample = SampleProcess.start(
+				Map.of("REDIS_URL", "redis://:" + RedisServerEncoding.encoded(PASSWORD) + "@127.0.0.1:" + closedPort))) {
+			JsonNode health = sample.getJson("/actuator/health");
+			// Boot's own Redis health contributor would report DOWN here and take the whole app with it.
+			assertThat(health.path("status").asString()).isEqualTo("UP");
+			JsonNode details = health.path("components").path("redis").path("details");
+			assertThat(details.path("mode").asString()).isEqualTo("memory");
+			assertThat(details.path("reason").asString()).isEqualTo("connection refused");
+			assertThat(sample.output()).contains("127.0.0.1:" + closedPort + " is unreachable (connection refused)")
+				.doesNotContain(PASSWORD)
+				.doesNotContain(RedisServerEncoding.encoded(PASSWORD));
+		}
+	}
+
 	/** The percent-encoded form the URL carries. */
 	static final class RedisServerEncoding {
 

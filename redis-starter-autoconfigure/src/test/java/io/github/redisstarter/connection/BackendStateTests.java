@@ -1,0 +1,82 @@
+package io.github.redisstarter.connection;
+
+import java.net.ConnectException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.RedisConnectionFailureException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BackendStateTests {
+
+	private static final RedisEndpoint ENDPOINT = new RedisEndpoint("127.0.0.1:6390", false, null, 0);
+
+	private final List<BackendSwitch> heard = new ArrayList<>();
+
+	@Test
+	void manyFailuresMakeOneSwitchAndOneNotification() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		for (int i = 0; i < 50; i++) {
+			assertThat(state.reportFailure(refused())).isTrue();
+		}
+		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+		assertThat(this.heard).singleElement().satisfies(change -> {
+			assertThat(change.from()).isEqualTo(BackendMode.REDIS);
+			assertThat(change.reason()).isEqualTo("connection refused");
+		});
+	}
+
+	@Test
+	void onlyAPongBringsRedisBack() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
+		state.recordPingFailure(refused());
+		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+		state.recordPingSuccess(Duration.ofMillis(1));
+		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+		assertThat(this.heard).extracting(BackendSwitch::to).containsExactly(BackendMode.REDIS);
+	}
+
+	@Test
+	void forcedRedisNeverFallsBack() {
+		BackendState state = state(BackendSelection.REDIS, ENDPOINT, BackendMode.REDIS);
+		assertThat(state.reportFailure(refused())).isTrue();
+		state.recordPingFailure(refused());
+		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+		assertThat(state.lastPing().succeeded()).isFalse();
+		assertThat(this.heard).isEmpty();
+	}
+
+	@Test
+	void withoutConfiguredRedisNothingSwitches() {
+		BackendState state = state(BackendSelection.AUTO, null, BackendMode.MEMORY);
+		assertThat(state.canFallBack()).isFalse();
+		state.reportFailure(refused());
+		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+	}
+
+	@Test
+	void reasonsAreMasked() {
+		BackendState state = new BackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start",
+				Secrets.of(Set.of("pw-123")), Clock.systemUTC(), Runnable::run);
+		state.reportFailure(new RedisConnectionFailureException("x", new ConnectException("timed out for pw-123")));
+		assertThat(state.reason()).doesNotContain("pw-123").contains(Secrets.MASK);
+	}
+
+	private BackendState state(BackendSelection selection, RedisEndpoint endpoint, BackendMode initial) {
+		BackendState state = new BackendState(selection, endpoint, initial, "start", Secrets.none(), Clock.systemUTC(),
+				Runnable::run);
+		state.addListener(this.heard::add);
+		return state;
+	}
+
+	private static RuntimeException refused() {
+		return new RedisConnectionFailureException("x", new ConnectException("Connection refused"));
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.github.redisstarter.connection;
+
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedisFailuresTests {
+
+	@Test
+	void connectionClassFailuresMeanRedisIsAway() {
+		assertThat(RedisFailures.isUnavailable(new RedisConnectionFailureException("x",
+				new RedisConnectionException("Unable to connect", new ConnectException("Connection refused"))))).isTrue();
+		assertThat(RedisFailures.isUnavailable(new QueryTimeoutException("Redis command timed out"))).isTrue();
+		assertThat(RedisFailures.isUnavailable(new RedisSystemException("x",
+				new RedisException("Currently not connected. Commands are rejected.")))).isTrue();
+		assertThat(RedisFailures.isUnavailable(new RedisSystemException("x",
+				new RedisCommandExecutionException("LOADING Redis is loading the dataset in memory")))).isTrue();
+		assertThat(RedisFailures.isUnavailable(new RedisSystemException("x",
+				new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'.")))).isTrue();
+		assertThat(RedisFailures.isUnavailable(new TimeoutException("no answer to PING within 2 s"))).isTrue();
+	}
+
+	@Test
+	void bugsAreNotOutages() {
+		assertThat(RedisFailures.isUnavailable(new RedisSystemException("x", new RedisCommandExecutionException(
+				"WRONGTYPE Operation against a key holding the wrong kind of value")))).isFalse();
+		assertThat(RedisFailures.isUnavailable(new RedisSystemException("x",
+				new RedisCommandExecutionException("ERR Error running script (call to f_1234): user_script:1")))).isFalse();
+		assertThat(RedisFailures.isUnavailable(new IllegalArgumentException("key must not be null"))).isFalse();
+	}
+
+	@Test
+	void describesTheCauseInAFewWords() {
+		assertThat(RedisFailures.describe(new RedisConnectionFailureException("x",
+				new RedisConnectionException("Unable to connect", new ConnectException("Connection refused")))))
+			.isEqualTo("connection refused");
+		assertThat(RedisFailures.describe(new RedisCommandExecutionException("WRONGPASS invalid username-password")))
+			.startsWith("authentication failed");
+		assertThat(RedisFailures.describe(new RedisCommandExecutionException("NOAUTH Authentication required.")))
+			.startsWith("authentication required");
+		assertThat(RedisFailures.describe(new IllegalStateException("odd"))).isEqualTo("IllegalStateException: odd");
+	}
+
+	@Test
+	void aTlsEndpointThatTimesOutGetsAPlainTextHint() {
+		RedisEndpoint tls = new RedisEndpoint("h:1", true, null, 0);
+		assertThat(RedisFailures.describe(new TimeoutException("Connection initialization timed out"), tls))
+			.contains("is the server plain-text?");
+		assertThat(RedisFailures.describe(new TimeoutException("timed out"), new RedisEndpoint("h:1", false, null, 0)))
+			.doesNotContain("plain-text");
+	}
+
+}
