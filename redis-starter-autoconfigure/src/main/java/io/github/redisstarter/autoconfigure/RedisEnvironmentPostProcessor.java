@@ -108,23 +108,21 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 				+ url.substring(authorityEnd);
 	}
 
+	/** Checks an explicit spring.data.redis.url (an alias was checked when it was mapped). */
 	private void checkUrl(ConfigurableEnvironment environment) {
-		String url = resolved(environment, URL);
-		if (url == null) {
-			return;
-		}
-		String setting = settingName(environment, URL, "REDIS_URL");
-		if (parse(setting, url).port() == -1) {
-			throw new InvalidRedisSettingException(setting, Secrets.none().mask(url),
+		String url = explicitValue(environment, URL);
+		if (url != null && parse(URL, url).port() == -1) {
+			throw new InvalidRedisSettingException(URL, Secrets.none().mask(url),
 					"it names no port, and Spring Data Redis does not default it (add :" + DEFAULT_PORT + ")",
-					RedisUrl.ACCEPTED_FORM);
+					"redis://[[username]:password@]host:port[/database] (the port is required here), or rediss://... "
+							+ "for TLS, with special characters in the password percent-encoded");
 		}
 	}
 
 	private void checkPort(ConfigurableEnvironment environment) {
-		String port = resolved(environment, PORT);
+		String port = explicitValue(environment, PORT);
 		if (port != null) {
-			checkedPort(settingName(environment, PORT, "REDIS_PORT"), port);
+			checkedPort(PORT, port);
 		}
 	}
 
@@ -156,14 +154,12 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 		};
 	}
 
-	/** The setting to name in an error: the variable when the value came from its alias. */
-	private static String settingName(ConfigurableEnvironment environment, String property, String variable) {
+	/** The resolved value of a property set explicitly (not through an alias), or null. */
+	private static @Nullable String explicitValue(ConfigurableEnvironment environment, String property) {
 		PropertySource<?> source = findSource(environment, property);
-		return (source != null && PROPERTY_SOURCE_NAME.equals(source.getName())) ? variable + " (alias of " + property
-				+ ")" : property;
-	}
-
-	private static @Nullable String resolved(ConfigurableEnvironment environment, String property) {
+		if (source == null || PROPERTY_SOURCE_NAME.equals(source.getName())) {
+			return null;
+		}
 		try {
 			return environment.getProperty(property);
 		}

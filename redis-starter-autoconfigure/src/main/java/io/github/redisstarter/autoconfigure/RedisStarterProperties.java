@@ -67,7 +67,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setPingTimeout(Duration pingTimeout) {
-		this.pingTimeout = pingTimeout;
+		this.pingTimeout = positive("redis-starter.ping-timeout", pingTimeout);
 	}
 
 	public Duration getPingInterval() {
@@ -75,7 +75,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setPingInterval(Duration pingInterval) {
-		this.pingInterval = pingInterval;
+		this.pingInterval = positive("redis-starter.ping-interval", pingInterval);
 	}
 
 	public Duration getCommandTimeout() {
@@ -83,7 +83,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setCommandTimeout(Duration commandTimeout) {
-		this.commandTimeout = commandTimeout;
+		this.commandTimeout = positive("redis-starter.command-timeout", commandTimeout);
 	}
 
 	public Duration getConnectTimeout() {
@@ -91,7 +91,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setConnectTimeout(Duration connectTimeout) {
-		this.connectTimeout = connectTimeout;
+		this.connectTimeout = positive("redis-starter.connect-timeout", connectTimeout);
 	}
 
 	public Duration getMaxReconnectDelay() {
@@ -99,7 +99,14 @@ public class RedisStarterProperties {
 	}
 
 	public void setMaxReconnectDelay(Duration maxReconnectDelay) {
-		this.maxReconnectDelay = maxReconnectDelay;
+		this.maxReconnectDelay = positive("redis-starter.max-reconnect-delay", maxReconnectDelay);
+	}
+
+	private static Duration positive(String property, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(property + " must be a positive duration such as 500ms or 2s, got " + value);
+		}
+		return value;
 	}
 
 	public Health getHealth() {

@@ -41,6 +41,8 @@ public final class BackendMonitor implements AutoCloseable {
 
 	private final ExecutorService listenerExecutor;
 
+	private final Secrets secrets;
+
 	private @Nullable Future<Duration> pingInFlight;
 
 	private @Nullable ScheduledFuture<?> schedule;
@@ -49,6 +51,7 @@ public final class BackendMonitor implements AutoCloseable {
 			Clock clock) {
 		this.settings = settings;
 		this.ping = ping;
+		this.secrets = secrets;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("redis-starter-monitor"));
 		this.pingExecutor = Executors.newCachedThreadPool(daemonThreads("redis-starter-ping"));
 		this.listenerExecutor = Executors.newSingleThreadExecutor(daemonThreads("redis-starter-switch"));
@@ -70,6 +73,9 @@ public final class BackendMonitor implements AutoCloseable {
 			Clock clock) {
 		BackendSelection selection = settings.selection();
 		if (selection == BackendSelection.MEMORY) {
+			if (settings.required()) {
+				logger.warn("redis-starter.required=true has no effect with redis-starter.mode=memory");
+			}
 			logger.info("redis-starter.mode=memory: using the in-memory twins; Redis is never contacted");
 			return newState(selection, null, BackendMode.MEMORY, "redis-starter.mode=memory", secrets, clock);
 		}
@@ -163,7 +169,7 @@ public final class BackendMonitor implements AutoCloseable {
 			check();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Redis health check failed unexpectedly", ex);
+			logger.warn("Redis PING check failed unexpectedly: " + this.secrets.mask(ex.toString()));
 		}
 	}
 

@@ -179,12 +179,13 @@ public final class BackendState {
 		}
 	}
 
-	private static void notify(BackendSwitchListener listener, BackendSwitch change) {
+	private void notify(BackendSwitchListener listener, BackendSwitch change) {
 		try {
 			listener.onSwitch(change);
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Backend switch listener " + listener + " failed on " + change.from() + " -> " + change.to(), ex);
+			logger.warn("Backend switch listener " + listener + " failed on " + change.from() + " -> " + change.to() + ": "
+					+ this.secrets.mask(ex.toString()));
 		}
 	}
 

@@ -59,6 +59,9 @@ public record RedisUrl(boolean tls, String host, int port, int database, boolean
 		if (rawAuthority == null || rawAuthority.isEmpty()) {
 			return "it has no host";
 		}
+		if (rawAuthority.indexOf('@') != rawAuthority.lastIndexOf('@')) {
+			return "the credentials contain '@': percent-encode it as %40";
+		}
 		String hostAndPort = rawAuthority.substring(rawAuthority.lastIndexOf('@') + 1);
 		int colon = hostAndPort.lastIndexOf(':');
 		if (colon >= 0 && !hostAndPort.substring(colon + 1).chars().allMatch(Character::isDigit)) {

@@ -37,6 +37,14 @@ class InvalidSettingStartupTests {
 			.contains("between 1 and 65535");
 	}
 
+	@Test
+	void nonPositiveDurationsAreRejectedByPropertyName() {
+		assertThatThrownBy(() -> TestApp.run("redis-starter.ping-timeout=0s"))
+			.hasStackTraceContaining("redis-starter.ping-timeout must be a positive duration");
+		assertThatThrownBy(() -> TestApp.run("redis-starter.command-timeout=-1s"))
+			.hasStackTraceContaining("redis-starter.command-timeout must be a positive duration");
+	}
+
 	private static void assertNoSecretInChain(Throwable failure) {
 		for (Throwable t = failure; t != null; t = t.getCause()) {
 			assertThat(String.valueOf(t.getMessage())).doesNotContain(PASSWORD);

@@ -71,6 +71,7 @@ class RedisEnvironmentPostProcessorTests {
 			.isInstanceOfSatisfying(InvalidRedisSettingException.class,
 					ex -> assertThat(ex.getSetting()).isEqualTo("spring.data.redis.url"))
 			.hasMessageContaining("names no port")
+			.hasMessageContaining("the port is required here")
 			.hasMessageNotContaining(":pw@");
 	}
 

@@ -136,6 +136,17 @@ class StartupDecisionTests {
 	}
 
 	@Test
+	void requiredHasNoEffectInMemoryModeAndSaysSo(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = TestApp.run("redis-starter.mode=memory",
+				"redis-starter.required=true")) {
+			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
+		}
+		assertThat(Logs.starterLines(output, "WARN")).singleElement()
+			.asString()
+			.contains("required=true has no effect with redis-starter.mode=memory");
+	}
+
+	@Test
 	void redisModeStaysOnRedisWhileItIsDownAndPicksItUpWhenItAnswers(CapturedOutput output) {
 		redis.server().stop();
 		try (ConfigurableApplicationContext context = TestApp.run(Map.of("REDIS_URL", redis.server().url()),

@@ -22,7 +22,8 @@ class RedisUrlTests {
 	@CsvSource(delimiter = '|', quoteCharacter = '"', value = { "\"\"|blank", "redis//host|no scheme", "http://host:80|scheme 'http'",
 			"redis://:secret@host:70000|70000", "redis://:secret@host:abc|'abc' is not a number",
 			"redis://:secret@my_host:6379|contains '_'", "redis://host:6379/db1|database 'db1'",
-			"redis://:p%zz@host|not a valid URL", "redis:///0|no host" })
+			"redis://:p%zz@host|not a valid URL", "redis:///0|no host",
+			"redis://:secret@x@host:6379|percent-encode it as %40" })
 	void rejectsWithAReasonThatNeverRepeatsTheSecret(String url, String reason) {
 		assertThatIllegalArgumentException().isThrownBy(() -> RedisUrl.parse(url))
 			.withMessageContaining(reason)
