@@ -30,13 +30,7 @@ final class ContainerRedisServer extends RedisServer {
 	}
 
 	static boolean dockerAvailable() {
-		try {
-			Class.forName("org.testcontainers.DockerClientFactory");
-			return DockerClientFactory.instance().isDockerAvailable();
-		}
-		catch (ClassNotFoundException | LinkageError ex) {
-			return false;
-		}
+		return DockerClientFactory.instance().isDockerAvailable();
 	}
 
 	@Override

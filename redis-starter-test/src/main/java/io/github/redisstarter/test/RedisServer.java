@@ -51,11 +51,25 @@ public abstract class RedisServer implements AutoCloseable {
 			case "docker" -> new ContainerRedisServer(config);
 			case "auto" -> RedisBinary.onPath()
 				.<RedisServer>map(binary -> new ProcessRedisServer(config, binary))
-				.orElseGet(() -> ContainerRedisServer.dockerAvailable() ? new ContainerRedisServer(config)
+				.orElseGet(() -> dockerAvailable() ? new ContainerRedisServer(config)
 						: new ProcessRedisServer(config, RedisBinary.embedded()));
 			default -> throw new IllegalArgumentException(SERVER_KIND_PROPERTY + "='" + forced
 					+ "' is not one of binary, docker, embedded, auto");
 		};
+	}
+
+	/**
+	 * Whether Testcontainers is on the classpath (it is an optional dependency) and finds Docker. Checked by name
+	 * first, so that a classpath without it never loads the class that uses it.
+	 */
+	static boolean dockerAvailable() {
+		try {
+			Class.forName("org.testcontainers.DockerClientFactory", false, RedisServer.class.getClassLoader());
+			return ContainerRedisServer.dockerAvailable();
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
 	}
 
 	public static RedisServer create() {
