@@ -71,7 +71,7 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 		// Boot lets a URL win over host and port: an explicit host must not lose to a REDIS_URL alias.
 		boolean explicitEndpoint = findSource(environment, URL) != null || findSource(environment, HOST) != null;
 		if (url != null && !explicitEndpoint) {
-			aliases.put(URL, withPassword(url, password));
+			aliases.put(URL, asSpringUrl(url, password));
 		}
 		putIfPresent(aliases, HOST, variable(environment, "REDIS_HOST"));
 		String port = variable(environment, "REDIS_PORT");
@@ -92,7 +92,7 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 	 * REDIS_PASSWORD side by side, but Boot ignores spring.data.redis.password when a URL is set: carry the password
 	 * into a URL that has none.
 	 */
-	private static String withPassword(String url, @Nullable String password) {
+	private static String asSpringUrl(String url, @Nullable String password) {
 		RedisUrl parsed = parse("REDIS_URL", url);
 		int authorityStart = url.indexOf("://") + 3;
 		int authorityEnd = authorityStart;

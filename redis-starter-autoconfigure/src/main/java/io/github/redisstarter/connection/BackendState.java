@@ -141,7 +141,9 @@ public final class BackendState {
 		String cause = this.secrets.mask(RedisFailures.describe(failure, this.endpoint));
 		this.lastPing = new Ping(this.clock.instant(), null, cause);
 		if (canFallBack()) {
-			reportFailure(failure);
+			if (RedisFailures.isUnavailable(failure)) {
+				switchTo(BackendMode.MEMORY, cause);
+			}
 		}
 		else if (previous == null || previous.succeeded()) {
 			logger.error("Redis at " + this.endpoint + " does not answer (" + cause + "); redis-starter.mode="
