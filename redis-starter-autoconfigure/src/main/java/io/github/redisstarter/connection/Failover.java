@@ -1,6 +1,10 @@
 package io.github.redisstarter.connection;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +33,43 @@ public final class Failover {
 				return inMemory.get();
 			}
 			throw ex;
+		}
+	}
+
+	/**
+	 * {@link #call} for a Redis call that completes later. A call that fails at once and a stage that completes with
+	 * a failure are treated alike; the fallback runs on the thread that completed the stage.
+	 */
+	public <T> CompletionStage<T> callAsync(Supplier<? extends CompletionStage<T>> onRedis, Supplier<T> inMemory) {
+		if (!this.state.usesRedis()) {
+			return supplyNow(inMemory);
+		}
+		CompletionStage<T> stage;
+		try {
+			stage = onRedis.get();
+		}
+		catch (RuntimeException ex) {
+			stage = CompletableFuture.failedFuture(ex);
+		}
+		return stage.handle((value, failure) -> {
+			if (failure == null) {
+				return CompletableFuture.completedFuture(value);
+			}
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			if (this.state.reportFailure(cause) && this.state.canFallBack()) {
+				return supplyNow(inMemory);
+			}
+			return CompletableFuture.<T>failedFuture(cause);
+		}).thenCompose(Function.identity());
+	}
+
+	private static <T> CompletableFuture<T> supplyNow(Supplier<T> supplier) {
+		try {
+			return CompletableFuture.completedFuture(supplier.get());
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
 		}
 	}
 

@@ -1,0 +1,149 @@
+package io.github.redisstarter.ratelimit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+import io.github.redisstarter.connection.BackendMode;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.BackendSwitch;
+import io.github.redisstarter.connection.BackendSwitchListener;
+import io.github.redisstarter.connection.Failover;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The {@link RateLimiter} an app gets: Redis while the backend is Redis, and while a configured Redis is away each
+ * limit's {@link OutagePolicy}. With no Redis configured, the in-memory limiter is the limiter and no policy applies.
+ * Every decision and error goes to the {@link RateLimitObserver}; each switch is logged once, naming what every
+ * limit does until the next one.
+ */
+public final class FailoverRateLimiter extends AbstractRateLimiter implements BackendSwitchListener {
+
+	private static final Log logger = LogFactory.getLog(FailoverRateLimiter.class);
+
+	private final RedisRateLimiter redis;
+
+	private final InMemoryRateLimiter memory;
+
+	private final Failover failover;
+
+	private final RateLimitObserver observer;
+
+	private final Duration outageRetryAfter;
+
+	/**
+	 * @param outageRetryAfter the retry time a {@code fail-closed} denial gives while Redis is away
+	 */
+	public FailoverRateLimiter(RedisRateLimiter redis, InMemoryRateLimiter memory, Failover failover,
+			RateLimitObserver observer, Duration outageRetryAfter) {
+		super(redis.limits());
+		if (memory.limits() != redis.limits()) {
+			throw new IllegalArgumentException("'redis' and 'memory' must share one RateLimits");
+		}
+		this.redis = redis;
+		this.memory = memory;
+		this.failover = failover;
+		this.observer = observer;
+		this.outageRetryAfter = outageRetryAfter;
+	}
+
+	@Override
+	Decision check(RateLimit limit, String key, long cost, boolean consume) {
+		long start = System.nanoTime();
+		try {
+			Decision decision = this.failover.call(() -> this.redis.check(limit, key, cost, consume),
+					() -> withoutRedis(limit, key, cost, consume));
+			this.observer.onDecision(limit, decision, System.nanoTime() - start);
+			return decision;
+		}
+		catch (RuntimeException ex) {
+			this.observer.onError(limit, ex);
+			throw ex;
+		}
+	}
+
+	@Override
+	CompletionStage<Decision> checkAsync(RateLimit limit, String key, long cost, boolean consume) {
+		long start = System.nanoTime();
+		return this.failover
+			.callAsync(() -> this.redis.checkAsync(limit, key, cost, consume), () -> withoutRedis(limit, key, cost, consume))
+			.whenComplete((decision, failure) -> {
+				if (failure != null) {
+					this.observer.onError(limit, failure);
+				}
+				else {
+					this.observer.onDecision(limit, decision, System.nanoTime() - start);
+				}
+			});
+	}
+
+	@Override
+	void reset(RateLimit limit, String key) {
+		// Both sides: the in-memory budget of an outage must not outlive a reset either.
+		this.memory.reset(limit, key);
+		this.failover.run(() -> this.redis.reset(limit, key), () -> {
+		});
+	}
+
+	private Decision withoutRedis(RateLimit limit, String key, long cost, boolean consume) {
+		if (!this.failover.state().canFallBack()) {
+			return this.memory.check(limit, key, cost, consume);
+		}
+		return switch (limit.outagePolicy()) {
+			case FALLBACK -> this.memory.check(limit, key, cost, consume).from(Decision.Source.FALLBACK);
+			case FAIL_OPEN -> new Decision(true, firstPermits(limit), firstPermits(limit), Duration.ZERO, Duration.ZERO, 0,
+					Decision.Source.FAIL_OPEN);
+			case FAIL_CLOSED -> new Decision(false, firstPermits(limit), 0, this.outageRetryAfter, this.outageRetryAfter,
+					0, Decision.Source.FAIL_CLOSED);
+		};
+	}
+
+	private static long firstPermits(RateLimit limit) {
+		return limit.bands().get(0).permits();
+	}
+
+	@Override
+	public void onSwitch(BackendSwitch change) {
+		if (limits().all().isEmpty()) {
+			return;
+		}
+		if (change.to() == BackendMode.REDIS) {
+			logger.info("Rate limits " + names(limits().all()) + " are shared through Redis again");
+			return;
+		}
+		Map<OutagePolicy, List<String>> byPolicy = new EnumMap<>(OutagePolicy.class);
+		for (RateLimit limit : limits().all()) {
+			byPolicy.computeIfAbsent(limit.outagePolicy(), (p) -> new ArrayList<>()).add(limit.name());
+		}
+		List<String> parts = new ArrayList<>();
+		byPolicy.forEach((policy, names) -> parts.add(describe(policy) + " for " + names));
+		logger.warn("Rate limits while Redis is away: " + String.join("; ", parts));
+	}
+
+	private static String describe(OutagePolicy policy) {
+		return switch (policy) {
+			case FALLBACK -> "counted in memory, per instance (fallback)";
+			case FAIL_OPEN -> "every request allowed (fail-open)";
+			case FAIL_CLOSED -> "every request denied (fail-closed)";
+		};
+	}
+
+	private static List<String> names(java.util.Collection<RateLimit> limits) {
+		return limits.stream().map(RateLimit::name).toList();
+	}
+
+	/** The state this limiter follows: health and tests read it. */
+	public BackendState state() {
+		return this.failover.state();
+	}
+
+	static String policyName(OutagePolicy policy) {
+		return policy.name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+}

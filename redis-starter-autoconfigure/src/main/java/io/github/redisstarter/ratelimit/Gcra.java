@@ -1,0 +1,89 @@
+package io.github.redisstarter.ratelimit;
+
+import java.util.List;
+
+/**
+ * The generic cell rate algorithm over one or more bands, checked together: a request is allowed only if every band
+ * allows it, and then every band consumes. Pure arithmetic, no I/O: the in-memory twin runs it directly, and
+ * {@code gcra.lua} runs the same steps in Redis (a test runs both over the same inputs and compares every number).
+ *
+ * <p>
+ * State per band is the theoretical arrival time (TAT): the instant, in microseconds, at which the band's budget is
+ * full again, with a remainder in scaled units ({@link GcraBand}). The backlog is {@code TAT - now}, scaled; a
+ * request of cost {@code c} is allowed when {@code backlog + c * permitCost <= capacity}.
+ *
+ * <p>
+ * A reply is a flat array, the same shape as the script's: {@code [allowed, then per band: remaining,
+ * resetAfterMicros, retryAfterMicros]}.
+ */
+final class Gcra {
+
+	static final int ALLOWED = 0;
+
+	static final int FIELDS_PER_BAND = 3;
+
+	private Gcra() {
+	}
+
+	/**
+	 * One check at {@code now}.
+	 * @param state per band {@code tat, remainder}; {@code null} for a key never seen or expired
+	 * @param cost permits asked for; with {@code consume = false} the check only looks (a peek)
+	 * @param next receives the new state when the check consumed (the reply says allowed and {@code consume} is set)
+	 */
+	static long[] evaluate(List<GcraBand> bands, long[] state, long now, long cost, boolean consume, long[] next) {
+		int n = bands.size();
+		long[] reply = new long[1 + n * FIELDS_PER_BAND];
+		long[] backlog = new long[n];
+		boolean allowed = true;
+		for (int i = 0; i < n; i++) {
+			GcraBand band = bands.get(i);
+			backlog[i] = (state != null) ? backlog(band, state[2 * i], state[2 * i + 1], now) : 0;
+			if (backlog[i] + cost * band.permitCost() > band.capacity()) {
+				allowed = false;
+			}
+		}
+		reply[ALLOWED] = allowed ? 1 : 0;
+		for (int i = 0; i < n; i++) {
+			GcraBand band = bands.get(i);
+			long wanted = backlog[i] + cost * band.permitCost();
+			long used = (allowed && consume) ? wanted : backlog[i];
+			int at = 1 + i * FIELDS_PER_BAND;
+			reply[at] = (band.capacity() - used) / band.permitCost();
+			reply[at + 1] = ceilDiv(used, band.scale());
+			reply[at + 2] = (wanted > band.capacity()) ? ceilDiv(wanted - band.capacity(), band.scale()) : 0;
+			if (allowed && consume) {
+				next[2 * i] = now + used / band.scale();
+				next[2 * i + 1] = used % band.scale();
+			}
+		}
+		return reply;
+	}
+
+	/** How far ahead of {@code now} the band's budget is, in scaled units, never more than a full budget. */
+	static long backlog(GcraBand band, long tat, long remainder, long now) {
+		if (tat < now) {
+			return 0;
+		}
+		long aheadMicros = tat - now;
+		// A TAT beyond one period (a clock stepped back) means an empty budget, no more: keeps numbers small.
+		if (aheadMicros >= band.periodMicros()) {
+			return band.capacity();
+		}
+		return Math.min(aheadMicros * band.scale() + remainder, band.capacity());
+	}
+
+	/** How long until every band of a key is full again, in milliseconds: the lifetime of its stored state. */
+	static long stateLifetimeMillis(List<GcraBand> bands, long[] reply) {
+		long longest = 0;
+		for (int i = 0; i < bands.size(); i++) {
+			longest = Math.max(longest, reply[1 + i * FIELDS_PER_BAND + 1]);
+		}
+		return Math.max(1, ceilDiv(longest, 1000));
+	}
+
+	static long ceilDiv(long a, long b) {
+		return -Math.floorDiv(-a, b);
+	}
+
+}

@@ -1,0 +1,86 @@
+package io.github.redisstarter.ratelimit;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+/**
+ * The in-memory twin: the same {@link Gcra} arithmetic as the Redis script, counted per JVM.
+ *
+ * <p>
+ * Each key's state is one immutable array behind an {@link AtomicReference}, updated by compare-and-set: no lock on
+ * the hot path. Memory is bounded: a key untouched for its limit's longest period is full again and is dropped, and
+ * each limit keeps at most {@code maxKeysPerLimit} keys (beyond that the least useful are dropped, which can only
+ * give those keys a fresh budget early).
+ */
+public final class InMemoryRateLimiter extends AbstractRateLimiter {
+
+	private final InstantSource clock;
+
+	private final Map<String, Cache<String, AtomicReference<long[]>>> states = new HashMap<>();
+
+	public InMemoryRateLimiter(RateLimits limits, InstantSource clock, long maxKeysPerLimit) {
+		super(limits);
+		if (maxKeysPerLimit <= 0) {
+			throw new IllegalArgumentException("'maxKeysPerLimit' must be positive, got " + maxKeysPerLimit);
+		}
+		this.clock = clock;
+		for (RateLimit limit : limits.all()) {
+			this.states.put(limit.name(), Caffeine.newBuilder()
+				.expireAfterAccess(limit.longestPeriod())
+				.maximumSize(maxKeysPerLimit)
+				.build());
+		}
+	}
+
+	public InMemoryRateLimiter(RateLimits limits) {
+		this(limits, InstantSource.system(), 100_000);
+	}
+
+	@Override
+	Decision check(RateLimit limit, String key, long cost, boolean consume) {
+		List<GcraBand> bands = bands(limit);
+		Cache<String, AtomicReference<long[]>> keys = this.states.get(limit.name());
+		AtomicReference<long[]> state = consume ? keys.get(key, (k) -> new AtomicReference<>())
+				: keys.getIfPresent(key);
+		long[] next = new long[2 * bands.size()];
+		while (true) {
+			long[] current = (state != null) ? state.get() : null;
+			long[] reply = Gcra.evaluate(bands, current, micros(this.clock.instant()), cost, consume, next);
+			if (reply[Gcra.ALLOWED] == 0 || !consume || state.compareAndSet(current, next)) {
+				return Decision.of(limit, reply, Decision.Source.MEMORY);
+			}
+			// Another thread moved the state first: decide again on what it wrote.
+		}
+	}
+
+	@Override
+	CompletionStage<Decision> checkAsync(RateLimit limit, String key, long cost, boolean consume) {
+		return CompletableFuture.completedFuture(check(limit, key, cost, consume));
+	}
+
+	@Override
+	void reset(RateLimit limit, String key) {
+		this.states.get(limit.name()).invalidate(key);
+	}
+
+	/** How many keys the limit holds state for now (an estimate that includes entries about to expire). */
+	public long size(String limit) {
+		Cache<String, AtomicReference<long[]>> keys = this.states.get(limits().get(limit).name());
+		keys.cleanUp();
+		return keys.estimatedSize();
+	}
+
+	static long micros(Instant instant) {
+		return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+	}
+
+}

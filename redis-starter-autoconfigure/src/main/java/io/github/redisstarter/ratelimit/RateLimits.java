@@ -1,0 +1,56 @@
+package io.github.redisstarter.ratelimit;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The named limits of an app, fixed at startup. */
+public final class RateLimits {
+
+	private final Map<String, RateLimit> byName;
+
+	private RateLimits(Map<String, RateLimit> byName) {
+		this.byName = byName;
+	}
+
+	public static RateLimits of(RateLimit... limits) {
+		return of(java.util.List.of(limits));
+	}
+
+	/** @throws IllegalArgumentException when two limits share a name */
+	public static RateLimits of(Collection<RateLimit> limits) {
+		Map<String, RateLimit> byName = new LinkedHashMap<>();
+		for (RateLimit limit : limits) {
+			RateLimit previous = byName.putIfAbsent(limit.name(), limit);
+			if (previous != null) {
+				throw new IllegalArgumentException("rate limit '" + limit.name() + "' is defined twice: " + previous
+						+ " and " + limit + "; give each a distinct name");
+			}
+		}
+		return new RateLimits(java.util.Collections.unmodifiableMap(byName));
+	}
+
+	/** @throws IllegalArgumentException naming the defined limits when none has this name */
+	public RateLimit get(String name) {
+		if (name == null) {
+			throw new IllegalArgumentException("'limit' must not be null");
+		}
+		RateLimit limit = this.byName.get(name);
+		if (limit == null) {
+			throw new IllegalArgumentException("'limit' names no defined rate limit: '" + name + "'; defined: "
+					+ this.byName.keySet() + " (define it under redis-starter.rate-limit.limits." + name
+					+ " or as a RateLimit bean)");
+		}
+		return limit;
+	}
+
+	public Collection<RateLimit> all() {
+		return this.byName.values();
+	}
+
+	@Override
+	public String toString() {
+		return this.byName.values().toString();
+	}
+
+}

@@ -1,0 +1,233 @@
+package io.github.redisstarter.ratelimit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The limiter shared by every instance through Redis: one EVALSHA of {@code gcra.lua} per check, on the keys of
+ * {@link RedisKeys}. The script is sent in full (EVAL) only when Redis answers NOSCRIPT (after a restart or a
+ * failover), never after a timeout: a check that may have run is never run twice.
+ *
+ * <p>
+ * Time comes from Redis ({@code TIME}, in microseconds), so app nodes with skewed clocks still agree; pass a clock
+ * for managed Redis services that forbid {@code TIME} in scripts. A denial is remembered locally until its retry time
+ * (see {@link DenyCache}), so a client that floods costs no Redis call.
+ */
+public final class RedisRateLimiter extends AbstractRateLimiter {
+
+	static final String SCRIPT = loadScript();
+
+	static final String SCRIPT_SHA = sha1(SCRIPT);
+
+	private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
+
+	private final RedisKeys keys;
+
+	private final @Nullable InstantSource clock;
+
+	private final Duration timeout;
+
+	private final @Nullable DenyCache denyCache;
+
+	/** Per limit, the script arguments after cost, consume and now: permitCost, scale, capacity, period per band. */
+	private final Map<String, byte[][]> bandArguments = new HashMap<>();
+
+	/**
+	 * @param commands the Redis connection (Lettuce's, standalone or cluster); asked on each call, so it may connect lazily
+	 * @param settings the key prefix, clock, timeout and deny cache
+	 */
+	public RedisRateLimiter(RateLimits limits, Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
+			Settings settings) {
+		super(limits);
+		this.commands = Objects.requireNonNull(commands, "'commands' must not be null");
+		this.keys = new RedisKeys(settings.keyPrefix());
+		this.clock = settings.clock();
+		this.timeout = settings.timeout();
+		this.denyCache = (settings.denyCacheSize() > 0) ? new DenyCache(settings.denyCacheSize()) : null;
+		for (RateLimit limit : limits.all()) {
+			List<GcraBand> bands = bands(limit);
+			byte[][] arguments = new byte[bands.size() * 4][];
+			for (int i = 0; i < bands.size(); i++) {
+				GcraBand band = bands.get(i);
+				arguments[4 * i] = bytes(band.permitCost());
+				arguments[4 * i + 1] = bytes(band.scale());
+				arguments[4 * i + 2] = bytes(band.capacity());
+				arguments[4 * i + 3] = bytes(band.periodMicros());
+			}
+			this.bandArguments.put(limit.name(), arguments);
+		}
+	}
+
+	@Override
+	Decision check(RateLimit limit, String key, long cost, boolean consume) {
+		Decision local = denied(limit, key, cost);
+		if (local != null) {
+			return local;
+		}
+		return await(evaluate(limit, key, cost, consume), "check", limit);
+	}
+
+	@Override
+	CompletionStage<Decision> checkAsync(RateLimit limit, String key, long cost, boolean consume) {
+		Decision local = denied(limit, key, cost);
+		if (local != null) {
+			return CompletableFuture.completedFuture(local);
+		}
+		return evaluate(limit, key, cost, consume).orTimeout(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	void reset(RateLimit limit, String key) {
+		if (this.denyCache != null) {
+			this.denyCache.forget(limit, key);
+		}
+		byte[][] names = this.keys.of(limit, key, limit.bands().size());
+		await(this.commands.get().del(names).toCompletableFuture(), "reset", limit);
+	}
+
+	/** Waits at most the timeout; a timed-out call is abandoned, never sent again. */
+	private <T> T await(CompletableFuture<T> result, String what, RateLimit limit) {
+		try {
+			return result.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			result.cancel(false);
+			throw new RedisCommandTimeoutException("rate-limit " + what + " of '" + limit.name()
+					+ "' got no answer within " + this.timeout.toMillis() + " ms");
+		}
+		catch (ExecutionException ex) {
+			throw asRuntime(ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisException("interrupted while waiting for a rate-limit " + what, ex);
+		}
+	}
+
+	private @Nullable Decision denied(RateLimit limit, String key, long cost) {
+		return (this.denyCache != null) ? this.denyCache.lookup(limit, key, cost) : null;
+	}
+
+	private CompletableFuture<Decision> evaluate(RateLimit limit, String key, long cost, boolean consume) {
+		byte[][] names = this.keys.of(limit, key, limit.bands().size());
+		byte[][] bandArguments = this.bandArguments.get(limit.name());
+		byte[][] arguments = new byte[3 + bandArguments.length][];
+		arguments[0] = bytes(cost);
+		arguments[1] = consume ? ONE : ZERO;
+		arguments[2] = (this.clock != null) ? bytes(InMemoryRateLimiter.micros(this.clock.instant())) : ZERO;
+		System.arraycopy(bandArguments, 0, arguments, 3, bandArguments.length);
+		RedisClusterAsyncCommands<byte[], byte[]> redis = this.commands.get();
+		CompletableFuture<List<Long>> reply = redis
+			.<List<Long>>evalsha(SCRIPT_SHA, ScriptOutputType.MULTI, names, arguments)
+			.toCompletableFuture()
+			.exceptionallyCompose((failure) -> isNoScript(failure)
+					? redis.<List<Long>>eval(SCRIPT, ScriptOutputType.MULTI, names, arguments).toCompletableFuture()
+					: CompletableFuture.failedFuture(failure));
+		return reply.thenApply((values) -> decide(limit, key, cost, values));
+	}
+
+	private Decision decide(RateLimit limit, String key, long cost, List<Long> values) {
+		long[] reply = new long[values.size()];
+		for (int i = 0; i < reply.length; i++) {
+			reply[i] = values.get(i);
+		}
+		Decision decision = Decision.of(limit, reply, Decision.Source.REDIS);
+		if (!decision.allowed() && this.denyCache != null) {
+			this.denyCache.remember(limit, key, cost, decision);
+		}
+		return decision;
+	}
+
+	private static boolean isNoScript(Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		return cause instanceof RedisNoScriptException
+				|| (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"));
+	}
+
+	private static RuntimeException asRuntime(Throwable failure) {
+		if (failure instanceof CompletionException && failure.getCause() != null) {
+			failure = failure.getCause();
+		}
+		return (failure instanceof RuntimeException runtime) ? runtime : new RedisException(failure);
+	}
+
+	private static final byte[] ONE = bytes(1);
+
+	private static final byte[] ZERO = bytes(0);
+
+	private static byte[] bytes(long value) {
+		return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private static String loadScript() {
+		try (InputStream in = RedisRateLimiter.class.getResourceAsStream("gcra.lua")) {
+			if (in == null) {
+				throw new IllegalStateException("gcra.lua is missing from the classpath next to RedisRateLimiter");
+			}
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not read gcra.lua", ex);
+		}
+	}
+
+	private static String sha1(String script) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-1 is required of every JVM", ex);
+		}
+	}
+
+	/**
+	 * How a {@link RedisRateLimiter} talks to Redis.
+	 *
+	 * @param keyPrefix the first part of every key, without '{' or '}'
+	 * @param clock {@code null} to take time from Redis {@code TIME} (the default); a clock for managed Redis services
+	 * that forbid {@code TIME} in scripts (the app nodes' clocks must then agree)
+	 * @param timeout how long a check waits for Redis before it counts as failed
+	 * @param denyCacheSize how many recent denials are remembered locally; 0 turns the deny cache off
+	 */
+	public record Settings(String keyPrefix, @Nullable InstantSource clock, Duration timeout, long denyCacheSize) {
+
+		public Settings {
+			Objects.requireNonNull(timeout, "'timeout' must not be null");
+			if (denyCacheSize < 0) {
+				throw new IllegalArgumentException("'denyCacheSize' must not be negative, got " + denyCacheSize);
+			}
+		}
+
+		public static Settings defaults() {
+			return new Settings("rl", null, Duration.ofSeconds(1), 10_000);
+		}
+
+	}
+
+}
