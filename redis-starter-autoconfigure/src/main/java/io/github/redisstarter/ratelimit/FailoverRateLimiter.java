@@ -121,7 +121,7 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 			byPolicy.computeIfAbsent(limit.outagePolicy(), (p) -> new ArrayList<>()).add(limit.name());
 		}
 		List<String> parts = new ArrayList<>();
-		byPolicy.forEach((policy, names) -> parts.add(describe(policy) + " for " + names));
+		byPolicy.forEach((policy, names) -> parts.add(describe(policy) + " for " + names.stream().sorted().toList()));
 		logger.warn("Rate limits while Redis is away: " + String.join("; ", parts));
 	}
 
@@ -134,7 +134,7 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 	}
 
 	private static List<String> names(java.util.Collection<RateLimit> limits) {
-		return limits.stream().map(RateLimit::name).toList();
+		return limits.stream().map(RateLimit::name).sorted().toList();
 	}
 
 	/** The state this limiter follows: health and tests read it. */

@@ -1,15 +1,10 @@
 package io.github.redisstarter.ratelimit;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 
+import io.github.redisstarter.test.Concurrently;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -166,35 +161,8 @@ abstract class RateLimiterContract {
 
 	@Test
 	void concurrentCallersGetExactlyTheBudget() throws Exception {
-		int threads = 16;
-		int attemptsEach = 25;
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		try {
-			CountDownLatch start = new CountDownLatch(1);
-			List<Future<Integer>> results = new ArrayList<>();
-			for (int t = 0; t < threads; t++) {
-				Callable<Integer> attempts = () -> {
-					start.await();
-					int allowed = 0;
-					for (int i = 0; i < attemptsEach; i++) {
-						if (this.limiter.tryAcquire("wide", "hot").allowed()) {
-							allowed++;
-						}
-					}
-					return allowed;
-				};
-				results.add(pool.submit(attempts));
-			}
-			start.countDown();
-			int allowed = 0;
-			for (Future<Integer> result : results) {
-				allowed += result.get(30, TimeUnit.SECONDS);
-			}
-			assertThat(allowed).isEqualTo(100);
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		int allowed = Concurrently.countSuccesses(16, 25, (thread) -> this.limiter.tryAcquire("wide", "hot").allowed());
+		assertThat(allowed).isEqualTo(100);
 	}
 
 	@Test

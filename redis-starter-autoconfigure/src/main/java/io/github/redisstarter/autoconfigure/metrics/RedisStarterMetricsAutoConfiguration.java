@@ -1,6 +1,8 @@
 package io.github.redisstarter.autoconfigure.metrics;
 
+import io.github.redisstarter.autoconfigure.RateLimiterAutoConfiguration;
 import io.github.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
+import io.github.redisstarter.ratelimit.RateLimits;
 import io.github.redisstarter.connection.BackendState;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
@@ -11,7 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /** Backend meters, bound to every registry by Boot's metrics support when Micrometer is present. */
-@AutoConfiguration(after = RedisStarterAutoConfiguration.class)
+@AutoConfiguration(after = { RedisStarterAutoConfiguration.class, RateLimiterAutoConfiguration.class })
 @ConditionalOnClass(MeterBinder.class)
 @ConditionalOnBean(BackendState.class)
 public final class RedisStarterMetricsAutoConfiguration {
@@ -20,6 +22,14 @@ public final class RedisStarterMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	BackendMetrics redisStarterBackendMetrics(BackendState state) {
 		return new BackendMetrics(state);
+	}
+
+	/** Only when the rate limiter is on: the metrics observe its limits. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(RateLimits.class)
+	RateLimitMetrics redisStarterRateLimitMetrics(RateLimits limits) {
+		return new RateLimitMetrics(limits);
 	}
 
 }

@@ -1,0 +1,223 @@
+package io.github.redisstarter.ratelimit.web;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.redisstarter.ratelimit.Decision;
+import io.github.redisstarter.ratelimit.RateLimit;
+import io.github.redisstarter.ratelimit.RateLimiter;
+import io.github.redisstarter.ratelimit.web.RateLimitHeaders.Applied;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.context.expression.BeanFactoryResolver;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ExpressionParser;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.expression.spel.support.StandardEvaluationContext;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.util.ServletRequestPathUtils;
+
+/**
+ * Checks each request against the path rules and the {@link RateLimited} annotations of its handler, in that order,
+ * stopping at the first denial. An allowed request goes on with the rate-limit headers set; a denied one gets
+ * {@code 429} with {@code Retry-After} and an {@code application/problem+json} body, and never reaches the handler.
+ */
+public final class RateLimitInterceptor implements HandlerInterceptor {
+
+	private static final ExpressionParser parser = new SpelExpressionParser();
+
+	private final RateLimiter limiter;
+
+	private final List<RateLimitRule> rules;
+
+	private final boolean legacyHeaders;
+
+	private final @Nullable BeanFactory beanFactory;
+
+	private final Map<String, Expression> expressions = new ConcurrentHashMap<>();
+
+	private final Map<Method, List<RateLimitRule.Check>> annotated = new ConcurrentHashMap<>();
+
+	public RateLimitInterceptor(RateLimiter limiter, List<RateLimitRule> rules, boolean legacyHeaders,
+			@Nullable BeanFactory beanFactory) {
+		this.limiter = limiter;
+		this.rules = List.copyOf(rules);
+		this.legacyHeaders = legacyHeaders;
+		this.beanFactory = beanFactory;
+		for (RateLimitRule rule : rules) {
+			limiter.limits().get(rule.check().limit());
+			expression(rule.check().key());
+		}
+	}
+
+	@Override
+	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
+			throws IOException {
+		List<RateLimitRule.Check> checks = checks(request, handler);
+		if (checks.isEmpty()) {
+			return true;
+		}
+		RateLimitKeyContext context = new RateLimitKeyContext(request);
+		List<Applied> applied = new ArrayList<>(checks.size());
+		for (RateLimitRule.Check check : checks) {
+			String key = key(check.key(), context);
+			if (key == null || key.isBlank()) {
+				continue;
+			}
+			Decision decision = this.limiter.tryAcquire(check.limit(), key, check.cost());
+			applied.add(new Applied(this.limiter.limits().get(check.limit()), decision));
+			if (!decision.allowed()) {
+				writeHeaders(response, applied);
+				deny(request, response, check.limit(), decision);
+				return false;
+			}
+		}
+		if (!applied.isEmpty()) {
+			writeHeaders(response, applied);
+		}
+		return true;
+	}
+
+	/** The checks of this request: matching rules first, then the handler's annotations. */
+	private List<RateLimitRule.Check> checks(HttpServletRequest request, Object handler) {
+		List<RateLimitRule.Check> checks = new ArrayList<>();
+		if (!this.rules.isEmpty()) {
+			PathContainer path = ServletRequestPathUtils.hasParsedRequestPath(request)
+					? ServletRequestPathUtils.getParsedRequestPath(request).pathWithinApplication()
+					: ServletRequestPathUtils.parseAndCache(request).pathWithinApplication();
+			for (RateLimitRule rule : this.rules) {
+				if (rule.matches(request, path)) {
+					checks.add(rule.check());
+				}
+			}
+		}
+		if (handler instanceof HandlerMethod method) {
+			checks.addAll(this.annotated.computeIfAbsent(method.getMethod(), (m) -> annotatedChecks(method)));
+		}
+		return checks;
+	}
+
+	/** The {@link RateLimited} checks of a handler method: its class's first, then its own. */
+	static List<RateLimitRule.Check> annotatedChecks(HandlerMethod method) {
+		List<RateLimitRule.Check> checks = new ArrayList<>();
+		for (RateLimited annotation : AnnotatedElementUtils.findMergedRepeatableAnnotations(method.getBeanType(),
+				RateLimited.class)) {
+			checks.add(new RateLimitRule.Check(annotation.limit(), annotation.key(), annotation.cost()));
+		}
+		for (RateLimited annotation : AnnotatedElementUtils.findMergedRepeatableAnnotations(method.getMethod(),
+				RateLimited.class)) {
+			checks.add(new RateLimitRule.Check(annotation.limit(), annotation.key(), annotation.cost()));
+		}
+		return checks;
+	}
+
+	/**
+	 * Checks the {@link RateLimited} annotations of a handler: known limits, valid key expressions, costs that can be
+	 * allowed.
+	 * @throws IllegalStateException naming the handler and what is wrong
+	 */
+	public void validate(HandlerMethod method, RateLimiter limiter) {
+		for (RateLimitRule.Check check : annotatedChecks(method)) {
+			try {
+				io.github.redisstarter.ratelimit.RateLimit limit = limiter.limits().get(check.limit());
+				expression(check.key());
+				if (check.cost() <= 0 || check.cost() > limit.smallestPermits()) {
+					throw new IllegalArgumentException("'cost' " + check.cost() + " must be from 1 to "
+							+ limit.smallestPermits() + ", the permits of its smallest band");
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException("@RateLimited(limit = \"" + check.limit() + "\", key = \"" + check.key()
+						+ "\") on " + method.getShortLogMessage() + " is invalid: " + ex.getMessage(), ex);
+			}
+		}
+	}
+
+	private @Nullable String key(String expression, RateLimitKeyContext context) {
+		StandardEvaluationContext evaluation = new StandardEvaluationContext(context);
+		if (this.beanFactory != null) {
+			evaluation.setBeanResolver(new BeanFactoryResolver(this.beanFactory));
+		}
+		Object value = expression(expression).getValue(evaluation);
+		return (value != null) ? value.toString() : null;
+	}
+
+	/**
+	 * Parses a key expression once.
+	 * @throws IllegalArgumentException naming the expression when it is not valid SpEL
+	 */
+	Expression expression(String text) {
+		return this.expressions.computeIfAbsent(text, (t) -> {
+			try {
+				return parser.parseExpression(t);
+			}
+			catch (RuntimeException ex) {
+				throw new IllegalArgumentException("rate-limit key expression '" + t + "' is not valid SpEL ("
+						+ ex.getMessage() + "); use clientIp, principal, header('X-Api-Key'), pathVariable('id') or an"
+						+ " expression on request", ex);
+			}
+		});
+	}
+
+	private void writeHeaders(HttpServletResponse response, List<Applied> applied) {
+		response.setHeader(RateLimitHeaders.POLICY, RateLimitHeaders.policy(applied));
+		response.setHeader(RateLimitHeaders.RATE_LIMIT, RateLimitHeaders.rateLimit(applied));
+		if (this.legacyHeaders) {
+			Decision tightest = applied.stream()
+				.map(Applied::decision)
+				.min(Comparator.comparing(Decision::allowed).thenComparingLong(Decision::remaining))
+				.orElseThrow();
+			response.setHeader("X-RateLimit-Limit", Long.toString(tightest.limit()));
+			response.setHeader("X-RateLimit-Remaining", Long.toString(tightest.remaining()));
+			response.setHeader("X-RateLimit-Reset", Long.toString(RateLimitHeaders.wholeSeconds(tightest.resetAfter())));
+		}
+	}
+
+	private static void deny(HttpServletRequest request, HttpServletResponse response, String limit, Decision decision)
+			throws IOException {
+		long retryAfter = RateLimitHeaders.wholeSeconds(decision.retryAfter());
+		response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+		response.setHeader(RateLimitHeaders.RETRY_AFTER, Long.toString(retryAfter));
+		response.setContentType("application/problem+json");
+		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+		String body = "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,\"detail\":\"Rate limit '"
+				+ limit + "' exceeded; retry after " + retryAfter + " s\",\"instance\":\""
+				+ json(request.getRequestURI()) + "\",\"limit\":\"" + limit + "\",\"retryAfter\":" + retryAfter + "}";
+		response.getWriter().write(body);
+	}
+
+	/** Escapes text for a JSON string. Limit names need none (letters, digits, '.', '_', '-'); a URI might. */
+	static String json(String text) {
+		StringBuilder out = new StringBuilder(text.length() + 8);
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			switch (c) {
+				case '"' -> out.append("\\\"");
+				case '\\' -> out.append("\\\\");
+				default -> {
+					if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+						out.append(String.format("\\u%04x", (int) c));
+					}
+					else {
+						out.append(c);
+					}
+				}
+			}
+		}
+		return out.toString();
+	}
+
+}
