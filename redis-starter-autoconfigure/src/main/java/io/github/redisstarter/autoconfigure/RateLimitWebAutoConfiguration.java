@@ -76,7 +76,7 @@ public final class RateLimitWebAutoConfiguration {
 	}
 
 	private static String names(RateLimiter limiter) {
-		return limiter.limits().all().stream().map((l) -> l.name()).toList().toString();
+		return limiter.limits().all().stream().map((l) -> l.name()).sorted().toList().toString();
 	}
 
 	@Bean

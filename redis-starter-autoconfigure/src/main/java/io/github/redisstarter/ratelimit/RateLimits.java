@@ -38,7 +38,7 @@ public final class RateLimits {
 		RateLimit limit = this.byName.get(name);
 		if (limit == null) {
 			throw new IllegalArgumentException("'limit' names no defined rate limit: '" + name + "'; defined: "
-					+ this.byName.keySet() + " (define it under redis-starter.rate-limit.limits." + name
+					+ this.byName.keySet().stream().sorted().toList() + " (define it under redis-starter.rate-limit.limits." + name
 					+ " or as a RateLimit bean)");
 		}
 		return limit;

@@ -141,7 +141,7 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalStateException("@RateLimited(limit = \"" + check.limit() + "\", key = \"" + check.key()
-						+ "\") on " + method.getShortLogMessage() + " is invalid: " + ex.getMessage(), ex);
+						+ "\") on " + method + " is invalid: " + ex.getMessage(), ex);
 			}
 		}
 	}

@@ -1,0 +1,307 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.Principal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.redisstarter.ratelimit.web.RateLimited;
+import io.github.redisstarter.test.RedisServerExtension;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Rate limits on a real Tomcat: annotations, path rules, keys, headers, the 429 and startup checks. */
+@ExtendWith(OutputCaptureExtension.class)
+class RateLimitWebTests {
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension();
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static final String[] LIMITS = { "redis-starter.rate-limit.limits.ping.bands=5/10s",
+			"redis-starter.rate-limit.limits.pair.bands=3/1s,100/1h", "redis-starter.rate-limit.limits.rule.bands=2/10s",
+			"redis-starter.rate-limit.web.rules[0].paths=/rule/**", "redis-starter.rate-limit.web.rules[0].methods=GET",
+			"redis-starter.rate-limit.web.rules[0].limit=rule",
+			"redis-starter.rate-limit.web.rules[0].key=header('X-Api-Key')" };
+
+	@Test
+	void anAnnotatedHandlerGetsHeadersThenA429WithRetryAfterAndAProblemBody() throws Exception {
+		try (Server server = Server.start()) {
+			for (int i = 1; i <= 5; i++) {
+				HttpResponse<String> ok = server.get("/ping");
+				assertThat(ok.statusCode()).isEqualTo(200);
+				assertThat(ok.headers().firstValue("RateLimit-Policy")).hasValue("\"ping\";q=5;w=10");
+				assertThat(ok.headers().firstValue("RateLimit")).hasValue("\"ping\";r=" + (5 - i) + ";t=" + (2 * i));
+				assertThat(ok.headers().firstValue("X-RateLimit-Limit")).isEmpty();
+			}
+			HttpResponse<String> denied = server.get("/ping");
+			assertThat(denied.statusCode()).isEqualTo(429);
+			assertThat(denied.headers().firstValue("Retry-After")).hasValue("2");
+			assertThat(denied.headers().firstValue("Content-Type")).hasValueSatisfying(
+					(type) -> assertThat(type).startsWith("application/problem+json"));
+			assertThat(denied.headers().firstValue("RateLimit")).hasValue("\"ping\";r=0;t=10");
+			assertThat(denied.body()).contains("\"status\":429")
+				.contains("\"title\":\"Too Many Requests\"")
+				.contains("\"instance\":\"/ping\"")
+				.contains("\"limit\":\"ping\"")
+				.contains("\"retryAfter\":2");
+			assertThat(server.controller().pings).hasValue(5);
+		}
+	}
+
+	@Test
+	void pathRulesLimitByTheirKeyAndLeaveOtherRequestsAlone() throws Exception {
+		try (Server server = Server.start()) {
+			assertThat(statuses(server, "/rule/1", "X-Api-Key", "a", 3)).containsExactly(200, 200, 429);
+			assertThat(statuses(server, "/rule/2", "X-Api-Key", "b", 2)).containsExactly(200, 200);
+			// No key: the rule does not apply. Another method: neither.
+			HttpResponse<String> anonymous = server.get("/rule/1");
+			assertThat(anonymous.statusCode()).isEqualTo(200);
+			assertThat(anonymous.headers().firstValue("RateLimit")).isEmpty();
+			HttpResponse<String> post = server.send(HttpRequest.newBuilder(server.uri("/rule/1"))
+				.header("X-Api-Key", "a")
+				.POST(HttpRequest.BodyPublishers.noBody()));
+			assertThat(post.statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void severalLimitsOnOneHandlerAreAllCheckedAndAllAdvertised() throws Exception {
+		try (Server server = Server.start()) {
+			HttpResponse<String> ok = server.get("/two");
+			assertThat(ok.headers().firstValue("RateLimit-Policy"))
+				.hasValue("\"pair:3/1s\";q=3;w=1, \"pair:100/1h\";q=100;w=3600, \"ping\";q=5;w=10");
+			assertThat(ok.headers().firstValue("RateLimit")).hasValue("\"pair:3/1s\";r=2;t=1, \"ping\";r=4;t=2");
+			assertThat(statuses(server, "/two", "X-Ignored", "x", 3)).containsExactly(200, 200, 429);
+		}
+	}
+
+	@Test
+	void legacyHeadersOnRequest() throws Exception {
+		try (Server server = Server.start("redis-starter.rate-limit.web.legacy-headers=true")) {
+			HttpResponse<String> ok = server.get("/ping");
+			assertThat(ok.headers().firstValue("X-RateLimit-Limit")).hasValue("5");
+			assertThat(ok.headers().firstValue("X-RateLimit-Remaining")).hasValue("4");
+			assertThat(ok.headers().firstValue("X-RateLimit-Reset")).hasValue("2");
+		}
+	}
+
+	@Test
+	void xForwardedForCountsOnlyWhenTheAppTrustsItsProxies() throws Exception {
+		try (Server server = Server.start()) {
+			assertThat(statuses(server, "/ping", "X-Forwarded-For", "203.0.113.1", 5)).containsOnly(200);
+			// Ignored: the client is 127.0.0.1 whatever it claims, and its budget is spent.
+			assertThat(statuses(server, "/ping", "X-Forwarded-For", "203.0.113.2", 1)).containsExactly(429);
+		}
+		redis.server().flushAll();
+		try (Server server = Server.start("server.forward-headers-strategy=native")) {
+			assertThat(statuses(server, "/ping", "X-Forwarded-For", "203.0.113.1", 6)).containsExactly(200, 200, 200,
+					200, 200, 429);
+			assertThat(statuses(server, "/ping", "X-Forwarded-For", "203.0.113.2", 1)).containsExactly(200);
+		}
+	}
+
+	@Test
+	void thePrincipalCanBeTheKey() throws Exception {
+		try (Server server = Server.start()) {
+			assertThat(statuses(server, "/me", "X-Test-User", "alice", 6)).endsWith(429);
+			assertThat(statuses(server, "/me", "X-Test-User", "bob", 1)).containsExactly(200);
+			assertThat(server.get("/me").statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void aHandlerNamingAnUnknownLimitStopsStartup(CapturedOutput output) {
+		assertThatThrownBy(() -> Server.start(BadController.class))
+			.hasStackTraceContaining("@RateLimited(limit = \"pnig\", key = \"clientIp\") on")
+			.hasStackTraceContaining("BadController#typo")
+			.hasStackTraceContaining("'limit' names no defined rate limit: 'pnig'");
+		assertThatThrownBy(() -> Server.start(BadKeyController.class))
+			.hasStackTraceContaining("is not valid SpEL");
+	}
+
+	@Test
+	void aRuleNamingAnUnknownLimitStopsStartup(CapturedOutput output) {
+		assertThatThrownBy(() -> Server.start("redis-starter.rate-limit.web.rules[1].paths=/x",
+				"redis-starter.rate-limit.web.rules[1].limit=nope"))
+			.hasRootCauseInstanceOf(InvalidRedisSettingException.class);
+		assertThat(output.getAll()).contains("The Redis setting redis-starter.rate-limit.web.rules[1].limit is invalid")
+			.contains("[pair, ping, rule]");
+	}
+
+	private static List<Integer> statuses(Server server, String path, String header, String value, int times)
+			throws Exception {
+		List<Integer> statuses = new ArrayList<>();
+		for (int i = 0; i < times; i++) {
+			statuses.add(server.send(HttpRequest.newBuilder(server.uri(path)).header(header, value).GET()).statusCode());
+		}
+		return statuses;
+	}
+
+	record Server(ConfigurableApplicationContext context, int port) implements AutoCloseable {
+
+		static Server start(String... settings) {
+			return start(null, settings);
+		}
+
+		static Server start(Class<?> extraController, String... settings) {
+			List<String> args = new ArrayList<>();
+			for (String setting : LIMITS) {
+				args.add("--" + setting);
+			}
+			for (String setting : settings) {
+				args.add("--" + setting);
+			}
+			args.add("--server.port=0");
+			args.add("--spring.data.redis.url=" + redis.server().url());
+			args.add("--spring.main.banner-mode=off");
+			List<Class<?>> sources = new ArrayList<>(List.of(TestApp.class, WebConfig.class));
+			if (extraController != null) {
+				sources.add(extraController);
+			}
+			ConfigurableApplicationContext context = new SpringApplicationBuilder(sources.toArray(Class[]::new))
+				.web(WebApplicationType.SERVLET)
+				.environment(new TestApp.EnvironmentWithVariables(Map.of()))
+				.run(args.toArray(String[]::new));
+			return new Server(context, context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
+		}
+
+		URI uri(String path) {
+			return URI.create("http://127.0.0.1:" + this.port + path);
+		}
+
+		HttpResponse<String> get(String path) throws IOException, InterruptedException {
+			return send(HttpRequest.newBuilder(uri(path)).GET());
+		}
+
+		HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+			return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+
+		LimitedController controller() {
+			return this.context.getBean(LimitedController.class);
+		}
+
+		@Override
+		public void close() {
+			this.context.close();
+		}
+
+	}
+
+	@SpringBootConfiguration
+	static class WebConfig {
+
+		@Bean
+		LimitedController limitedController() {
+			return new LimitedController();
+		}
+
+		/** Signs a request in as the user named by X-Test-User, the way a security filter would. */
+		@Bean
+		Filter testUserFilter() {
+			return (request, response, chain) -> {
+				String user = ((HttpServletRequest) request).getHeader("X-Test-User");
+				if (user == null) {
+					chain.doFilter(request, response);
+					return;
+				}
+				chain.doFilter(new HttpServletRequestWrapper((HttpServletRequest) request) {
+
+					@Override
+					public Principal getUserPrincipal() {
+						return () -> user;
+					}
+
+				}, response);
+			};
+		}
+
+	}
+
+	@RestController
+	static class LimitedController {
+
+		final AtomicInteger pings = new AtomicInteger();
+
+		@RateLimited(limit = "ping")
+		@GetMapping("/ping")
+		String ping() {
+			this.pings.incrementAndGet();
+			return "pong";
+		}
+
+		@GetMapping("/rule/{id}")
+		String rule(@PathVariable String id) {
+			return id;
+		}
+
+		@PostMapping("/rule/{id}")
+		String postRule(@PathVariable String id) {
+			return id;
+		}
+
+		@RateLimited(limit = "pair")
+		@RateLimited(limit = "ping", key = "'everyone'")
+		@GetMapping("/two")
+		String two() {
+			return "two";
+		}
+
+		@RateLimited(limit = "ping", key = "principal")
+		@GetMapping("/me")
+		String me() {
+			return "me";
+		}
+
+	}
+
+	@RestController
+	static class BadController {
+
+		@RateLimited(limit = "pnig")
+		@GetMapping("/typo")
+		String typo() {
+			return "typo";
+		}
+
+	}
+
+	@RestController
+	static class BadKeyController {
+
+		@RateLimited(limit = "ping", key = "header('X-Api-Key'")
+		@GetMapping("/bad-key")
+		String badKey() {
+			return "bad";
+		}
+
+	}
+
+}
