@@ -46,6 +46,8 @@ class RateLimitWebTests {
 
 	private static final String[] LIMITS = { "redis-starter.rate-limit.limits.ping.bands=5/10s",
 			"redis-starter.rate-limit.limits.pair.bands=3/1s,100/1h", "redis-starter.rate-limit.limits.rule.bands=2/10s",
+			"redis-starter.rate-limit.limits.closed.bands=2/10s",
+			"redis-starter.rate-limit.limits.closed.outage-policy=fail-closed",
 			"redis-starter.rate-limit.web.rules[0].paths=/rule/**", "redis-starter.rate-limit.web.rules[0].methods=GET",
 			"redis-starter.rate-limit.web.rules[0].limit=rule",
 			"redis-starter.rate-limit.web.rules[0].key=header('X-Api-Key')" };
@@ -137,6 +139,30 @@ class RateLimitWebTests {
 	}
 
 	@Test
+	void keysFromPathVariablesAndBeans() throws Exception {
+		try (Server server = Server.start()) {
+			assertThat(statuses(server, "/orders/1", "X-Ignored", "x", 3)).containsExactly(200, 200, 429);
+			assertThat(statuses(server, "/orders/2", "X-Ignored", "x", 1)).containsExactly(200);
+			assertThat(statuses(server, "/tenant", "X-Tenant", "acme", 3)).containsExactly(200, 200, 429);
+			assertThat(statuses(server, "/tenant", "X-Tenant", "globex", 1)).containsExactly(200);
+		}
+	}
+
+	@Test
+	void aFailClosedLimitDeniesWhileRedisIsAwayAndSaysWhy() throws Exception {
+		try (Server server = Server.start()) {
+			assertThat(server.get("/closed").statusCode()).isEqualTo(200);
+			redis.server().kill();
+			HttpResponse<String> denied = server.get("/closed");
+			assertThat(denied.statusCode()).isEqualTo(429);
+			assertThat(denied.headers().firstValue("Retry-After")).hasValue("1");
+			assertThat(denied.body()).contains("cannot be checked while Redis is away and fails closed");
+			// The fallback limit on the same server keeps counting in memory.
+			assertThat(server.get("/ping").statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
 	void aHandlerNamingAnUnknownLimitStopsStartup(CapturedOutput output) {
 		assertThatThrownBy(() -> Server.start(BadController.class))
 			.hasStackTraceContaining("@RateLimited(limit = \"pnig\", key = \"clientIp\") on")
@@ -152,7 +178,7 @@ class RateLimitWebTests {
 				"redis-starter.rate-limit.web.rules[1].limit=nope"))
 			.hasRootCauseInstanceOf(InvalidRedisSettingException.class);
 		assertThat(output.getAll()).contains("The Redis setting redis-starter.rate-limit.web.rules[1].limit is invalid")
-			.contains("[pair, ping, rule]");
+			.contains("[closed, pair, ping, rule]");
 	}
 
 	private static List<Integer> statuses(Server server, String path, String header, String value, int times)
@@ -223,6 +249,11 @@ class RateLimitWebTests {
 			return new LimitedController();
 		}
 
+		@Bean
+		Tenants tenants() {
+			return new Tenants();
+		}
+
 		/** Signs a request in as the user named by X-Test-User, the way a security filter would. */
 		@Bean
 		Filter testUserFilter() {
@@ -274,10 +305,37 @@ class RateLimitWebTests {
 			return "two";
 		}
 
+		@RateLimited(limit = "rule", key = "pathVariable('id')")
+		@GetMapping("/orders/{id}")
+		String order(@PathVariable String id) {
+			return id;
+		}
+
+		@RateLimited(limit = "rule", key = "@tenants.of(request)")
+		@GetMapping("/tenant")
+		String tenant() {
+			return "tenant";
+		}
+
+		@RateLimited(limit = "closed")
+		@GetMapping("/closed")
+		String closed() {
+			return "closed";
+		}
+
 		@RateLimited(limit = "ping", key = "principal")
 		@GetMapping("/me")
 		String me() {
 			return "me";
+		}
+
+	}
+
+	/** A key resolver bean, the way an app would write one. */
+	static class Tenants {
+
+		public String of(HttpServletRequest request) {
+			return request.getHeader("X-Tenant");
 		}
 
 	}

@@ -109,6 +109,9 @@ class RateLimiterAutoConfigurationTests {
 				allowed += d.allowed() ? 1 : 0;
 			}
 			assertThat(allowed).isEqualTo(3);
+			Decision async = limiter.tryAcquireAsync("objects", "k").toCompletableFuture().join();
+			assertThat(async.source()).isEqualTo(Decision.Source.FALLBACK);
+			assertThat(async.allowed()).isTrue();
 			for (int i = 0; i < 5; i++) {
 				Decision open = limiter.tryAcquire("open", "k");
 				assertThat(open.allowed()).isTrue();
@@ -122,11 +125,14 @@ class RateLimiterAutoConfigurationTests {
 			assertThat(count(meters, RateLimitMetrics.FALLBACKS, "limit", "open", "policy", "fail-open")).isEqualTo(5);
 			assertThat(count(meters, RateLimitMetrics.FALLBACKS, "limit", "closed", "policy", "fail-closed")).isEqualTo(5);
 			assertThat(count(meters, RateLimitMetrics.FALLBACKS, "limit", "compact", "policy", "fallback")).isEqualTo(6);
+			assertThat(count(meters, RateLimitMetrics.FALLBACKS, "limit", "objects", "policy", "fallback")).isEqualTo(1);
 
 			redis.server().start();
 			await().atMost(Duration.ofSeconds(5)).until(() -> state.mode() == BackendMode.REDIS);
 			Decision back = limiter.tryAcquire("compact", "k");
 			assertThat(back.source()).isEqualTo(Decision.Source.REDIS);
+			assertThat(limiter.tryAcquireAsync("compact", "k").toCompletableFuture().join().source())
+				.isEqualTo(Decision.Source.REDIS);
 		}
 		List<String> outage = output.getAll().lines().filter((l) -> l.contains("Rate limits while Redis is away")).toList();
 		assertThat(outage).singleElement()

@@ -49,6 +49,25 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void pingIsLimitedPerClientThroughRedis() throws Exception {
+		try (SampleProcess sample = SampleProcess.start(Map.of("REDIS_URL", redis.server().url()))) {
+			for (int i = 1; i <= 5; i++) {
+				java.net.http.HttpResponse<String> ok = sample.get("/api/ping");
+				assertThat(ok.statusCode()).isEqualTo(200);
+				assertThat(ok.body()).contains("\"message\":\"pong\"");
+				assertThat(ok.headers().firstValue("RateLimit-Policy")).hasValue("\"ping\";q=5;w=10");
+				assertThat(ok.headers().firstValue("RateLimit")).hasValue("\"ping\";r=" + (5 - i) + ";t=" + (2 * i));
+			}
+			java.net.http.HttpResponse<String> denied = sample.get("/api/ping");
+			assertThat(denied.statusCode()).isEqualTo(429);
+			assertThat(denied.headers().firstValue("Retry-After")).hasValue("2");
+			assertThat(denied.body()).contains("\"limit\":\"ping\"");
+			// The budget lives in Redis, under the limit and the client's address.
+			assertThat(redis.server().command("EXISTS", "rl:{ping:127.0.0.1}")).isEqualTo(1L);
+		}
+	}
+
+	@Test
 	void unreachableRedisLeavesTheAppUpOnTheTwins() throws Exception {
 		int closedPort;
 		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {

@@ -66,10 +66,12 @@ final class SampleProcess implements AutoCloseable {
 	}
 
 	JsonNode getJson(String path) throws IOException, InterruptedException {
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).GET().build(),
+		return JsonMapper.builder().build().readTree(get(path).body());
+	}
+
+	HttpResponse<String> get(String path) throws IOException, InterruptedException {
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).GET().build(),
 				HttpResponse.BodyHandlers.ofString());
-		return JsonMapper.builder().build().readTree(response.body());
 	}
 
 	String output() throws IOException {

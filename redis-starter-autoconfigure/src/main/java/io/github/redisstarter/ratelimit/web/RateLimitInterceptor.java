@@ -39,15 +39,18 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 
 	private static final ExpressionParser parser = new SpelExpressionParser();
 
+	private static final String DEFAULT_KEY = "clientIp";
+
 	private final RateLimiter limiter;
 
 	private final List<RateLimitRule> rules;
 
 	private final boolean legacyHeaders;
 
-	private final @Nullable BeanFactory beanFactory;
-
 	private final Map<String, Expression> expressions = new ConcurrentHashMap<>();
+
+	/** Shared by every request: it holds no per-request state, the root object is passed with each evaluation. */
+	private final StandardEvaluationContext evaluation = new StandardEvaluationContext();
 
 	private final Map<Method, List<RateLimitRule.Check>> annotated = new ConcurrentHashMap<>();
 
@@ -56,7 +59,9 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 		this.limiter = limiter;
 		this.rules = List.copyOf(rules);
 		this.legacyHeaders = legacyHeaders;
-		this.beanFactory = beanFactory;
+		if (beanFactory != null) {
+			this.evaluation.setBeanResolver(new BeanFactoryResolver(beanFactory));
+		}
 		for (RateLimitRule rule : rules) {
 			limiter.limits().get(rule.check().limit());
 			expression(rule.check().key());
@@ -147,11 +152,10 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 	}
 
 	private @Nullable String key(String expression, RateLimitKeyContext context) {
-		StandardEvaluationContext evaluation = new StandardEvaluationContext(context);
-		if (this.beanFactory != null) {
-			evaluation.setBeanResolver(new BeanFactoryResolver(this.beanFactory));
+		if (DEFAULT_KEY.equals(expression)) {
+			return context.getClientIp();
 		}
-		Object value = expression(expression).getValue(evaluation);
+		Object value = expression(expression).getValue(this.evaluation, context);
 		return (value != null) ? value.toString() : null;
 	}
 
@@ -193,8 +197,12 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 		response.setHeader(RateLimitHeaders.RETRY_AFTER, Long.toString(retryAfter));
 		response.setContentType("application/problem+json");
 		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-		String body = "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,\"detail\":\"Rate limit '"
-				+ limit + "' exceeded; retry after " + retryAfter + " s\",\"instance\":\""
+		String detail = (decision.source() == Decision.Source.FAIL_CLOSED)
+				? "Rate limit '" + limit + "' cannot be checked while Redis is away and fails closed; retry after "
+						+ retryAfter + " s"
+				: "Rate limit '" + limit + "' exceeded; retry after " + retryAfter + " s";
+		String body = "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,\"detail\":\""
+				+ detail + "\",\"instance\":\""
 				+ json(request.getRequestURI()) + "\",\"limit\":\"" + limit + "\",\"retryAfter\":" + retryAfter + "}";
 		response.getWriter().write(body);
 	}
