@@ -139,6 +139,19 @@ class RateLimitWebTests {
 	}
 
 	@Test
+	void aRequestThatEndsOnTheErrorPageIsCountedOnce() throws Exception {
+		try (Server server = Server.start("redis-starter.rate-limit.web.rules[1].paths=/**",
+				"redis-starter.rate-limit.web.rules[1].limit=pair", "redis-starter.rate-limit.web.rules[1].key='all'")) {
+			HttpResponse<String> failed = server.get("/fail");
+			assertThat(failed.statusCode()).isEqualTo(500);
+			// The /error dispatch matches /** too, but only the request itself took a permit.
+			assertThat(server.context().getBean(io.github.redisstarter.ratelimit.RateLimiter.class)
+				.peek("pair", "all")
+				.remaining()).isEqualTo(2);
+		}
+	}
+
+	@Test
 	void keysFromPathVariablesAndBeans() throws Exception {
 		try (Server server = Server.start()) {
 			assertThat(statuses(server, "/orders/1", "X-Ignored", "x", 3)).containsExactly(200, 200, 429);
@@ -315,6 +328,11 @@ class RateLimitWebTests {
 		@GetMapping("/tenant")
 		String tenant() {
 			return "tenant";
+		}
+
+		@GetMapping("/fail")
+		String fail() {
+			throw new IllegalStateException("this handler always fails");
 		}
 
 		@RateLimited(limit = "closed")

@@ -218,10 +218,58 @@ class RateLimiterAutoConfigurationTests {
 	}
 
 	@Test
-	void theLimiterCanBeReplacedOrTurnedOff() {
+	void inRedisModeAFailedCheckReachesTheCallerAndIsCounted() {
+		try (ConfigurableApplicationContext context = run("redis-starter.mode=redis")) {
+			RateLimiter limiter = context.getBean(RateLimiter.class);
+			assertThat(limiter.tryAcquire("compact", "k").source()).isEqualTo(Decision.Source.REDIS);
+			redis.server().kill();
+			assertThatThrownBy(() -> limiter.tryAcquire("compact", "k")).isInstanceOf(RuntimeException.class);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(count(meters, RateLimitMetrics.ERRORS, "limit", "compact")).isEqualTo(1);
+			assertThat(count(meters, RateLimitMetrics.FALLBACKS, "limit", "compact", "policy", "fallback")).isZero();
+		}
+	}
+
+	@Test
+	void theLimiterCanBeTurnedOff() {
 		try (ConfigurableApplicationContext context = TestApp.run("redis-starter.rate-limit.enabled=false")) {
 			assertThat(context.getBeanNamesForType(RateLimiter.class)).isEmpty();
 		}
+	}
+
+	@Test
+	void anAppsOwnLimiterReplacesTheStartersAndTheMvcIntegrationUsesIt() {
+		new org.springframework.boot.test.context.runner.WebApplicationContextRunner()
+			.withConfiguration(org.springframework.boot.autoconfigure.AutoConfigurations.of(
+					org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration.class,
+					RedisStarterAutoConfiguration.class, RateLimiterAutoConfiguration.class,
+					RateLimitWebAutoConfiguration.class))
+			.withPropertyValues("redis-starter.mode=memory")
+			.withBean(RateLimiter.class, () -> new io.github.redisstarter.ratelimit.InMemoryRateLimiter(
+					io.github.redisstarter.ratelimit.RateLimits.of(RateLimit.of("own", Band.perSecond(1)))))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).getBean(RateLimiter.class)
+					.isInstanceOf(io.github.redisstarter.ratelimit.InMemoryRateLimiter.class);
+				assertThat(context).hasSingleBean(io.github.redisstarter.ratelimit.web.RateLimitInterceptor.class);
+			});
+	}
+
+	@Test
+	void withoutSpringMvcTheLimiterStillWorks() {
+		new org.springframework.boot.test.context.runner.ApplicationContextRunner()
+			.withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader(
+					org.springframework.web.servlet.config.annotation.WebMvcConfigurer.class))
+			.withConfiguration(org.springframework.boot.autoconfigure.AutoConfigurations.of(
+					org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration.class,
+					RedisStarterAutoConfiguration.class, RateLimiterAutoConfiguration.class,
+					RateLimitWebAutoConfiguration.class))
+			.withPropertyValues("redis-starter.mode=memory", LIMITS[0])
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).doesNotHaveBean(io.github.redisstarter.ratelimit.web.RateLimitInterceptor.class);
+				assertThat(context.getBean(RateLimiter.class).tryAcquire("compact", "k").allowed()).isTrue();
+			});
 	}
 
 	private static double count(MeterRegistry meters, String name, String... tags) {

@@ -13,6 +13,7 @@ import io.github.redisstarter.ratelimit.Decision;
 import io.github.redisstarter.ratelimit.RateLimit;
 import io.github.redisstarter.ratelimit.RateLimiter;
 import io.github.redisstarter.ratelimit.web.RateLimitHeaders.Applied;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
@@ -71,6 +72,10 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 	@Override
 	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
 			throws IOException {
+		// An error page or an async re-dispatch belongs to a request that was already checked: never count it twice.
+		if (request.getDispatcherType() != DispatcherType.REQUEST) {
+			return true;
+		}
 		List<RateLimitRule.Check> checks = checks(request, handler);
 		if (checks.isEmpty()) {
 			return true;
