@@ -41,6 +41,8 @@ public final class BackendState {
 
 	private volatile @Nullable Ping lastPing;
 
+	private volatile long switchCount;
+
 	/**
 	 * @param selection how the backend is chosen
 	 * @param endpoint where the configured Redis is, or {@code null} when none is configured
@@ -93,6 +95,14 @@ public final class BackendState {
 	/** Why the current mode is in force, in words fit for a log line. */
 	public String reason() {
 		return this.current.reason;
+	}
+
+	/**
+	 * How many switches have happened since startup. A capability that keeps state per mode (a near cache) compares
+	 * it with the count it last saw to notice a switch at once, on its own thread, before listeners hear of it.
+	 */
+	public long switchCount() {
+		return this.switchCount;
 	}
 
 	/** The last PING the monitor sent, or {@code null} before the first. */
@@ -162,6 +172,7 @@ public final class BackendState {
 			}
 			Instant now = this.clock.instant();
 			this.current = new Current(target, now, reason);
+			this.switchCount++;
 			change = new BackendSwitch(before.mode, target, reason, now);
 			log(change, Duration.between(before.since, now));
 		}

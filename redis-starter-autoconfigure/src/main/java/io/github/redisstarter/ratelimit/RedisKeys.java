@@ -1,9 +1,8 @@
 package io.github.redisstarter.ratelimit;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
+
+import io.github.redisstarter.connection.RedisKeyEncoding;
 
 /**
  * Names the Redis keys of a check: {@code <prefix>:{<limit>:<key>}} for the first band and
@@ -11,14 +10,9 @@ import java.util.Base64;
  * check lands in one slot; a limit name holds no ':' so two limits never share a key.
  *
  * <p>
- * A caller's key goes in as is when it is short, well-formed Unicode and does not start with '#'. Any other key (long,
- * or holding a lone surrogate that UTF-8 cannot encode, which would otherwise collide with '?') is replaced by
- * {@code #} and the SHA-256 of its UTF-16 code units: the key name stays small and distinct keys stay distinct.
+ * The caller's key is written as {@link RedisKeyEncoding} encodes it.
  */
 final class RedisKeys {
-
-	/** Longer caller keys are digested: a 10 KB key would otherwise cost 10 KB of Redis memory per idle key. */
-	static final int MAX_PLAIN_LENGTH = 128;
 
 	private final String prefix;
 
@@ -41,37 +35,7 @@ final class RedisKeys {
 	}
 
 	static String encode(String key) {
-		if (key.length() <= MAX_PLAIN_LENGTH && key.charAt(0) != '#' && isWellFormed(key)) {
-			return key;
-		}
-		try {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			for (int i = 0; i < key.length(); i++) {
-				char c = key.charAt(i);
-				digest.update((byte) (c >>> 8));
-				digest.update((byte) c);
-			}
-			return "#" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is required of every JVM", ex);
-		}
-	}
-
-	private static boolean isWellFormed(String key) {
-		for (int i = 0; i < key.length(); i++) {
-			char c = key.charAt(i);
-			if (Character.isHighSurrogate(c)) {
-				if (i + 1 == key.length() || !Character.isLowSurrogate(key.charAt(i + 1))) {
-					return false;
-				}
-				i++;
-			}
-			else if (Character.isLowSurrogate(c)) {
-				return false;
-			}
-		}
-		return true;
+		return RedisKeyEncoding.encode(key);
 	}
 
 }

@@ -1,28 +1,19 @@
 package io.github.redisstarter.ratelimit;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
+import io.github.redisstarter.connection.RedisCalls;
+import io.github.redisstarter.connection.RedisScript;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
@@ -39,9 +30,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RedisRateLimiter extends AbstractRateLimiter {
 
-	static final String SCRIPT = loadScript();
-
-	static final String SCRIPT_SHA = sha1(SCRIPT);
+	static final RedisScript SCRIPT = RedisScript.load(RedisRateLimiter.class, "gcra.lua");
 
 	private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
 
@@ -88,7 +77,8 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		if (local != null) {
 			return local;
 		}
-		return await(evaluate(limit, key, cost, consume), "check", limit);
+		return RedisCalls.await(evaluate(limit, key, cost, consume), this.timeout,
+				"rate-limit check of '" + limit.name() + "'");
 	}
 
 	@Override
@@ -106,26 +96,8 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 			this.denyCache.forget(limit, key);
 		}
 		byte[][] names = this.keys.of(limit, key, limit.bands().size());
-		await(this.commands.get().del(names).toCompletableFuture(), "reset", limit);
-	}
-
-	/** Waits at most the timeout; a timed-out call is abandoned, never sent again. */
-	private <T> T await(CompletableFuture<T> result, String what, RateLimit limit) {
-		try {
-			return result.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			result.cancel(false);
-			throw new RedisCommandTimeoutException("rate-limit " + what + " of '" + limit.name()
-					+ "' got no answer within " + this.timeout.toMillis() + " ms");
-		}
-		catch (ExecutionException ex) {
-			throw asRuntime(ex.getCause());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new RedisException("interrupted while waiting for a rate-limit " + what, ex);
-		}
+		RedisCalls.await(this.commands.get().del(names).toCompletableFuture(), this.timeout,
+				"rate-limit reset of '" + limit.name() + "'");
 	}
 
 	private @Nullable Decision denied(RateLimit limit, String key, long cost) {
@@ -140,13 +112,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		arguments[1] = consume ? ONE : ZERO;
 		arguments[2] = (this.clock != null) ? bytes(InMemoryRateLimiter.micros(this.clock.instant())) : ZERO;
 		System.arraycopy(bandArguments, 0, arguments, 3, bandArguments.length);
-		RedisClusterAsyncCommands<byte[], byte[]> redis = this.commands.get();
-		CompletableFuture<List<Long>> reply = redis
-			.<List<Long>>evalsha(SCRIPT_SHA, ScriptOutputType.MULTI, names, arguments)
-			.toCompletableFuture()
-			.exceptionallyCompose((failure) -> isNoScript(failure)
-					? redis.<List<Long>>eval(SCRIPT, ScriptOutputType.MULTI, names, arguments).toCompletableFuture()
-					: CompletableFuture.failedFuture(failure));
+		CompletableFuture<List<Long>> reply = SCRIPT.run(this.commands.get(), ScriptOutputType.MULTI, names, arguments);
 		return reply.thenApply((values) -> decide(limit, key, cost, values));
 	}
 
@@ -162,48 +128,12 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		return decision;
 	}
 
-	private static boolean isNoScript(Throwable failure) {
-		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
-				: failure;
-		return cause instanceof RedisNoScriptException
-				|| (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"));
-	}
-
-	private static RuntimeException asRuntime(Throwable failure) {
-		if (failure instanceof CompletionException && failure.getCause() != null) {
-			failure = failure.getCause();
-		}
-		return (failure instanceof RuntimeException runtime) ? runtime : new RedisException(failure);
-	}
-
 	private static final byte[] ONE = bytes(1);
 
 	private static final byte[] ZERO = bytes(0);
 
 	private static byte[] bytes(long value) {
 		return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private static String loadScript() {
-		try (InputStream in = RedisRateLimiter.class.getResourceAsStream("gcra.lua")) {
-			if (in == null) {
-				throw new IllegalStateException("gcra.lua is missing from the classpath next to RedisRateLimiter");
-			}
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Could not read gcra.lua", ex);
-		}
-	}
-
-	private static String sha1(String script) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-1 is required of every JVM", ex);
-		}
 	}
 
 	/**

@@ -51,7 +51,7 @@ class GcraScriptEquivalenceTests {
 				long[] next = new long[2 * bands.size()];
 				long[] expected = Gcra.evaluate(bands, state, now, cost, consume, next);
 				List<Long> actual = connection.sync()
-					.eval(RedisRateLimiter.SCRIPT, ScriptOutputType.MULTI, keys, arguments(bands, now, cost, consume));
+					.eval(RedisRateLimiter.SCRIPT.body(), ScriptOutputType.MULTI, keys, arguments(bands, now, cost, consume));
 				assertThat(actual).as("step %d at %d, cost %d, consume %s", step, now, cost, consume)
 					.containsExactly(Arrays.stream(expected).boxed().toArray(Long[]::new));
 				if (expected[Gcra.ALLOWED] == 1 && consume) {

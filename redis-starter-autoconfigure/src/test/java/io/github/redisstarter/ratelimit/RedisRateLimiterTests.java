@@ -6,13 +6,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.redisstarter.test.RedisServer;
+import io.github.redisstarter.connection.LettuceTestConnection;
 import io.github.redisstarter.test.RedisServerExtension;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.codec.ByteArrayCodec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,20 +25,16 @@ class RedisRateLimiterTests extends RateLimiterContract {
 	@RegisterExtension
 	static final RedisServerExtension redis = new RedisServerExtension();
 
-	private static RedisClient client;
-
-	private static StatefulRedisConnection<byte[], byte[]> connection;
+	private static LettuceTestConnection connection;
 
 	@BeforeAll
 	static void connect() {
-		client = RedisClient.create(RedisURI.create(redis.server().url()));
-		connection = client.connect(ByteArrayCodec.INSTANCE);
+		connection = LettuceTestConnection.open(redis.server());
 	}
 
 	@AfterAll
 	static void disconnect() {
 		connection.close();
-		client.shutdown();
 	}
 
 	@Override

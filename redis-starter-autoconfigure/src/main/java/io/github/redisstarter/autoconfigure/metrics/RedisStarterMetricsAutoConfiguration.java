@@ -24,6 +24,14 @@ public final class RedisStarterMetricsAutoConfiguration {
 		return new BackendMetrics(state);
 	}
 
+	/** Cache meters: they appear with each cache's first event. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnClass(name = "tools.jackson.databind.json.JsonMapper")
+	CacheMetrics redisStarterCacheMetrics() {
+		return new CacheMetrics();
+	}
+
 	/** Only when the rate limiter is on: the metrics observe its limits. */
 	@Bean
 	@ConditionalOnMissingBean

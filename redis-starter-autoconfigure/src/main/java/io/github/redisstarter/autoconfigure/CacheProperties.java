@@ -1,0 +1,269 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.redisstarter.cache.CacheSettings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the two-level caches ({@code redis-starter.cache.*}): defaults for every cache, and per cache under
+ * {@code redis-starter.cache.caches.<name>} (the role cache is {@code roles}).
+ */
+@ConfigurationProperties("redis-starter.cache")
+public class CacheProperties {
+
+	private static final CacheSettings DEFAULTS = CacheSettings.defaults();
+
+	/** Whether the cache beans (the cache factory, and the RoleCache when a RoleLoader bean exists) are created. */
+	private boolean enabled = true;
+
+	/** First part of every cache key in Redis: '<prefix>:{<cache>:<version>}:<id>'. */
+	private String keyPrefix = "cache";
+
+	/** How long a value lives in Redis (and in memory when no Redis is configured). */
+	private Duration ttl = DEFAULTS.ttl();
+
+	/** How long a miss (the loader found nothing) is remembered. */
+	private Duration negativeTtl = DEFAULTS.negativeTtl();
+
+	/** Fraction by which each TTL is shortened at random, so that values cached together do not expire together. */
+	private double ttlJitter = DEFAULTS.ttlJitter();
+
+	/** How long an instance keeps its near copy (L1) of a value while Redis is in use. */
+	private Duration nearTtl = DEFAULTS.nearTtl();
+
+	/** The most near copies an instance keeps per cache. */
+	private long nearMaxSize = DEFAULTS.nearMaxSize();
+
+	/**
+	 * The longest a value cached while a configured Redis is away lives: other instances' evictions cannot reach this
+	 * one then.
+	 */
+	private Duration degradedTtl = DEFAULTS.degradedTtl();
+
+	/**
+	 * How long a caller waits for another caller's load of the same id before loading itself; also the longest a load
+	 * may take and still be stored in Redis.
+	 */
+	private Duration loadTimeout = DEFAULTS.loadTimeout();
+
+	/** Part of every key: bump it when the cached type changes incompatibly, and old entries are ignored. */
+	private String version = DEFAULTS.version();
+
+	/** Settings of single caches by name, overriding the defaults above. */
+	private Map<String, Cache> caches = new LinkedHashMap<>();
+
+	/** The settings of the cache of this name: its own where set, the defaults otherwise. */
+	public CacheSettings settingsOf(String name) {
+		Cache own = this.caches.getOrDefault(name, new Cache());
+		String property = "redis-starter.cache" + (this.caches.containsKey(name) ? ".caches." + name : "");
+		try {
+			return new CacheSettings(or(own.ttl, this.ttl), or(own.negativeTtl, this.negativeTtl),
+					or(own.ttlJitter, this.ttlJitter), or(own.nearTtl, this.nearTtl), or(own.nearMaxSize, this.nearMaxSize),
+					or(own.degradedTtl, this.degradedTtl), or(own.loadTimeout, this.loadTimeout), or(own.version, this.version));
+		}
+		catch (IllegalArgumentException ex) {
+			// The message names the setting as CacheSettings does ('negativeTtl'); say it as a property.
+			String message = String.valueOf(ex.getMessage());
+			String field = message.startsWith("'") ? message.substring(1, message.indexOf('\'', 1)) : "";
+			String kebab = field.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+			throw new InvalidRedisSettingException(property + "." + kebab, "", message,
+					"positive durations such as 30s or 5m, a ttl-jitter from 0 to below 1, a positive near-max-size,"
+							+ " and a version of 1 to 32 letters, digits, '.', '_' or '-'");
+		}
+	}
+
+	private static <T> T or(@Nullable T own, T fallback) {
+		return (own != null) ? own : fallback;
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(String keyPrefix) {
+		if (!keyPrefix.matches("[A-Za-z0-9._:-]{1,64}")) {
+			throw new IllegalArgumentException("redis-starter.cache.key-prefix must be 1 to 64 letters, digits, '.', '_',"
+					+ " '-' or ':', got '" + keyPrefix + "'");
+		}
+		this.keyPrefix = keyPrefix;
+	}
+
+	public Duration getTtl() {
+		return this.ttl;
+	}
+
+	public void setTtl(Duration ttl) {
+		this.ttl = ttl;
+	}
+
+	public Duration getNegativeTtl() {
+		return this.negativeTtl;
+	}
+
+	public void setNegativeTtl(Duration negativeTtl) {
+		this.negativeTtl = negativeTtl;
+	}
+
+	public double getTtlJitter() {
+		return this.ttlJitter;
+	}
+
+	public void setTtlJitter(double ttlJitter) {
+		this.ttlJitter = ttlJitter;
+	}
+
+	public Duration getNearTtl() {
+		return this.nearTtl;
+	}
+
+	public void setNearTtl(Duration nearTtl) {
+		this.nearTtl = nearTtl;
+	}
+
+	public long getNearMaxSize() {
+		return this.nearMaxSize;
+	}
+
+	public void setNearMaxSize(long nearMaxSize) {
+		this.nearMaxSize = nearMaxSize;
+	}
+
+	public Duration getDegradedTtl() {
+		return this.degradedTtl;
+	}
+
+	public void setDegradedTtl(Duration degradedTtl) {
+		this.degradedTtl = degradedTtl;
+	}
+
+	public Duration getLoadTimeout() {
+		return this.loadTimeout;
+	}
+
+	public void setLoadTimeout(Duration loadTimeout) {
+		this.loadTimeout = loadTimeout;
+	}
+
+	public String getVersion() {
+		return this.version;
+	}
+
+	public void setVersion(String version) {
+		this.version = version;
+	}
+
+	public Map<String, Cache> getCaches() {
+		return this.caches;
+	}
+
+	public void setCaches(Map<String, Cache> caches) {
+		this.caches = caches;
+	}
+
+	/** One cache's own settings; each unset one falls back to the default above. */
+	public static class Cache {
+
+		/** How long a value lives in Redis. */
+		private @Nullable Duration ttl;
+
+		/** How long a miss is remembered. */
+		private @Nullable Duration negativeTtl;
+
+		/** Fraction by which each TTL is shortened at random. */
+		private @Nullable Double ttlJitter;
+
+		/** How long an instance keeps its near copy while Redis is in use. */
+		private @Nullable Duration nearTtl;
+
+		/** The most near copies an instance keeps. */
+		private @Nullable Long nearMaxSize;
+
+		/** The longest a value cached while Redis is away lives. */
+		private @Nullable Duration degradedTtl;
+
+		/** How long a caller waits for another caller's load of the same id. */
+		private @Nullable Duration loadTimeout;
+
+		/** Part of every key of this cache: bump it when the cached type changes incompatibly. */
+		private @Nullable String version;
+
+		public @Nullable Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(@Nullable Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public @Nullable Duration getNegativeTtl() {
+			return this.negativeTtl;
+		}
+
+		public void setNegativeTtl(@Nullable Duration negativeTtl) {
+			this.negativeTtl = negativeTtl;
+		}
+
+		public @Nullable Double getTtlJitter() {
+			return this.ttlJitter;
+		}
+
+		public void setTtlJitter(@Nullable Double ttlJitter) {
+			this.ttlJitter = ttlJitter;
+		}
+
+		public @Nullable Duration getNearTtl() {
+			return this.nearTtl;
+		}
+
+		public void setNearTtl(@Nullable Duration nearTtl) {
+			this.nearTtl = nearTtl;
+		}
+
+		public @Nullable Long getNearMaxSize() {
+			return this.nearMaxSize;
+		}
+
+		public void setNearMaxSize(@Nullable Long nearMaxSize) {
+			this.nearMaxSize = nearMaxSize;
+		}
+
+		public @Nullable Duration getDegradedTtl() {
+			return this.degradedTtl;
+		}
+
+		public void setDegradedTtl(@Nullable Duration degradedTtl) {
+			this.degradedTtl = degradedTtl;
+		}
+
+		public @Nullable Duration getLoadTimeout() {
+			return this.loadTimeout;
+		}
+
+		public void setLoadTimeout(@Nullable Duration loadTimeout) {
+			this.loadTimeout = loadTimeout;
+		}
+
+		public @Nullable String getVersion() {
+			return this.version;
+		}
+
+		public void setVersion(@Nullable String version) {
+			this.version = version;
+		}
+
+	}
+
+}

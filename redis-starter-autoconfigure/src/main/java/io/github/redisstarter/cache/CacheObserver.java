@@ -1,0 +1,45 @@
+package io.github.redisstarter.cache;
+
+/** Hears what a {@link TwoLevelCache} does: the hook for metrics. Calls must be quick and must not throw. */
+public interface CacheObserver {
+
+	CacheObserver NONE = new CacheObserver() {
+	};
+
+	/** Where a value was looked up. */
+	enum Level {
+
+		/** This instance's near cache. */
+		L1,
+
+		/** Redis. */
+		L2
+
+	}
+
+	default void onHit(String cache, Level level) {
+	}
+
+	default void onMiss(String cache, Level level) {
+	}
+
+	/** The loader answered, after {@code nanos}; {@code found} is false for an empty answer. */
+	default void onLoad(String cache, long nanos, boolean found) {
+	}
+
+	/** The loader threw; the caller got the exception. */
+	default void onLoadFailure(String cache, Throwable failure) {
+	}
+
+	/** A Redis call of the cache failed (the cache answered without Redis, or the caller got the exception). */
+	default void onError(String cache, Throwable failure) {
+	}
+
+	default void onEviction(String cache, boolean all) {
+	}
+
+	/** A value in Redis could not be decoded (a class changed): it was deleted and loaded afresh. */
+	default void onPoisoned(String cache) {
+	}
+
+}

@@ -1,0 +1,303 @@
+package io.github.redisstarter.cache;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.github.redisstarter.cache.CacheObserver.Level;
+import io.github.redisstarter.connection.BackendState;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link TwoLevelCache}: near copies in {@link NearCache}, shared values in Redis through
+ * {@link RedisCacheStore}, single-flight loads through {@link Flights}, near-copy invalidation over
+ * {@link InvalidationBus}. Without a store it is the in-memory cache: the near cache is the whole cache.
+ *
+ * <p>
+ * How it stays fresh:
+ * <ul>
+ * <li>On Redis, near copies are used only while the invalidation subscription is live, and live at most
+ * {@code nearTtl}.</li>
+ * <li>At every backend switch the near cache is cleared: copies made on one side are not trusted on the other.</li>
+ * <li>While a configured Redis is away, copies live at most {@code degradedTtl}: evictions of other instances cannot
+ * reach this one.</li>
+ * <li>Back on Redis after an outage, this instance invalidates the shared cache before reading it: evictions made
+ * anywhere while Redis was away are then covered, whether or not their instance is back yet.</li>
+ * <li>A load that an eviction overtakes hands its result to its callers but keeps it nowhere.</li>
+ * </ul>
+ */
+public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
+
+	private final String name;
+
+	private final CacheLoader<V> loader;
+
+	private final CacheCodec<V> codec;
+
+	private final CacheSettings settings;
+
+	private final BackendState state;
+
+	private final @Nullable RedisCacheStore store;
+
+	private final @Nullable InvalidationBus bus;
+
+	private final CacheObserver observer;
+
+	private final NearCache<V> near;
+
+	private final Flights<V> flights = new Flights<>();
+
+	/** The switch count the near cache's content belongs to. */
+	private volatile long nearEpoch;
+
+	/** The switch count at which this instance last took Redis (back) into use; -1 before the first. */
+	private volatile long redisEpoch;
+
+	DefaultTwoLevelCache(String name, CacheLoader<V> loader, CacheCodec<V> codec, CacheSettings settings,
+			BackendState state, @Nullable RedisCacheStore store, @Nullable InvalidationBus bus, CacheObserver observer) {
+		this.name = name;
+		this.loader = Objects.requireNonNull(loader, "'loader' must not be null");
+		this.codec = codec;
+		this.settings = settings;
+		this.state = state;
+		this.store = store;
+		this.bus = bus;
+		this.observer = observer;
+		this.near = new NearCache<>(settings.nearMaxSize());
+		long switches = state.switchCount();
+		this.nearEpoch = switches;
+		this.redisEpoch = state.usesRedis() ? switches : -1;
+	}
+
+	void listenOn(InvalidationBus bus, String channel) {
+		bus.listen(channel, new InvalidationBus.Listener() {
+
+			@Override
+			public void onMessage(String message) {
+				String id = InvalidationMessages.id(message);
+				if (id != null) {
+					forgetLocally(id);
+				}
+				else {
+					forgetAllLocally();
+				}
+			}
+
+			@Override
+			public void onGap() {
+				forgetAllLocally();
+			}
+
+		});
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public Optional<V> get(String id) {
+		requireId(id);
+		boolean onRedis = followBackend();
+		if (!onRedis || this.bus == null || this.bus.isLive()) {
+			Optional<V> near = this.near.get(id);
+			if (near != null) {
+				this.observer.onHit(this.name, Level.L1);
+				return near;
+			}
+			this.observer.onMiss(this.name, Level.L1);
+		}
+		return this.flights.join(id, this.settings.loadTimeout(), (flight) -> load(id, flight));
+	}
+
+	@Override
+	public void evict(String id) {
+		requireId(id);
+		forgetLocally(id);
+		this.observer.onEviction(this.name, false);
+		if (followBackend()) {
+			onRedis(() -> this.store.evict(id));
+		}
+		// While Redis is away there is nothing more to do here: on its return, this instance invalidates the shared
+		// cache before reading it (see followBackend).
+	}
+
+	@Override
+	public void evictAll() {
+		forgetAllLocally();
+		this.observer.onEviction(this.name, true);
+		if (followBackend()) {
+			onRedis(() -> this.store.invalidateAll(true));
+		}
+	}
+
+	/** How many near copies this instance holds (an estimate that counts copies about to expire). */
+	public long nearSize() {
+		return this.near.size();
+	}
+
+	/**
+	 * Catches up with a backend switch on the caller's thread, before anything is read: clears near copies made on
+	 * the other side and, back on Redis after an outage, invalidates the shared cache first.
+	 * @return whether Redis is to be used
+	 */
+	private boolean followBackend() {
+		long switches = this.state.switchCount();
+		if (switches != this.nearEpoch) {
+			synchronized (this) {
+				if (switches != this.nearEpoch) {
+					forgetAllLocally();
+					this.nearEpoch = switches;
+				}
+			}
+		}
+		if (this.store == null || !this.state.usesRedis()) {
+			return false;
+		}
+		if (this.redisEpoch != switches) {
+			synchronized (this) {
+				if (this.redisEpoch != switches) {
+					if (!onRedis(() -> this.store.invalidateAll(false))) {
+						return false;
+					}
+					this.redisEpoch = switches;
+				}
+			}
+		}
+		return true;
+	}
+
+	private Optional<V> load(String id, Flights.Flight<V> flight) {
+		long epoch = this.state.switchCount();
+		if (this.store != null && this.state.usesRedis() && this.redisEpoch == epoch) {
+			try {
+				return loadThroughRedis(id, flight, epoch);
+			}
+			catch (RuntimeException ex) {
+				if (!this.state.reportFailure(ex) || !this.state.canFallBack()) {
+					this.observer.onError(this.name, ex);
+					throw ex;
+				}
+				this.observer.onError(this.name, ex);
+				epoch = this.state.switchCount();
+			}
+		}
+		Optional<V> value = loadFromLoader(id);
+		Duration lifetime = value.isPresent() ? jittered(this.settings.ttl()) : this.settings.negativeTtl();
+		if (this.state.canFallBack()) {
+			lifetime = min(lifetime, this.settings.degradedTtl());
+		}
+		keepNear(id, value, lifetime, flight, epoch);
+		return value;
+	}
+
+	private Optional<V> loadThroughRedis(String id, Flights.Flight<V> flight, long epoch) {
+		RedisCacheStore.Read read = this.store.read(id);
+		if (read.hit()) {
+			Optional<V> value = decode(id, read.payload());
+			if (value != null) {
+				this.observer.onHit(this.name, Level.L2);
+				keepNear(id, value, nearLifetime(value), flight, epoch);
+				return value;
+			}
+		}
+		this.observer.onMiss(this.name, Level.L2);
+		Optional<V> value = loadFromLoader(id);
+		Duration ttl = value.isPresent() ? jittered(this.settings.ttl()) : this.settings.negativeTtl();
+		if (this.store.write(id, read.readAt(), ttl, this.codec.encode(value))) {
+			keepNear(id, value, nearLifetime(value), flight, epoch);
+		}
+		return value;
+	}
+
+	/** The decoded value, or {@code null} for bytes that no longer decode (deleted, counted, then loaded afresh). */
+	private @Nullable Optional<V> decode(String id, byte[] payload) {
+		try {
+			return this.codec.decode(payload);
+		}
+		catch (RuntimeException ex) {
+			this.observer.onPoisoned(this.name);
+			this.store.delete(id);
+			return null;
+		}
+	}
+
+	private Optional<V> loadFromLoader(String id) {
+		long start = System.nanoTime();
+		Optional<V> value;
+		try {
+			value = this.loader.load(id);
+		}
+		catch (RuntimeException ex) {
+			this.observer.onLoadFailure(this.name, ex);
+			throw ex;
+		}
+		if (value == null) {
+			IllegalStateException ex = new IllegalStateException(
+					"The loader of cache '" + this.name + "' returned null for '" + id + "'; return Optional.empty()");
+			this.observer.onLoadFailure(this.name, ex);
+			throw ex;
+		}
+		this.observer.onLoad(this.name, System.nanoTime() - start, value.isPresent());
+		return value;
+	}
+
+	/** Keeps a near copy, unless an eviction or a switch overtook the load that found it. */
+	private void keepNear(String id, Optional<V> value, Duration lifetime, Flights.Flight<V> flight, long epoch) {
+		if (!flight.overtaken() && this.state.switchCount() == epoch && this.nearEpoch == epoch) {
+			this.near.put(id, value, lifetime);
+		}
+	}
+
+	private Duration nearLifetime(Optional<V> value) {
+		return min(this.settings.nearTtl(), value.isPresent() ? this.settings.ttl() : this.settings.negativeTtl());
+	}
+
+	/** Runs a Redis call; an outage is reported and answered by false, anything else reaches the caller. */
+	private boolean onRedis(Runnable call) {
+		try {
+			call.run();
+			return true;
+		}
+		catch (RuntimeException ex) {
+			this.observer.onError(this.name, ex);
+			if (this.state.reportFailure(ex) && this.state.canFallBack()) {
+				return false;
+			}
+			throw ex;
+		}
+	}
+
+	private void forgetLocally(String id) {
+		this.flights.invalidate(id);
+		this.near.invalidate(id);
+	}
+
+	private void forgetAllLocally() {
+		this.flights.invalidateAll();
+		this.near.clear();
+	}
+
+	private Duration jittered(Duration ttl) {
+		double jitter = this.settings.ttlJitter();
+		if (jitter == 0) {
+			return ttl;
+		}
+		long nanos = ttl.toNanos();
+		return Duration.ofNanos(nanos - (long) (nanos * jitter * ThreadLocalRandom.current().nextDouble()));
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	private static void requireId(String id) {
+		if (id == null || id.isBlank()) {
+			throw new IllegalArgumentException("'id' must not be blank");
+		}
+	}
+
+}

@@ -1,0 +1,96 @@
+package io.github.redisstarter.cache;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import io.github.redisstarter.connection.BackendState;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Makes {@link TwoLevelCache}s that share the app's Redis connection, invalidation subscription and backend state:
+ * a further cache (permissions, users) is one call.
+ *
+ * <pre class="code">
+ * TwoLevelCache&lt;Permission&gt; permissions = caches.create("permissions", Permission.class, repository::findPermission);
+ * </pre>
+ */
+public final class TwoLevelCacheFactory {
+
+	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+	private final BackendState state;
+
+	private final @Nullable Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
+
+	private final @Nullable InvalidationBus bus;
+
+	private final JsonMapper mapper;
+
+	private final CacheObserver observer;
+
+	private final String keyPrefix;
+
+	private final Duration redisTimeout;
+
+	private final Function<String, CacheSettings> settings;
+
+	private final Map<String, TwoLevelCache<?>> created = new ConcurrentHashMap<>();
+
+	/**
+	 * @param commands the shared Redis connection, or {@code null} for caches that never use Redis
+	 * @param bus the invalidation subscription, or {@code null} alike
+	 * @param keyPrefix the first part of every key, letters, digits, '.', '_', '-' or ':'
+	 * @param redisTimeout how long a cache call waits for Redis
+	 * @param settings the settings of the cache of a given name
+	 */
+	public TwoLevelCacheFactory(BackendState state, @Nullable Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
+			@Nullable InvalidationBus bus, JsonMapper mapper, CacheObserver observer, String keyPrefix,
+			Duration redisTimeout, Function<String, CacheSettings> settings) {
+		this.state = state;
+		this.commands = commands;
+		this.bus = bus;
+		this.mapper = mapper;
+		this.observer = observer;
+		this.keyPrefix = keyPrefix;
+		this.redisTimeout = redisTimeout;
+		this.settings = settings;
+	}
+
+	/** A cache of JSON values of {@code type}, with the settings configured for {@code name}. */
+	public <V> TwoLevelCache<V> create(String name, Class<V> type, CacheLoader<V> loader) {
+		return create(name, new JsonCacheCodec<>(this.mapper, type), loader, this.settings.apply(name));
+	}
+
+	/**
+	 * A cache with its own codec and settings.
+	 * @throws IllegalArgumentException when the name is not 1 to 64 letters, digits, '.', '_' or '-', or is taken
+	 */
+	public <V> TwoLevelCache<V> create(String name, CacheCodec<V> codec, CacheLoader<V> loader, CacheSettings settings) {
+		if (name == null || !NAME.matcher(name).matches()) {
+			throw new IllegalArgumentException(
+					"'name' must be 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
+		}
+		Objects.requireNonNull(codec, "'codec' must not be null");
+		RedisCacheStore store = (this.commands != null && this.state.endpoint() != null)
+				? new RedisCacheStore(this.keyPrefix, name, settings.version(), this.commands, this.redisTimeout,
+						settings.loadTimeout())
+				: null;
+		DefaultTwoLevelCache<V> cache = new DefaultTwoLevelCache<>(name, loader, codec, settings, this.state, store,
+				(store != null) ? this.bus : null, this.observer);
+		if (this.created.putIfAbsent(name, cache) != null) {
+			throw new IllegalArgumentException("A cache named '" + name + "' exists already; give each cache its own name");
+		}
+		if (store != null && this.bus != null) {
+			cache.listenOn(this.bus, RedisCacheStore.channelName(this.keyPrefix, name, settings.version()));
+		}
+		return cache;
+	}
+
+}

@@ -1,0 +1,56 @@
+package io.github.redisstarter.connection;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * Turns caller data (a rate-limit key, a cache id) into the part of a Redis key name that holds it. A short,
+ * well-formed string that does not start with '#' goes in as is, readable in {@code redis-cli}. Any other (longer
+ * than {@value #MAX_PLAIN_LENGTH} characters, or holding a lone surrogate that UTF-8 cannot encode and would turn
+ * into '?') becomes {@code #} and the SHA-256 of its UTF-16 code units: the key name stays small, and distinct
+ * strings stay distinct.
+ */
+public final class RedisKeyEncoding {
+
+	/** Longer strings are digested: a 10 KB id would otherwise cost 10 KB of Redis memory per key. */
+	public static final int MAX_PLAIN_LENGTH = 128;
+
+	private RedisKeyEncoding() {
+	}
+
+	public static String encode(String data) {
+		if (data.length() <= MAX_PLAIN_LENGTH && !data.startsWith("#") && isWellFormed(data)) {
+			return data;
+		}
+		try {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			for (int i = 0; i < data.length(); i++) {
+				char c = data.charAt(i);
+				digest.update((byte) (c >>> 8));
+				digest.update((byte) c);
+			}
+			return "#" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required of every JVM", ex);
+		}
+	}
+
+	private static boolean isWellFormed(String data) {
+		for (int i = 0; i < data.length(); i++) {
+			char c = data.charAt(i);
+			if (Character.isHighSurrogate(c)) {
+				if (i + 1 == data.length() || !Character.isLowSurrogate(data.charAt(i + 1))) {
+					return false;
+				}
+				i++;
+			}
+			else if (Character.isLowSurrogate(c)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+}
