@@ -77,7 +77,7 @@ public final class CacheAutoConfiguration {
 		String[] names = beanFactory.getBeanNamesForType(RoleLoader.class);
 		if (names.length != 1) {
 			throw new IllegalStateException("RoleCache needs exactly one RoleLoader bean, found " + names.length + ": "
-					+ List.of(names) + "; mark one @Primary or define the RoleCache bean yourself");
+					+ List.of(names) + "; define the RoleCache bean yourself, from TwoLevelCacheFactory.create");
 		}
 		return roleCache(caches, names[0], beanFactory);
 	}

@@ -46,6 +46,10 @@ final class SampleProcess implements AutoCloseable {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-cp", System.getProperty("java.class.path"), SampleApplication.class.getName(), "--server.port=0"));
 		command.addAll(List.of(arguments));
+		if (List.of(arguments).stream().noneMatch((argument) -> argument.startsWith("--spring.datasource.url="))) {
+			// A database of its own, so that runs and tests do not see each other's roles.
+			command.add("--spring.datasource.url=" + h2Url(Files.createTempDirectory("redis-starter-sample-db-")));
+		}
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		builder.environment().keySet().removeIf(name -> name.startsWith("REDIS_") || name.startsWith("SPRING_DATA_REDIS"));
 		builder.environment().putAll(redisVariables);
@@ -65,6 +69,11 @@ final class SampleProcess implements AutoCloseable {
 		throw new IllegalStateException("The sample did not start within 60 s:\n" + Files.readString(log));
 	}
 
+	/** An H2 file database in {@code directory}, shared by every instance that opens the same URL. */
+	static String h2Url(Path directory) {
+		return "jdbc:h2:file:" + directory.resolve("roles").toAbsolutePath() + ";AUTO_SERVER=TRUE";
+	}
+
 	JsonNode getJson(String path) throws IOException, InterruptedException {
 		return JsonMapper.builder().build().readTree(get(path).body());
 	}
@@ -72,6 +81,13 @@ final class SampleProcess implements AutoCloseable {
 	HttpResponse<String> get(String path) throws IOException, InterruptedException {
 		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).GET().build(),
 				HttpResponse.BodyHandlers.ofString());
+	}
+
+	HttpResponse<String> put(String path, String json) throws IOException, InterruptedException {
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(json))
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	String output() throws IOException {

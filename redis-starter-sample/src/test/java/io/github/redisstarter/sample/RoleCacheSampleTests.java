@@ -1,0 +1,78 @@
+package io.github.redisstarter.sample;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.UUID;
+
+import io.github.redisstarter.test.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Roles in a database shared by two sample instances, read through the RoleCache, updated through either. */
+class RoleCacheSampleTests {
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension();
+
+	@Test
+	void twoInstancesOnOneH2DatabaseAndOneRedisNeverServeAStaleRole() throws Exception {
+		String database = "--spring.datasource.url="
+				+ SampleProcess.h2Url(Files.createTempDirectory("redis-starter-sample-shared-"));
+		Map<String, String> env = Map.of("REDIS_URL", redis.server().url());
+		try (SampleProcess a = SampleProcess.start(env, database); SampleProcess b = SampleProcess.start(env, database)) {
+			assertTwoInstancesShareRoles(a, b);
+		}
+	}
+
+	@Test
+	void theSameOnPostgresql() throws Exception {
+		String schema = "redis_starter_sample_" + UUID.randomUUID().toString().replace("-", "");
+		String url = "jdbc:postgresql://127.0.0.1:5432/test";
+		try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE SCHEMA " + schema);
+			try {
+				Map<String, String> env = Map.of("REDIS_URL", redis.server().url());
+				String[] settings = { "--spring.datasource.url=" + url + "?currentSchema=" + schema,
+						"--spring.datasource.username=postgres", "--spring.datasource.password=" };
+				try (SampleProcess a = SampleProcess.start(env, settings);
+						SampleProcess b = SampleProcess.start(env, settings)) {
+					assertTwoInstancesShareRoles(a, b);
+				}
+			}
+			finally {
+				statement.execute("DROP SCHEMA " + schema + " CASCADE");
+			}
+		}
+	}
+
+	private static void assertTwoInstancesShareRoles(SampleProcess a, SampleProcess b) throws Exception {
+		// Seeded once although both instances seeded.
+		JsonNode all = b.getJson("/api/roles");
+		assertThat(all.size()).isEqualTo(3);
+		assertThat(a.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Administrator");
+		assertThat(b.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Administrator");
+
+		HttpResponse<String> updated = a.put("/api/roles/admin", "{\"name\":\"Root\",\"permissions\":[\"*\"]}");
+		assertThat(updated.statusCode()).isEqualTo(200);
+		// B had the old role cached (in Redis and maybe near): it must serve the new one at once.
+		assertThat(b.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Root");
+		assertThat(b.getJson("/api/roles/admin").path("permissions").get(0).asString()).isEqualTo("*");
+		assertThat(a.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Root");
+
+		HttpResponse<String> missing = b.get("/api/roles/ghost");
+		assertThat(missing.statusCode()).isEqualTo(404);
+		assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(missing.body()).contains("No role with id 'ghost'");
+		assertThat(a.put("/api/roles/ghost", "{\"name\":\"x\",\"permissions\":[]}").statusCode()).isEqualTo(404);
+	}
+
+}
