@@ -26,7 +26,10 @@ class RoleCacheSampleTests {
 		String database = "--spring.datasource.url="
 				+ SampleProcess.h2Url(Files.createTempDirectory("redis-starter-sample-shared-"));
 		Map<String, String> env = Map.of("REDIS_URL", redis.server().url());
-		try (SampleProcess a = SampleProcess.start(env, database); SampleProcess b = SampleProcess.start(env, database)) {
+		// Started together: both open the file, create the table and seed at the same moment.
+		java.util.concurrent.CompletableFuture<SampleProcess> first = java.util.concurrent.CompletableFuture
+			.supplyAsync(() -> start(env, database));
+		try (SampleProcess b = start(env, database); SampleProcess a = first.join()) {
 			assertTwoInstancesShareRoles(a, b);
 		}
 	}
@@ -50,6 +53,15 @@ class RoleCacheSampleTests {
 			finally {
 				statement.execute("DROP SCHEMA " + schema + " CASCADE");
 			}
+		}
+	}
+
+	private static SampleProcess start(Map<String, String> env, String... settings) {
+		try {
+			return SampleProcess.start(env, settings);
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
 		}
 	}
 
