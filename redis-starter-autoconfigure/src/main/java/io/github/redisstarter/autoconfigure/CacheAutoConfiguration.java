@@ -4,17 +4,12 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.redisstarter.cache.CacheObserver;
-import io.github.redisstarter.cache.InvalidationBus;
 import io.github.redisstarter.cache.RoleCache;
 import io.github.redisstarter.cache.RoleLoader;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.RedisSubscriber;
 import io.github.redisstarter.connection.SharedRedisCommands;
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,7 +22,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.ResolvableType;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -37,35 +31,20 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class,
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass(JsonMapper.class)
-@ConditionalOnBean({ BackendState.class, LettuceConnectionFactory.class })
+@ConditionalOnBean({ BackendState.class, LettuceConnectionFactory.class, RedisSubscriber.class })
 @ConditionalOnProperty(prefix = "redis-starter.cache", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CacheProperties.class)
 public final class CacheAutoConfiguration {
 
-	@Bean(destroyMethod = "close")
-	@ConditionalOnMissingBean
-	InvalidationBus redisStarterInvalidationBus(LettuceConnectionFactory connectionFactory,
-			ObjectProvider<DataRedisConnectionDetails> details) {
-		return new InvalidationBus(() -> connectPubSub(connectionFactory.getRequiredNativeClient()),
-				RedisConnectionSettings.secrets(details.getIfAvailable()));
-	}
-
-	private static StatefulRedisPubSubConnection<String, String> connectPubSub(AbstractRedisClient client) {
-		if (client instanceof RedisClusterClient cluster) {
-			return cluster.connectPubSub(StringCodec.UTF8);
-		}
-		return ((RedisClient) client).connectPubSub(StringCodec.UTF8);
-	}
-
 	@Bean
 	@ConditionalOnMissingBean
 	TwoLevelCacheFactory redisStarterCacheFactory(BackendState state, LettuceConnectionFactory connectionFactory,
-			InvalidationBus bus, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<CacheObserver> observers,
+			RedisSubscriber subscriber, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<CacheObserver> observers,
 			CacheProperties properties) {
 		Duration timeout = connectionFactory.getClientConfiguration().getCommandTimeout();
 		List<CacheObserver> all = observers.orderedStream().toList();
 		CacheObserver observer = (all.size() == 1) ? all.get(0) : new CompositeCacheObserver(all);
-		return new TwoLevelCacheFactory(state, new SharedRedisCommands(connectionFactory), bus,
+		return new TwoLevelCacheFactory(state, new SharedRedisCommands(connectionFactory), subscriber,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), observer, properties.getKeyPrefix(),
 				timeout, properties::settingsOf);
 	}

@@ -9,14 +9,20 @@ import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.RedisEndpoint;
 import io.github.redisstarter.connection.RedisPing;
+import io.github.redisstarter.connection.RedisSubscriber;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.Delay;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -32,6 +38,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The backend decision every capability follows: {@link BackendMonitor} decides Redis or the in-memory twins at
@@ -83,6 +90,23 @@ public final class RedisStarterAutoConfiguration {
 	@ConditionalOnMissingBean
 	Failover redisStarterFailover(BackendState state) {
 		return new Failover(state);
+	}
+
+	/** The app's one pub/sub connection, opened lazily, for cache invalidations and broadcasts. */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(LettuceConnectionFactory.class)
+	RedisSubscriber redisStarterSubscriber(LettuceConnectionFactory connectionFactory,
+			ObjectProvider<DataRedisConnectionDetails> details) {
+		return new RedisSubscriber(() -> connectPubSub(connectionFactory.getRequiredNativeClient()),
+				RedisConnectionSettings.secrets(details.getIfAvailable()));
+	}
+
+	private static StatefulRedisPubSubConnection<String, String> connectPubSub(AbstractRedisClient client) {
+		if (client instanceof RedisClusterClient cluster) {
+			return cluster.connectPubSub(StringCodec.UTF8);
+		}
+		return ((RedisClient) client).connectPubSub(StringCodec.UTF8);
 	}
 
 	@Bean

@@ -7,12 +7,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.github.redisstarter.cache.CacheObserver.Level;
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.RedisSubscriber;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link TwoLevelCache}: near copies in {@link NearCache}, shared values in Redis through
  * {@link RedisCacheStore}, single-flight loads through {@link Flights}, near-copy invalidation over
- * {@link InvalidationBus}. Without a store it is the in-memory cache: the near cache is the whole cache.
+ * {@link RedisSubscriber}. Without a store it is the in-memory cache: the near cache is the whole cache.
  *
  * <p>
  * How it stays fresh:
@@ -41,7 +42,7 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 
 	private final @Nullable RedisCacheStore store;
 
-	private final @Nullable InvalidationBus bus;
+	private final @Nullable RedisSubscriber subscriber;
 
 	private final CacheObserver observer;
 
@@ -56,14 +57,14 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 	private volatile long redisEpoch;
 
 	DefaultTwoLevelCache(String name, CacheLoader<V> loader, CacheCodec<V> codec, CacheSettings settings,
-			BackendState state, @Nullable RedisCacheStore store, @Nullable InvalidationBus bus, CacheObserver observer) {
+			BackendState state, @Nullable RedisCacheStore store, @Nullable RedisSubscriber subscriber, CacheObserver observer) {
 		this.name = name;
 		this.loader = Objects.requireNonNull(loader, "'loader' must not be null");
 		this.codec = codec;
 		this.settings = settings;
 		this.state = state;
 		this.store = store;
-		this.bus = bus;
+		this.subscriber = subscriber;
 		this.observer = observer;
 		this.near = new NearCache<>(settings.nearMaxSize());
 		long switches = state.switchCount();
@@ -71,11 +72,11 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		this.redisEpoch = state.usesRedis() ? switches : -1;
 	}
 
-	void listenOn(InvalidationBus bus, String channel) {
-		bus.listen(channel, new InvalidationBus.Listener() {
+	void listenOn(RedisSubscriber subscriber, String channel) {
+		subscriber.subscribe(channel, new RedisSubscriber.Listener() {
 
 			@Override
-			public void onMessage(String message) {
+			public void onMessage(String channel, String message) {
 				String id = InvalidationMessages.id(message);
 				if (id != null) {
 					forgetLocally(id);
@@ -102,7 +103,7 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 	public Optional<V> get(String id) {
 		requireId(id);
 		boolean onRedis = followBackend();
-		if (!onRedis || this.bus == null || this.bus.isLive()) {
+		if (!onRedis || this.subscriber == null || this.subscriber.isLive()) {
 			Optional<V> near = this.near.get(id);
 			if (near != null) {
 				this.observer.onHit(this.name, Level.L1);

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.RedisSubscriber;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,7 +30,7 @@ public final class TwoLevelCacheFactory {
 
 	private final @Nullable Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
 
-	private final @Nullable InvalidationBus bus;
+	private final @Nullable RedisSubscriber subscriber;
 
 	private final JsonMapper mapper;
 
@@ -45,17 +46,17 @@ public final class TwoLevelCacheFactory {
 
 	/**
 	 * @param commands the shared Redis connection, or {@code null} for caches that never use Redis
-	 * @param bus the invalidation subscription, or {@code null} alike
+	 * @param subscriber the app's pub/sub connection, for invalidations, or {@code null} alike
 	 * @param keyPrefix the first part of every key, letters, digits, '.', '_', '-' or ':'
 	 * @param redisTimeout how long a cache call waits for Redis
 	 * @param settings the settings of the cache of a given name
 	 */
 	public TwoLevelCacheFactory(BackendState state, @Nullable Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
-			@Nullable InvalidationBus bus, JsonMapper mapper, CacheObserver observer, String keyPrefix,
+			@Nullable RedisSubscriber subscriber, JsonMapper mapper, CacheObserver observer, String keyPrefix,
 			Duration redisTimeout, Function<String, CacheSettings> settings) {
 		this.state = state;
 		this.commands = commands;
-		this.bus = bus;
+		this.subscriber = subscriber;
 		this.mapper = mapper;
 		this.observer = observer;
 		this.keyPrefix = keyPrefix;
@@ -83,12 +84,12 @@ public final class TwoLevelCacheFactory {
 						settings.loadTimeout())
 				: null;
 		DefaultTwoLevelCache<V> cache = new DefaultTwoLevelCache<>(name, loader, codec, settings, this.state, store,
-				(store != null) ? this.bus : null, this.observer);
+				(store != null) ? this.subscriber : null, this.observer);
 		if (this.created.putIfAbsent(name, cache) != null) {
 			throw new IllegalArgumentException("A cache named '" + name + "' exists already; give each cache its own name");
 		}
-		if (store != null && this.bus != null) {
-			cache.listenOn(this.bus, RedisCacheStore.channelName(this.keyPrefix, name, settings.version()));
+		if (store != null && this.subscriber != null) {
+			cache.listenOn(this.subscriber, RedisCacheStore.channelName(this.keyPrefix, name, settings.version()));
 		}
 		return cache;
 	}

@@ -11,6 +11,7 @@ import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.RedisEndpoint;
+import io.github.redisstarter.connection.RedisSubscriber;
 import io.github.redisstarter.connection.Secrets;
 import io.github.redisstarter.connection.LettuceTestConnection;
 import io.github.redisstarter.test.RedisServerExtension;
@@ -33,7 +34,7 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 
 	private static LettuceTestConnection connection;
 
-	private final List<InvalidationBus> buses = new java.util.ArrayList<>();
+	private final List<RedisSubscriber> subscribers = new java.util.ArrayList<>();
 
 	private final CountingObserver observer = new CountingObserver();
 
@@ -50,8 +51,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 	}
 
 	@AfterEach
-	void closeBuses() {
-		this.buses.forEach(InvalidationBus::close);
+	void closeSubscribers() {
+		this.subscribers.forEach(RedisSubscriber::close);
 	}
 
 	@Override
@@ -64,9 +65,9 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		BackendState state = new BackendState(BackendSelection.AUTO,
 				new RedisEndpoint("127.0.0.1:" + redis.server().port(), false, null, 0), BackendMode.REDIS, "test",
 				Secrets.none(), Clock.systemUTC(), Runnable::run);
-		InvalidationBus bus = new InvalidationBus(() -> connection.client().connectPubSub(StringCodec.UTF8), Secrets.none());
-		this.buses.add(bus);
-		return new TwoLevelCacheFactory(state, connection::async, bus, JsonMapper.builder().build(), this.observer,
+		RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8), Secrets.none());
+		this.subscribers.add(subscriber);
+		return new TwoLevelCacheFactory(state, connection::async, subscriber, JsonMapper.builder().build(), this.observer,
 				"cache", Duration.ofSeconds(2), (name) -> SETTINGS);
 	}
 

@@ -1,0 +1,261 @@
+package io.github.redisstarter.connection;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The app's one Redis pub/sub connection, shared by every capability that listens (cache invalidations, broadcasts).
+ * Redis is subscribed only to the channels and patterns that have listeners. Lettuce re-subscribes after a
+ * reconnect, and this class subscribes everything again as well, so that a subscription asked for while the
+ * connection was down is not lost.
+ *
+ * <p>
+ * Messages published while the connection is down are lost (pub/sub is at-most-once). Listeners hear of every such
+ * gap ({@link Listener#onGap()}): when the connection drops, and again when the subscription is confirmed after the
+ * reconnect. The connection is opened lazily, off the caller's thread, and retried at most once a second.
+ */
+public final class RedisSubscriber implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(RedisSubscriber.class);
+
+	private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private final Supplier<StatefulRedisPubSubConnection<String, String>> connector;
+
+	private final Secrets secrets;
+
+	private final Map<String, List<Listener>> channels = new ConcurrentHashMap<>();
+
+	private final Map<String, List<Listener>> patterns = new ConcurrentHashMap<>();
+
+	private final ExecutorService connecting = Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "redis-starter-subscriber");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private volatile @Nullable StatefulRedisPubSubConnection<String, String> connection;
+
+	/** Whether the subscriptions are confirmed on the current connection: false from a disconnect to the re-subscribe. */
+	private volatile boolean subscribed;
+
+	private volatile boolean attemptPending;
+
+	private volatile long lastAttempt = System.nanoTime() - RETRY_NANOS;
+
+	private volatile boolean closed;
+
+	/**
+	 * @param connector opens a pub/sub connection (Boot's Lettuce client, standalone or cluster)
+	 * @param secrets masks secrets in the log line of a failed attempt
+	 */
+	public RedisSubscriber(Supplier<StatefulRedisPubSubConnection<String, String>> connector, Secrets secrets) {
+		this.connector = connector;
+		this.secrets = secrets;
+	}
+
+	/** Hears the messages of a channel or pattern. Called on Lettuce's I/O thread: hand work off, do not block. */
+	public interface Listener {
+
+		void onMessage(String channel, String message);
+
+		/** Messages may have been lost. */
+		default void onGap() {
+		}
+
+	}
+
+	/**
+	 * Listens to a channel; Redis is subscribed with the first listener of a channel.
+	 * @return what stops listening (Redis is unsubscribed with the last listener)
+	 */
+	public Runnable subscribe(String channel, Listener listener) {
+		return add(this.channels, channel, listener, false);
+	}
+
+	/** {@link #subscribe} for a glob-style pattern ({@code news.*}). */
+	public Runnable psubscribe(String pattern, Listener listener) {
+		return add(this.patterns, pattern, listener, true);
+	}
+
+	private synchronized Runnable add(Map<String, List<Listener>> registry, String name, Listener listener,
+			boolean pattern) {
+		List<Listener> listeners = registry.computeIfAbsent(name, (key) -> new CopyOnWriteArrayList<>());
+		boolean first = listeners.isEmpty();
+		listeners.add(listener);
+		StatefulRedisPubSubConnection<String, String> current = this.connection;
+		if (first && current != null) {
+			// If this fails (disconnected), the subscribe-everything after the reconnect covers it.
+			if (pattern) {
+				current.async().psubscribe(name);
+			}
+			else {
+				current.async().subscribe(name);
+			}
+		}
+		return () -> remove(registry, name, listener, pattern);
+	}
+
+	private synchronized void remove(Map<String, List<Listener>> registry, String name, Listener listener,
+			boolean pattern) {
+		List<Listener> listeners = registry.get(name);
+		if (listeners == null || !listeners.remove(listener) || !listeners.isEmpty()) {
+			return;
+		}
+		registry.remove(name);
+		StatefulRedisPubSubConnection<String, String> current = this.connection;
+		if (current != null) {
+			if (pattern) {
+				current.async().punsubscribe(name);
+			}
+			else {
+				current.async().unsubscribe(name);
+			}
+		}
+	}
+
+	/** Whether messages are arriving: connected and subscribed. Starts connecting when there is no connection yet. */
+	public boolean isLive() {
+		StatefulRedisPubSubConnection<String, String> current = this.connection;
+		if (current != null && current.isOpen() && this.subscribed) {
+			return true;
+		}
+		if (current == null) {
+			connectSoon();
+		}
+		return false;
+	}
+
+	/** Opens the connection in the background, unless an attempt is under way or the last one was under a second ago. */
+	public void connectSoon() {
+		long now = System.nanoTime();
+		if (this.closed || this.attemptPending || this.connection != null || now - this.lastAttempt < RETRY_NANOS) {
+			return;
+		}
+		synchronized (this) {
+			if (this.attemptPending || this.connection != null) {
+				return;
+			}
+			this.attemptPending = true;
+			this.lastAttempt = now;
+		}
+		this.connecting.execute(this::connect);
+	}
+
+	private void connect() {
+		try {
+			StatefulRedisPubSubConnection<String, String> opened = this.connector.get();
+			opened.addListener(new RedisPubSubAdapter<>() {
+
+				@Override
+				public void message(String channel, String message) {
+					deliver(RedisSubscriber.this.channels.get(channel), channel, message);
+				}
+
+				@Override
+				public void message(String pattern, String channel, String message) {
+					deliver(RedisSubscriber.this.patterns.get(pattern), channel, message);
+				}
+
+				@Override
+				public void subscribed(String channel, long count) {
+					confirmed();
+				}
+
+				@Override
+				public void psubscribed(String pattern, long count) {
+					confirmed();
+				}
+
+			});
+			opened.addListener(new RedisConnectionStateListener() {
+
+				@Override
+				public void onRedisConnected(RedisChannelHandler<?, ?> handler, java.net.SocketAddress address) {
+					subscribeEverything(opened);
+				}
+
+				@Override
+				public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+					RedisSubscriber.this.subscribed = false;
+					gap();
+				}
+
+			});
+			synchronized (this) {
+				if (!this.channels.isEmpty()) {
+					opened.sync().subscribe(this.channels.keySet().toArray(String[]::new));
+				}
+				if (!this.patterns.isEmpty()) {
+					opened.sync().psubscribe(this.patterns.keySet().toArray(String[]::new));
+				}
+				this.subscribed = true;
+				this.connection = opened;
+			}
+			if (this.closed) {
+				opened.close();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Redis subscriber could not connect yet: " + this.secrets.mask(RedisFailures.describe(ex)));
+		}
+		finally {
+			this.attemptPending = false;
+		}
+	}
+
+	private synchronized void subscribeEverything(StatefulRedisPubSubConnection<String, String> opened) {
+		if (!this.channels.isEmpty()) {
+			opened.async().subscribe(this.channels.keySet().toArray(String[]::new));
+		}
+		if (!this.patterns.isEmpty()) {
+			opened.async().psubscribe(this.patterns.keySet().toArray(String[]::new));
+		}
+	}
+
+	/** The first confirmation after a reconnect: anything published meanwhile was lost. */
+	private void confirmed() {
+		if (!this.subscribed) {
+			gap();
+			this.subscribed = true;
+		}
+	}
+
+	private void gap() {
+		this.channels.values().forEach((listeners) -> listeners.forEach(Listener::onGap));
+		this.patterns.values().forEach((listeners) -> listeners.forEach(Listener::onGap));
+	}
+
+	private static void deliver(@Nullable List<Listener> listeners, String channel, String message) {
+		if (listeners != null) {
+			for (Listener listener : listeners) {
+				listener.onMessage(channel, message);
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		this.connecting.shutdownNow();
+		StatefulRedisPubSubConnection<String, String> current = this.connection;
+		if (current != null) {
+			current.close();
+		}
+	}
+
+}
