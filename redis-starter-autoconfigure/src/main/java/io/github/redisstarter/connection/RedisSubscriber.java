@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -42,7 +42,7 @@ public final class RedisSubscriber implements AutoCloseable {
 
 	private final Map<String, List<Listener>> patterns = new ConcurrentHashMap<>();
 
-	private final ExecutorService connecting = Executors.newSingleThreadExecutor((task) -> {
+	private final ScheduledExecutorService connecting = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "redis-starter-subscriber");
 		thread.setDaemon(true);
 		return thread;
@@ -140,23 +140,27 @@ public final class RedisSubscriber implements AutoCloseable {
 		return false;
 	}
 
-	/** Opens the connection in the background, unless an attempt is under way or the last one was under a second ago. */
+	/**
+	 * Opens the connection in the background, unless it is open or an attempt is under way; attempts are at least a
+	 * second apart.
+	 */
 	public void connectSoon() {
-		long now = System.nanoTime();
-		if (this.closed || this.attemptPending || this.connection != null || now - this.lastAttempt < RETRY_NANOS) {
+		if (this.closed || this.attemptPending || this.connection != null) {
 			return;
 		}
+		long delay;
 		synchronized (this) {
 			if (this.attemptPending || this.connection != null) {
 				return;
 			}
 			this.attemptPending = true;
-			this.lastAttempt = now;
+			delay = Math.max(0, this.lastAttempt + RETRY_NANOS - System.nanoTime());
 		}
-		this.connecting.execute(this::connect);
+		this.connecting.schedule(this::connect, delay, TimeUnit.NANOSECONDS);
 	}
 
 	private void connect() {
+		this.lastAttempt = System.nanoTime();
 		try {
 			StatefulRedisPubSubConnection<String, String> opened = this.connector.get();
 			opened.addListener(new RedisPubSubAdapter<>() {

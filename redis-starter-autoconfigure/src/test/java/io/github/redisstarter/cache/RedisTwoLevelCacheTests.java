@@ -1,24 +1,18 @@
 package io.github.redisstarter.cache;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.redisstarter.cache.Roles.Role;
-import io.github.redisstarter.connection.BackendMode;
-import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
-import io.github.redisstarter.connection.RedisEndpoint;
 import io.github.redisstarter.connection.RedisSubscriber;
 import io.github.redisstarter.connection.Secrets;
 import io.github.redisstarter.connection.LettuceTestConnection;
 import io.github.redisstarter.test.RedisServerExtension;
 import io.lettuce.core.codec.StringCodec;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,23 +26,14 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 	@RegisterExtension
 	static final RedisServerExtension redis = new RedisServerExtension();
 
-	private static LettuceTestConnection connection;
+	@RegisterExtension
+	static final LettuceTestConnection connection = new LettuceTestConnection(redis);
 
 	private final List<RedisSubscriber> subscribers = new java.util.ArrayList<>();
 
 	private final CountingObserver observer = new CountingObserver();
 
 	private int created;
-
-	@BeforeAll
-	static void connect() {
-		connection = LettuceTestConnection.open(redis.server());
-	}
-
-	@AfterAll
-	static void disconnect() {
-		connection.close();
-	}
 
 	@AfterEach
 	void closeSubscribers() {
@@ -62,9 +47,7 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 
 	/** One app instance: its own backend state and invalidation subscription, sharing the Redis server. */
 	private TwoLevelCacheFactory instance() {
-		BackendState state = new BackendState(BackendSelection.AUTO,
-				new RedisEndpoint("127.0.0.1:" + redis.server().port(), false, null, 0), BackendMode.REDIS, "test",
-				Secrets.none(), Clock.systemUTC(), Runnable::run);
+		BackendState state = connection.onRedis();
 		RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8), Secrets.none());
 		this.subscribers.add(subscriber);
 		return new TwoLevelCacheFactory(state, connection::async, subscriber, JsonMapper.builder().build(), this.observer,

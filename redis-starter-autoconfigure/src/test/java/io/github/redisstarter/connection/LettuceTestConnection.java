@@ -1,40 +1,64 @@
 package io.github.redisstarter.connection;
 
-import io.github.redisstarter.test.RedisServer;
+import java.time.Clock;
+
+import io.github.redisstarter.test.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A plain Lettuce client and byte-array connection to a harness server, for tests of the core without Spring. */
-public final class LettuceTestConnection implements AutoCloseable {
+/**
+ * A plain Lettuce client and byte-array connection to a harness server, for tests of the core without Spring:
+ * register it on a static field; it connects on first use and closes after the last test.
+ */
+public final class LettuceTestConnection implements AfterAllCallback {
 
-	private final RedisClient client;
+	private final RedisServerExtension redis;
 
-	private final StatefulRedisConnection<byte[], byte[]> connection;
+	private @Nullable RedisClient client;
 
-	private LettuceTestConnection(RedisServer server) {
-		this.client = RedisClient.create(RedisURI.create(server.url()));
-		this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
+	private @Nullable StatefulRedisConnection<byte[], byte[]> connection;
+
+	public LettuceTestConnection(RedisServerExtension redis) {
+		this.redis = redis;
 	}
 
-	public static LettuceTestConnection open(RedisServer server) {
-		return new LettuceTestConnection(server);
+	@Override
+	public synchronized void afterAll(ExtensionContext context) {
+		if (this.client != null) {
+			this.connection.close();
+			this.client.shutdown();
+			this.client = null;
+		}
 	}
 
 	public RedisClusterAsyncCommands<byte[], byte[]> async() {
+		connect();
 		return this.connection.async();
 	}
 
 	public RedisClient client() {
+		connect();
 		return this.client;
 	}
 
-	@Override
-	public void close() {
-		this.connection.close();
-		this.client.shutdown();
+	private synchronized void connect() {
+		if (this.client == null) {
+			this.client = RedisClient.create(RedisURI.create(this.redis.server().url()));
+			this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
+		}
+	}
+
+	/** The backend state of an app instance that uses this server and is on Redis now. */
+	public BackendState onRedis() {
+		return new BackendState(BackendSelection.AUTO,
+				new RedisEndpoint("127.0.0.1:" + this.redis.server().port(), false, null, 0), BackendMode.REDIS, "test",
+				Secrets.none(), Clock.systemUTC(), Runnable::run);
 	}
 
 }

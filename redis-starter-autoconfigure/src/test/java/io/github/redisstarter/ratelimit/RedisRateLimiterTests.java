@@ -10,8 +10,6 @@ import io.github.redisstarter.connection.LettuceTestConnection;
 import io.github.redisstarter.test.RedisServerExtension;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.cluster.SlotHash;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,17 +23,8 @@ class RedisRateLimiterTests extends RateLimiterContract {
 	@RegisterExtension
 	static final RedisServerExtension redis = new RedisServerExtension();
 
-	private static LettuceTestConnection connection;
-
-	@BeforeAll
-	static void connect() {
-		connection = LettuceTestConnection.open(redis.server());
-	}
-
-	@AfterAll
-	static void disconnect() {
-		connection.close();
-	}
+	@RegisterExtension
+	static final LettuceTestConnection connection = new LettuceTestConnection(redis);
 
 	@Override
 	protected RateLimiter create(RateLimits limits, ManualClock clock) {

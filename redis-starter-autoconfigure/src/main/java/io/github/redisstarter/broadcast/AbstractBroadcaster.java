@@ -1,0 +1,112 @@
+package io.github.redisstarter.broadcast;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What both broadcasters share: argument checks, delivery within the instance (once, for a message published here,
+ * whatever the backend), subscriptions and the listener threads. They differ only in how a message leaves the
+ * instance and how others' messages come in.
+ */
+abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
+
+	private static final AtomicInteger pools = new AtomicInteger();
+
+	final LocalDelivery local;
+
+	final BroadcastObserver observer;
+
+	private final ExecutorService listenerThreads;
+
+	AbstractBroadcaster(BroadcastSettings settings, BroadcastObserver observer) {
+		int pool = pools.incrementAndGet();
+		AtomicInteger threads = new AtomicInteger();
+		this.listenerThreads = Executors.newFixedThreadPool(settings.listenerThreads(), (task) -> {
+			Thread thread = new Thread(task, "redis-starter-broadcast-" + pool + "-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.observer = observer;
+		this.local = new LocalDelivery(settings.mapper(), this.listenerThreads, settings.maxPending(), observer);
+	}
+
+	@Override
+	public final void publish(String channel, Object message) {
+		requireTopic("channel", channel);
+		if (message == null) {
+			throw new IllegalArgumentException("'message' must not be null (channel '" + channel + "')");
+		}
+		String payload = this.local.encode(message);
+		this.local.deliverEverywhere(channel, payload);
+		this.observer.onPublished(channel);
+		send(channel, payload);
+	}
+
+	@Override
+	public final <T> Subscription subscribe(String channel, Class<T> type, MessageListener<? super T> listener) {
+		requireTopic("channel", channel);
+		return open(channel, false, type, listener);
+	}
+
+	@Override
+	public final <T> Subscription subscribePattern(String pattern, Class<T> type, MessageListener<? super T> listener) {
+		requireTopic("pattern", pattern);
+		return open(pattern, true, type, listener);
+	}
+
+	private <T> Subscription open(String topic, boolean pattern, Class<T> type, MessageListener<? super T> listener) {
+		if (type == null || listener == null) {
+			throw new IllegalArgumentException("'type' and 'listener' must not be null ('" + topic + "')");
+		}
+		LocalDelivery.Mailbox<T> mailbox = this.local.register(topic, pattern, type, listener);
+		Runnable remote = listenRemotely(topic, pattern);
+		AtomicBoolean open = new AtomicBoolean(true);
+		return new Subscription() {
+
+			@Override
+			public String topic() {
+				return topic;
+			}
+
+			@Override
+			public boolean isPattern() {
+				return pattern;
+			}
+
+			@Override
+			public void close() {
+				if (open.compareAndSet(true, false)) {
+					AbstractBroadcaster.this.local.unregister(mailbox);
+					remote.run();
+				}
+			}
+
+		};
+	}
+
+	/** Sends a message published here to the other instances (the local listeners have it already). */
+	abstract void send(String channel, String payload);
+
+	/**
+	 * Starts hearing the other instances' messages of a topic.
+	 * @return what stops it
+	 */
+	Runnable listenRemotely(String topic, boolean pattern) {
+		return () -> {
+		};
+	}
+
+	@Override
+	public void close() {
+		this.listenerThreads.shutdown();
+	}
+
+	private static void requireTopic(String name, String topic) {
+		if (topic == null || topic.isBlank()) {
+			throw new IllegalArgumentException("'" + name + "' must not be blank");
+		}
+	}
+
+}

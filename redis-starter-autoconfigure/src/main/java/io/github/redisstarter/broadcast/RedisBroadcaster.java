@@ -1,0 +1,156 @@
+package io.github.redisstarter.broadcast;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.github.redisstarter.connection.BackendMode;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.BackendSwitch;
+import io.github.redisstarter.connection.BackendSwitchListener;
+import io.github.redisstarter.connection.RedisFailures;
+import io.github.redisstarter.connection.RedisSubscriber;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Broadcasting through Redis pub/sub. A message published here reaches this instance's listeners at once and the
+ * others' through one PUBLISH; it carries this instance's id, so that the echo Redis sends back is skipped and local
+ * listeners get it once. Redis is subscribed only to the channels and patterns this instance has listeners for.
+ *
+ * <p>
+ * While Redis is away, messages reach this instance's listeners only (the original app's single-instance mode), and
+ * when it returns every subscription is in place again: the shared {@link RedisSubscriber} re-subscribes.
+ */
+public final class RedisBroadcaster extends AbstractBroadcaster implements BackendSwitchListener {
+
+	private static final Log logger = LogFactory.getLog(RedisBroadcaster.class);
+
+	private static final char SEPARATOR = '\n';
+
+	private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
+
+	private final RedisSubscriber subscriber;
+
+	private final BackendState state;
+
+	private final String nodeId;
+
+	/** Per topic (channel, or pattern), the Redis subscription that feeds every local listener of it. */
+	private final Map<String, Feed> feeds = new HashMap<>();
+
+	/**
+	 * @param nodeId this instance's id, carried by every message it publishes (see {@link #randomNodeId()})
+	 */
+	public RedisBroadcaster(Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, RedisSubscriber subscriber,
+			BackendState state, String nodeId, BroadcastSettings settings, BroadcastObserver observer) {
+		super(settings, observer);
+		if (nodeId == null || nodeId.isBlank() || nodeId.indexOf(SEPARATOR) >= 0) {
+			throw new IllegalArgumentException("'nodeId' must be non-blank text without a line break, got '" + nodeId + "'");
+		}
+		this.commands = commands;
+		this.subscriber = subscriber;
+		this.state = state;
+		this.nodeId = nodeId;
+	}
+
+	/** A random node id: unique per instance and start. */
+	public static String randomNodeId() {
+		return UUID.randomUUID().toString();
+	}
+
+	public String nodeId() {
+		return this.nodeId;
+	}
+
+	@Override
+	void send(String channel, String payload) {
+		if (!this.state.usesRedis()) {
+			return;
+		}
+		byte[] envelope = (this.nodeId + SEPARATOR + payload).getBytes(StandardCharsets.UTF_8);
+		try {
+			this.commands.get()
+				.publish(channel.getBytes(StandardCharsets.UTF_8), envelope)
+				.whenComplete((receivers, failure) -> {
+					if (failure != null) {
+						failed(channel, failure);
+					}
+				});
+		}
+		catch (RuntimeException ex) {
+			failed(channel, ex);
+		}
+	}
+
+	private void failed(String channel, Throwable failure) {
+		if (!this.state.reportFailure(failure)) {
+			logger.warn("Broadcast on '" + channel + "' reached this instance only: PUBLISH failed ("
+					+ RedisFailures.describe(failure) + ")");
+		}
+	}
+
+	@Override
+	synchronized Runnable listenRemotely(String topic, boolean pattern) {
+		String key = (pattern ? "p:" : "c:") + topic;
+		Feed feed = this.feeds.computeIfAbsent(key, (k) -> new Feed(pattern
+				? this.subscriber.psubscribe(topic, (channel, message) -> received(topic, true, channel, message))
+				: this.subscriber.subscribe(topic, (channel, message) -> received(topic, false, channel, message))));
+		feed.listeners++;
+		if (this.state.endpoint() != null) {
+			this.subscriber.connectSoon();
+		}
+		return () -> {
+			synchronized (this) {
+				if (--feed.listeners == 0) {
+					this.feeds.remove(key);
+					feed.unsubscribe.run();
+				}
+			}
+		};
+	}
+
+	/** A message from Redis (on Lettuce's I/O thread): skip this instance's own echo, queue the rest. */
+	private void received(String topic, boolean pattern, String channel, String message) {
+		int separator = message.indexOf(SEPARATOR);
+		if (separator < 0 || message.substring(0, separator).equals(this.nodeId)) {
+			return;
+		}
+		String payload = message.substring(separator + 1);
+		this.observer.onReceived(channel);
+		if (pattern) {
+			this.local.deliverToPattern(topic, channel, payload);
+		}
+		else {
+			this.local.deliverToChannel(channel, payload);
+		}
+	}
+
+	@Override
+	public void onSwitch(BackendSwitch change) {
+		if (change.to() == BackendMode.REDIS) {
+			this.subscriber.connectSoon();
+			logger.info("Broadcasts reach every instance through Redis again");
+		}
+		else {
+			logger.warn("Broadcasts reach this instance's listeners only until Redis is back;"
+					+ " messages other instances publish meanwhile do not arrive here");
+		}
+	}
+
+	private static final class Feed {
+
+		final Runnable unsubscribe;
+
+		int listeners;
+
+		Feed(Runnable unsubscribe) {
+			this.unsubscribe = unsubscribe;
+		}
+
+	}
+
+}
