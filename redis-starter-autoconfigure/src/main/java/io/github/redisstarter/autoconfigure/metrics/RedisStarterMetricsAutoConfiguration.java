@@ -24,6 +24,14 @@ public final class RedisStarterMetricsAutoConfiguration {
 		return new BackendMetrics(state);
 	}
 
+	/** Broadcast meters, by channel prefix. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnClass(name = "tools.jackson.databind.json.JsonMapper")
+	BroadcastMetrics redisStarterBroadcastMetrics() {
+		return new BroadcastMetrics();
+	}
+
 	/** Cache meters: they appear with each cache's first event. */
 	@Bean
 	@ConditionalOnMissingBean

@@ -1,0 +1,83 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.util.List;
+
+import io.github.redisstarter.broadcast.BroadcastObserver;
+import io.github.redisstarter.broadcast.BroadcastSettings;
+import io.github.redisstarter.broadcast.Broadcaster;
+import io.github.redisstarter.broadcast.InMemoryBroadcaster;
+import io.github.redisstarter.broadcast.RedisBroadcaster;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.RedisSubscriber;
+import io.github.redisstarter.connection.SharedRedisCommands;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The {@link Broadcaster}: on Redis pub/sub when Redis is configured (following the backend across outages), within
+ * the instance otherwise.
+ */
+@AutoConfiguration(after = RedisStarterAutoConfiguration.class,
+		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass(JsonMapper.class)
+@ConditionalOnBean(BackendState.class)
+@ConditionalOnProperty(prefix = "redis-starter.broadcast", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(BroadcastProperties.class)
+public final class BroadcastAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Broadcaster redisStarterBroadcaster(BackendState state, BroadcastProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<BroadcastObserver> observers,
+			ObjectProvider<LettuceConnectionFactory> connectionFactory, ObjectProvider<RedisSubscriber> subscriber) {
+		BroadcastSettings settings = new BroadcastSettings(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				properties.getListenerThreads(), properties.getMaxPending());
+		List<BroadcastObserver> all = observers.orderedStream().toList();
+		BroadcastObserver observer = (all.size() == 1) ? all.get(0) : new CompositeObserver(all);
+		LettuceConnectionFactory factory = connectionFactory.getIfAvailable();
+		RedisSubscriber redisSubscriber = subscriber.getIfAvailable();
+		if (state.endpoint() == null || factory == null || redisSubscriber == null) {
+			return new InMemoryBroadcaster(settings, observer);
+		}
+		String nodeId = (properties.getNodeId() != null) ? properties.getNodeId() : RedisBroadcaster.randomNodeId();
+		RedisBroadcaster broadcaster = new RedisBroadcaster(new SharedRedisCommands(factory), redisSubscriber, state,
+				nodeId, settings, observer);
+		state.addListener(broadcaster);
+		return broadcaster;
+	}
+
+	/** Tells several observers, in order. */
+	private record CompositeObserver(List<BroadcastObserver> observers) implements BroadcastObserver {
+
+		@Override
+		public void onPublished(String channel) {
+			this.observers.forEach((o) -> o.onPublished(channel));
+		}
+
+		@Override
+		public void onReceived(String channel) {
+			this.observers.forEach((o) -> o.onReceived(channel));
+		}
+
+		@Override
+		public void onDropped(String channel) {
+			this.observers.forEach((o) -> o.onDropped(channel));
+		}
+
+		@Override
+		public void onListenerFailed(String channel, Throwable failure) {
+			this.observers.forEach((o) -> o.onListenerFailed(channel, failure));
+		}
+
+	}
+
+}
