@@ -79,15 +79,27 @@ final class SampleProcess implements AutoCloseable {
 	}
 
 	HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).GET().build(),
+		return this.http.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
 
 	HttpResponse<String> put(String path, String json) throws IOException, InterruptedException {
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+		return send(path, "PUT", json);
+	}
+
+	HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+		return send(path, "POST", json);
+	}
+
+	private HttpResponse<String> send(String path, String method, String json) throws IOException, InterruptedException {
+		return this.http.send(HttpRequest.newBuilder(URI.create(url(path)))
 			.header("Content-Type", "application/json")
-			.PUT(HttpRequest.BodyPublishers.ofString(json))
+			.method(method, HttpRequest.BodyPublishers.ofString(json))
 			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	String url(String path) {
+		return "http://127.0.0.1:" + this.port + path;
 	}
 
 	String output() throws IOException {
