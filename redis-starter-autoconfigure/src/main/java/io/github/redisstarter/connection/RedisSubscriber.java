@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Messages published while the connection is down are lost (pub/sub is at-most-once). Listeners hear of every such
  * gap ({@link Listener#onGap()}): when the connection drops, and again when the subscription is confirmed after the
- * reconnect. The connection is opened lazily, off the caller's thread, and retried at most once a second.
+ * reconnect. The connection is opened lazily, off the caller's thread; while anyone listens, a failed attempt is
+ * retried a second later, until one succeeds (then Lettuce keeps it connected).
  */
 public final class RedisSubscriber implements AutoCloseable {
 
@@ -219,6 +220,10 @@ public final class RedisSubscriber implements AutoCloseable {
 		}
 		finally {
 			this.attemptPending = false;
+		}
+		// Someone is listening: keep trying, a second apart, until Redis takes the connection.
+		if (this.connection == null && (!this.channels.isEmpty() || !this.patterns.isEmpty())) {
+			connectSoon();
 		}
 	}
 
