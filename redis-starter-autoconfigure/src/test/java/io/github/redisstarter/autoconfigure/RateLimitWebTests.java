@@ -59,20 +59,22 @@ class RateLimitWebTests {
 				HttpResponse<String> ok = server.get("/ping");
 				assertThat(ok.statusCode()).isEqualTo(200);
 				assertThat(ok.headers().firstValue("RateLimit-Policy")).hasValue("\"ping\";q=5;w=10");
-				assertThat(ok.headers().firstValue("RateLimit")).hasValue("\"ping\";r=" + (5 - i) + ";t=" + (2 * i));
+				// t: whole seconds until full, rounded up; a slow machine may have let a second pass since the first.
+				assertThat(ok.headers().firstValue("RateLimit").orElseThrow())
+					.matches("\"ping\";r=" + (5 - i) + ";t=(" + (2 * i - 1) + "|" + (2 * i) + ")");
 				assertThat(ok.headers().firstValue("X-RateLimit-Limit")).isEmpty();
 			}
 			HttpResponse<String> denied = server.get("/ping");
 			assertThat(denied.statusCode()).isEqualTo(429);
-			assertThat(denied.headers().firstValue("Retry-After")).hasValue("2");
+			assertThat(denied.headers().firstValue("Retry-After").orElseThrow()).isIn("1", "2");
 			assertThat(denied.headers().firstValue("Content-Type")).hasValueSatisfying(
 					(type) -> assertThat(type).startsWith("application/problem+json"));
-			assertThat(denied.headers().firstValue("RateLimit")).hasValue("\"ping\";r=0;t=10");
+			assertThat(denied.headers().firstValue("RateLimit").orElseThrow()).matches("\"ping\";r=0;t=(9|10)");
 			assertThat(denied.body()).contains("\"status\":429")
 				.contains("\"title\":\"Too Many Requests\"")
 				.contains("\"instance\":\"/ping\"")
 				.contains("\"limit\":\"ping\"")
-				.contains("\"retryAfter\":2");
+				.contains("\"retryAfter\":" + denied.headers().firstValue("Retry-After").orElseThrow());
 			assertThat(server.controller().pings).hasValue(5);
 		}
 	}

@@ -56,11 +56,13 @@ class SampleApplicationTests {
 				assertThat(ok.statusCode()).isEqualTo(200);
 				assertThat(ok.body()).contains("\"message\":\"pong\"");
 				assertThat(ok.headers().firstValue("RateLimit-Policy")).hasValue("\"ping\";q=5;w=10");
-				assertThat(ok.headers().firstValue("RateLimit")).hasValue("\"ping\";r=" + (5 - i) + ";t=" + (2 * i));
+				// t: whole seconds until full, rounded up; a slow machine may have let a second pass since the first.
+				assertThat(ok.headers().firstValue("RateLimit").orElseThrow())
+					.matches("\"ping\";r=" + (5 - i) + ";t=(" + (2 * i - 1) + "|" + (2 * i) + ")");
 			}
 			java.net.http.HttpResponse<String> denied = sample.get("/api/ping");
 			assertThat(denied.statusCode()).isEqualTo(429);
-			assertThat(denied.headers().firstValue("Retry-After")).hasValue("2");
+			assertThat(denied.headers().firstValue("Retry-After").orElseThrow()).isIn("1", "2");
 			assertThat(denied.body()).contains("\"limit\":\"ping\"");
 			// The budget lives in Redis, under the limit and the client's address.
 			assertThat(redis.server().command("EXISTS", "rl:{ping:127.0.0.1}")).isEqualTo(1L);
