@@ -1,0 +1,113 @@
+package io.github.redisstarter.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.redisstarter.cache.CacheObserver;
+import io.github.redisstarter.cache.CacheSettings;
+import io.github.redisstarter.cache.TwoLevelCache;
+import io.github.redisstarter.cache.TwoLevelCacheFactory;
+import io.github.redisstarter.connection.RedisSubscriber;
+import io.github.redisstarter.connection.Secrets;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.StringCodec;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One read of a cached role. "ours-l1": a near-cache hit of our cache (on Redis, subscription live) against
+ * "caffeine": a bare Caffeine getIfPresent. "ours-l2": a Redis hit of our cache (its subscription kept down, so that
+ * every read goes to Redis) against "get-decode": a bare Lettuce GET plus the JSON decode.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class CacheBenchmark {
+
+	/** A role, as an app would cache it. */
+	public record Role(String id, String name, List<String> permissions) {
+	}
+
+	static final Role ADMIN = new Role("admin", "Administrator", List.of("users:read", "users:write", "roles:write"));
+
+	@Param({ "ours-l1", "caffeine", "ours-l2", "get-decode" })
+	public String impl;
+
+	private RedisClient client;
+
+	private StatefulRedisConnection<byte[], byte[]> connection;
+
+	private RedisSubscriber subscriber;
+
+	private TwoLevelCache<Role> ours;
+
+	private Cache<String, Role> caffeine;
+
+	private JsonMapper mapper;
+
+	private final byte[] plainKey = "bench:plain:admin".getBytes();
+
+	@Setup(Level.Trial)
+	public void setUp() throws InterruptedException {
+		this.mapper = JsonMapper.builder().build();
+		this.client = Redis.client();
+		this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
+		switch (this.impl) {
+			case "ours-l1", "ours-l2" -> {
+				boolean near = this.impl.equals("ours-l1");
+				this.subscriber = new RedisSubscriber(near ? () -> this.client.connectPubSub(StringCodec.UTF8) : () -> {
+					throw new IllegalStateException("kept down: every read goes to Redis");
+				}, Secrets.none());
+				CacheSettings settings = CacheSettings.defaults();
+				this.ours = new TwoLevelCacheFactory(Redis.onRedis(), this.connection::async, this.subscriber, this.mapper,
+						CacheObserver.NONE, "bench", Duration.ofSeconds(2), (name) -> settings)
+					.create("roles-" + this.impl, Role.class, (id) -> Optional.of(ADMIN));
+				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+				while (near && !this.subscriber.isLive() && System.nanoTime() < deadline) {
+					Thread.sleep(10);
+				}
+				this.ours.get("admin");
+			}
+			case "caffeine" -> {
+				this.caffeine = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+				this.caffeine.put("admin", ADMIN);
+			}
+			case "get-decode" -> this.connection.sync().set(this.plainKey, this.mapper.writeValueAsBytes(ADMIN));
+			default -> throw new IllegalArgumentException("unknown impl " + this.impl);
+		}
+	}
+
+	@TearDown(Level.Trial)
+	public void tearDown() {
+		if (this.subscriber != null) {
+			this.subscriber.close();
+		}
+		this.connection.close();
+		this.client.shutdown();
+	}
+
+	@Benchmark
+	public Object read() {
+		return switch (this.impl) {
+			case "ours-l1", "ours-l2" -> this.ours.get("admin").orElseThrow();
+			case "caffeine" -> this.caffeine.getIfPresent("admin");
+			default -> this.mapper.readValue(this.connection.sync().get(this.plainKey), Role.class);
+		};
+	}
+
+}

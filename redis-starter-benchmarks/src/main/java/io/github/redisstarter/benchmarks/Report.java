@@ -1,0 +1,210 @@
+package io.github.redisstarter.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.RunResult;
+
+/** Turns a run's results into the Markdown of docs/benchmarks.md: raw figures, ratios, and each target's verdict. */
+final class Report {
+
+	private final BenchmarkRunner run;
+
+	private final StringBuilder out = new StringBuilder();
+
+	private final List<String[]> targets = new ArrayList<>();
+
+	private Report(BenchmarkRunner run) {
+		this.run = run;
+	}
+
+	static String render(BenchmarkRunner run, Extras.Measured extras) {
+		return new Report(run).write(extras);
+	}
+
+	private String write(Extras.Measured extras) {
+		BenchmarkRunner.Profile p = this.run.profile();
+		line("Measured " + BenchmarkRunner.now() + " on " + BenchmarkRunner.machine() + "; Redis " + extras.redisVersion()
+				+ " on loopback. Profile " + p.name().toLowerCase(Locale.ROOT) + ": " + p.forks + " fork(s), " + p.warmups
+				+ " warm-up and " + p.iterations + " measured iteration(s) of " + p.iteration.toMillis() + " ms each.");
+		line("");
+		redisLimiter(extras);
+		inMemory();
+		cache(extras);
+		broadcast();
+		line("### Targets");
+		line("");
+		line("| Target | Measured | Verdict |");
+		line("|---|---|---|");
+		for (String[] target : this.targets) {
+			line("| " + target[0] + " | " + target[1] + " | " + target[2] + " |");
+		}
+		line("");
+		return this.out.toString();
+	}
+
+	private void redisLimiter(Extras.Measured extras) {
+		line("### Rate limiter on Redis: checks per second");
+		line("");
+		line("| Threads | Keys | Ours | Bucket4j 8.19 (Lettuce) | Redisson 4.7 | Ours / Bucket4j | Ours / Redisson |");
+		line("|---|---|---|---|---|---|---|");
+		for (String keys : new String[] { "distinct", "hot" }) {
+			for (int threads : new int[] { 1, 16 }) {
+				double ours = score("RedisRateLimitBenchmark.check", "ours", keys, Mode.Throughput, threads);
+				double bucket4j = score("RedisRateLimitBenchmark.check", "bucket4j", keys, Mode.Throughput, threads);
+				double redisson = score("RedisRateLimitBenchmark.check", "redisson", keys, Mode.Throughput, threads);
+				line("| " + threads + " | " + keys + " | " + ops(ours) + " | " + ops(bucket4j) + " | " + ops(redisson) + " | "
+						+ ratio(ours / bucket4j) + " | " + ratio(ours / redisson) + " |");
+			}
+		}
+		line("");
+		double ping1 = score("RedisBaselineBenchmark.ping", null, null, Mode.Throughput, 1);
+		double ping16 = score("RedisBaselineBenchmark.ping", null, null, Mode.Throughput, 16);
+		double get1 = score("RedisBaselineBenchmark.get", null, null, Mode.Throughput, 1);
+		double get16 = score("RedisBaselineBenchmark.get", null, null, Mode.Throughput, 16);
+		line("The one-round-trip limit on the same kind of connection: PING " + ops(ping1) + " (1 thread) and "
+				+ ops(ping16) + " (16 threads); GET " + ops(get1) + " and " + ops(get16) + ".");
+		line("");
+		line("Latency at 1 thread (JMH sample mode), µs:");
+		line("");
+		line("| | p50 | p99 | p50 / PING p50 |");
+		line("|---|---|---|---|");
+		double pingP50 = percentile("RedisBaselineBenchmark.ping", null, null, 50);
+		for (String[] row : new String[][] { { "ours", "distinct" }, { "ours", "hot" }, { "bucket4j", "distinct" },
+				{ "redisson", "distinct" } }) {
+			double p50 = percentile("RedisRateLimitBenchmark.check", row[0], row[1], 50);
+			double p99 = percentile("RedisRateLimitBenchmark.check", row[0], row[1], 99);
+			line("| " + row[0] + ", " + row[1] + " keys | " + us(p50) + " | " + us(p99) + " | " + ratio(p50 / pingP50) + " |");
+		}
+		line("| bare PING | " + us(pingP50) + " | " + us(percentile("RedisBaselineBenchmark.ping", null, null, 99))
+				+ " | 1.00x |");
+		line("| bare GET | " + us(percentile("RedisBaselineBenchmark.get", null, null, 50)) + " | "
+				+ us(percentile("RedisBaselineBenchmark.get", null, null, 99)) + " | "
+				+ ratio(percentile("RedisBaselineBenchmark.get", null, null, 50) / pingP50) + " |");
+		line("");
+		line("Redis memory per idle key (`MEMORY USAGE`, a 1000-per-hour limit after one check): ours " + extras.oursBytes()
+				+ " B, Bucket4j " + extras.bucket4jBytes() + " B, Redisson " + extras.redissonBytes() + " B (all its keys).");
+		line("");
+		double oursP50 = percentile("RedisRateLimitBenchmark.check", "ours", "distinct", 50);
+		target("A Redis check within 1.3x a bare PING's latency (p50, 1 thread, distinct keys)", oursP50 / pingP50, 1.3,
+				false);
+		target("At least 2x Bucket4j's throughput at 16 threads, distinct keys",
+				score("RedisRateLimitBenchmark.check", "ours", "distinct", Mode.Throughput, 16)
+						/ score("RedisRateLimitBenchmark.check", "bucket4j", "distinct", Mode.Throughput, 16),
+				2, true);
+		target("At least 10x Bucket4j's throughput at 16 threads, one hot key",
+				score("RedisRateLimitBenchmark.check", "ours", "hot", Mode.Throughput, 16)
+						/ score("RedisRateLimitBenchmark.check", "bucket4j", "hot", Mode.Throughput, 16),
+				10, true);
+		target("At least 1.5x Redisson's throughput at 16 threads, distinct keys",
+				score("RedisRateLimitBenchmark.check", "ours", "distinct", Mode.Throughput, 16)
+						/ score("RedisRateLimitBenchmark.check", "redisson", "distinct", Mode.Throughput, 16),
+				1.5, true);
+	}
+
+	private void inMemory() {
+		line("### Rate limiter in memory: ns per check, one key");
+		line("");
+		line("| Threads | Ours | Bucket4j local | Resilience4j | Guava | Ours / Bucket4j |");
+		line("|---|---|---|---|---|---|");
+		for (int threads : new int[] { 1, 16 }) {
+			double ours = score("InMemoryRateLimitBenchmark.check", "ours", null, Mode.AverageTime, threads);
+			double bucket4j = score("InMemoryRateLimitBenchmark.check", "bucket4j", null, Mode.AverageTime, threads);
+			line("| " + threads + " | " + ns(ours) + " | " + ns(bucket4j) + " | "
+					+ ns(score("InMemoryRateLimitBenchmark.check", "resilience4j", null, Mode.AverageTime, threads)) + " | "
+					+ ns(score("InMemoryRateLimitBenchmark.check", "guava", null, Mode.AverageTime, threads)) + " | "
+					+ ratio(ours / bucket4j) + " |");
+		}
+		line("");
+		line("At 16 threads the figure is the average time of one check while 16 threads check the same key.");
+		line("");
+		target("The in-memory check no slower than Bucket4j's local bucket (1 thread)",
+				score("InMemoryRateLimitBenchmark.check", "ours", null, Mode.AverageTime, 1)
+						/ score("InMemoryRateLimitBenchmark.check", "bucket4j", null, Mode.AverageTime, 1),
+				1, false);
+	}
+
+	private void cache(Extras.Measured extras) {
+		double l1 = score("CacheBenchmark.read", "ours-l1", null, Mode.AverageTime, 1);
+		double caffeine = score("CacheBenchmark.read", "caffeine", null, Mode.AverageTime, 1);
+		double l2 = score("CacheBenchmark.read", "ours-l2", null, Mode.AverageTime, 1);
+		double get = score("CacheBenchmark.read", "get-decode", null, Mode.AverageTime, 1);
+		line("### Role cache: ns per read, 1 thread");
+		line("");
+		line("| Read | Ours | Bare | Ours / bare |");
+		line("|---|---|---|---|");
+		line("| near-cache (L1) hit vs Caffeine `getIfPresent` | " + ns(l1) + " | " + ns(caffeine) + " | "
+				+ ratio(l1 / caffeine) + " |");
+		line("| Redis (L2) hit vs Lettuce GET + JSON decode | " + ns(l2) + " | " + ns(get) + " | " + ratio(l2 / get) + " |");
+		line("");
+		line("A cold key read by 16 threads at once: " + extras.coldKeyLoads() + " loader call(s).");
+		line("");
+		target("An L1 hit within 3x a bare Caffeine lookup", l1 / caffeine, 3, false);
+		target("An L2 hit within 1.3x a bare GET plus decode", l2 / get, 1.3, false);
+		this.targets.add(new String[] { "One loader call for a cold key under 16 concurrent readers",
+				extras.coldKeyLoads() + " call(s)", (extras.coldKeyLoads() == 1) ? "met" : "missed" });
+	}
+
+	private void broadcast() {
+		double ours = score("BroadcastBenchmark.burst", "ours", null, Mode.Throughput, 1);
+		double lettuce = score("BroadcastBenchmark.burst", "lettuce", null, Mode.Throughput, 1);
+		line("### Broadcaster: from one instance to a listener on another, through Redis");
+		line("");
+		line("| | Ours | Bare Lettuce pub/sub | Ours / Lettuce |");
+		line("|---|---|---|---|");
+		line("| messages per second (bursts of 100, published and received) | " + ops(ours) + " | " + ops(lettuce) + " | "
+				+ ratio(ours / lettuce) + " |");
+		for (int p : new int[] { 50, 99 }) {
+			double o = percentile("BroadcastBenchmark.roundTrip", "ours", null, p);
+			double l = percentile("BroadcastBenchmark.roundTrip", "lettuce", null, p);
+			line("| delivery latency p" + p + " (µs) | " + us(o) + " | " + us(l) + " | " + ratio(o / l) + " |");
+		}
+		line("");
+	}
+
+	private void target(String name, double measured, double bound, boolean atLeast) {
+		boolean met = atLeast ? measured >= bound : measured <= bound;
+		String verdict = met ? "met"
+				: "missed by " + String.format(Locale.ROOT, "%.0f%%",
+						100 * (atLeast ? (bound - measured) / bound : (measured - bound) / bound));
+		this.targets.add(new String[] { name, ratio(measured), verdict });
+	}
+
+	private double score(String benchmark, String impl, String keys, Mode mode, int threads) {
+		return result(benchmark, impl, keys, mode, threads).map((r) -> r.getPrimaryResult().getScore()).orElse(Double.NaN);
+	}
+
+	private double percentile(String benchmark, String impl, String keys, double percentile) {
+		return result(benchmark, impl, keys, Mode.SampleTime, 1)
+			.map((r) -> r.getPrimaryResult().getStatistics().getPercentile(percentile))
+			.orElse(Double.NaN);
+	}
+
+	private Optional<RunResult> result(String benchmark, String impl, String keys, Mode mode, int threads) {
+		return this.run.find(benchmark, impl, keys, mode, threads);
+	}
+
+	private void line(String text) {
+		this.out.append(text).append('\n');
+	}
+
+	private static String ops(double value) {
+		return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%,.0f", value);
+	}
+
+	private static String ns(double value) {
+		return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%,.1f", value);
+	}
+
+	private static String us(double value) {
+		return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%,.1f", value);
+	}
+
+	private static String ratio(double value) {
+		return Double.isNaN(value) || Double.isInfinite(value) ? "n/a" : String.format(Locale.ROOT, "%.2fx", value);
+	}
+
+}

@@ -1,0 +1,122 @@
+package io.github.redisstarter.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.github.redisstarter.test.RedisServerExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps the benchmarks compiling and working: each runs for one short iteration, and each does what it claims to
+ * measure. Nothing here looks at a timing.
+ */
+class BenchmarkSmokeTests {
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension();
+
+	@BeforeEach
+	void pointAtTheTestServer() {
+		System.setProperty(Redis.URL_PROPERTY, redis.server().url());
+	}
+
+	@Test
+	void everyBenchmarkRunsAndTheReportHasEveryFigure() throws Exception {
+		BenchmarkRunner runner = new BenchmarkRunner(BenchmarkRunner.Profile.SMOKE, redis.server().url());
+		String report = runner.runAll();
+		assertThat(report).doesNotContain("n/a").contains("### Targets").contains("1 loader call(s)");
+		Path document = Files.createTempFile("benchmarks", ".md");
+		Files.writeString(document, "# Benchmarks\n\nProse written by hand.\n");
+		BenchmarkRunner.write(document, report);
+		BenchmarkRunner.write(document, report);
+		String written = Files.readString(document);
+		assertThat(written).startsWith("# Benchmarks\n\nProse written by hand.\n");
+		assertThat(written.indexOf(BenchmarkRunner.START)).isPositive().isEqualTo(written.lastIndexOf(BenchmarkRunner.START));
+	}
+
+	@Test
+	void theRedisLimitersAllowWhatTheyShould() {
+		for (String impl : new String[] { "ours", "bucket4j", "redisson" }) {
+			RedisRateLimitBenchmark distinct = redisLimiter(impl, "distinct");
+			int allowed = 0;
+			for (int i = 0; i < 200; i++) {
+				allowed += distinct.check() ? 1 : 0;
+			}
+			distinct.tearDown();
+			assertThat(allowed).as("%s, distinct keys", impl).isEqualTo(200);
+
+			redis.server().flushAll();
+			RedisRateLimitBenchmark hot = redisLimiter(impl, "hot");
+			long start = System.nanoTime();
+			allowed = 0;
+			for (int i = 0; i < 300; i++) {
+				allowed += hot.check() ? 1 : 0;
+			}
+			long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+			hot.tearDown();
+			// 100 per second: the burst of 100, plus what refilled meanwhile.
+			assertThat(allowed).as("%s, one hot key", impl).isBetween(100, 100 + (int) (elapsedMillis / 10) + 1);
+		}
+	}
+
+	private static RedisRateLimitBenchmark redisLimiter(String impl, String keys) {
+		RedisRateLimitBenchmark benchmark = new RedisRateLimitBenchmark();
+		benchmark.impl = impl;
+		benchmark.keys = keys;
+		benchmark.setUp();
+		return benchmark;
+	}
+
+	@Test
+	void theInMemoryLimitersAllowEveryCheckOfTheFastPath() {
+		for (String impl : new String[] { "ours", "bucket4j", "resilience4j", "guava" }) {
+			InMemoryRateLimitBenchmark benchmark = new InMemoryRateLimitBenchmark();
+			benchmark.impl = impl;
+			benchmark.setUp();
+			for (int i = 0; i < 1000; i++) {
+				assertThat(benchmark.check()).as(impl).isTrue();
+			}
+		}
+	}
+
+	@Test
+	void everyCacheReadReturnsTheRole() throws InterruptedException {
+		for (String impl : new String[] { "ours-l1", "caffeine", "ours-l2", "get-decode" }) {
+			CacheBenchmark benchmark = new CacheBenchmark();
+			benchmark.impl = impl;
+			benchmark.setUp();
+			try {
+				for (int i = 0; i < 100; i++) {
+					assertThat(benchmark.read()).as(impl).isEqualTo(CacheBenchmark.ADMIN);
+				}
+			}
+			finally {
+				benchmark.tearDown();
+			}
+		}
+	}
+
+	@Test
+	void everyBroadcastMessageIsReceived() throws InterruptedException {
+		for (String impl : new String[] { "ours", "lettuce" }) {
+			BroadcastBenchmark benchmark = new BroadcastBenchmark();
+			benchmark.impl = impl;
+			benchmark.setUp();
+			try {
+				for (int i = 0; i < 20; i++) {
+					benchmark.burst();
+					benchmark.roundTrip();
+				}
+				assertThat(benchmark.received()).as(impl).isEqualTo(benchmark.sent()).isEqualTo(20 * 101);
+			}
+			finally {
+				benchmark.tearDown();
+			}
+		}
+	}
+
+}
