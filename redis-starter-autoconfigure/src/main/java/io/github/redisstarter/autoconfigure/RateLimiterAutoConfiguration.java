@@ -88,8 +88,7 @@ public final class RateLimiterAutoConfiguration {
 				? InstantSource.system() : null;
 		RedisRateLimiter redis = new RedisRateLimiter(limits, new SharedRedisCommands(connectionFactory),
 				new RedisRateLimiter.Settings(properties.getKeyPrefix(), clock, timeout, properties.getDenyCacheSize()));
-		InMemoryRateLimiter memory = new InMemoryRateLimiter(limits, InstantSource.system(),
-				properties.getMemoryMaxKeys());
+		InMemoryRateLimiter memory = new InMemoryRateLimiter(limits, properties.getMemoryMaxKeys());
 		List<RateLimitObserver> all = observers.orderedStream().toList();
 		RateLimitObserver observer = (all.size() == 1) ? all.get(0) : new CompositeObserver(all);
 		Duration outageRetryAfter = max(starter.getPingInterval(), Duration.ofSeconds(1));

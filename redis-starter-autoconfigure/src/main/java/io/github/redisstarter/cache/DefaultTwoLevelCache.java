@@ -204,11 +204,16 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 				keepNear(id, value, nearLifetime(value), flight, epoch);
 				return value;
 			}
+			// Deleted as poisoned: what follows expects no entry.
+			read = read.deleted();
 		}
 		this.observer.onMiss(this.name, Level.L2);
+		long start = System.nanoTime();
 		Optional<V> value = loadFromLoader(id);
 		Duration ttl = value.isPresent() ? jittered(this.settings.ttl()) : this.settings.negativeTtl();
-		if (this.store.write(id, read.readAt(), ttl, this.codec.encode(value))) {
+		// A load that took half a tombstone's life or more may have outlived one: its answer is not kept.
+		boolean timely = System.nanoTime() - start < this.store.tombstoneLife().toNanos() / 2;
+		if (timely && this.store.write(id, read, ttl, this.codec.encode(value))) {
 			keepNear(id, value, nearLifetime(value), flight, epoch);
 		}
 		return value;

@@ -14,7 +14,7 @@ final class NearCache<V> {
 	private final Cache<String, Entry<V>> entries;
 
 	NearCache(long maxSize) {
-		this.entries = Caffeine.newBuilder().maximumSize(maxSize).expireAfter(new Expiry<String, Entry<V>>() {
+		this.entries = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxSize).expireAfter(new Expiry<String, Entry<V>>() {
 
 			@Override
 			public long expireAfterCreate(String id, Entry<V> entry, long currentTime) {

@@ -3,6 +3,7 @@ package io.github.redisstarter.cache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -10,6 +11,7 @@ import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.connection.RedisKeyEncoding;
 import io.github.redisstarter.connection.RedisScript;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
@@ -23,13 +25,11 @@ import org.jspecify.annotations.Nullable;
  * that each script sees an entry and the instant together.
  *
  * <p>
- * Every call is one script, with Redis' own clock, so that the rules hold across instances whatever their clocks:
- * an evicted entry leaves a tombstone, and a load that read before an eviction or a whole-cache invalidation is not
- * stored (see the scripts).
+ * A read is one MGET; every write is one script, with Redis' own clock, so that the rules hold across instances
+ * whatever their clocks: an evicted entry leaves a tombstone, a whole-cache invalidation moves the instant, and a
+ * load is stored only if neither changed since its miss was read (compare-and-set, see {@code write.lua}).
  */
 final class RedisCacheStore {
-
-	private static final RedisScript READ = RedisScript.load(RedisCacheStore.class, "read.lua");
 
 	private static final RedisScript WRITE = RedisScript.load(RedisCacheStore.class, "write.lua");
 
@@ -68,19 +68,43 @@ final class RedisCacheStore {
 		return prefix + ":{" + cache + ":" + version + "}:invalidations";
 	}
 
-	/** The answer Redis holds for {@code id}. */
+	/**
+	 * The answer Redis holds for {@code id}: one MGET of the entry and the cache's "valid after" instant, no script, so
+	 * that a hit costs what a plain GET costs. An entry written before that instant counts as a miss.
+	 */
 	Read read(String id) {
-		List<Object> reply = await(READ.run(this.commands.get(), ScriptOutputType.MULTI, keys(id)), "read");
-		long status = (Long) reply.get(0);
-		long readAt = (Long) reply.get(1);
-		return new Read(status == 1, status == 2, readAt, (status == 1) ? (byte[]) reply.get(2) : null);
+		List<KeyValue<byte[], byte[]>> reply = await(
+				this.commands.get().mget(entry(id), this.validAfterKey).toCompletableFuture(), "read");
+		byte[] entry = reply.get(0).getValueOrElse(null);
+		byte[] validAfterBytes = reply.get(1).getValueOrElse(null);
+		String validAfter = (validAfterBytes != null) ? new String(validAfterBytes, StandardCharsets.US_ASCII) : "";
+		if (entry == null) {
+			return new Read(false, false, "", validAfter, null);
+		}
+		int space = indexOf(entry, (byte) ' ');
+		String token = new String(entry, 0, (space >= 0) ? space : entry.length, StandardCharsets.US_ASCII);
+		if (entry[0] != 'V' || space < 0) {
+			return new Read(false, false, token, validAfter, null);
+		}
+		if (!validAfter.isEmpty() && Long.parseLong(token.substring(1)) <= Long.parseLong(validAfter)) {
+			return new Read(false, true, token, validAfter, null);
+		}
+		return new Read(true, false, token, validAfter, Arrays.copyOfRange(entry, space + 1, entry.length));
 	}
 
-	/** Stores what a load found after the miss read at {@code readAt}; false when it came too late to be kept. */
-	boolean write(String id, long readAt, Duration ttl, byte[] payload) {
-		Long stored = await(WRITE.run(this.commands.get(), ScriptOutputType.INTEGER, keys(id), bytes(readAt),
-				bytes(Math.max(1, ttl.toMillis())), payload, bytes(this.tombstoneLife.toNanos() / 1000)), "write");
+	/**
+	 * Stores what a load found after {@code read} missed, unless the entry or the instant changed since (an eviction, or
+	 * an invalidation of the whole cache): false when it came too late to be kept.
+	 */
+	boolean write(String id, Read read, Duration ttl, byte[] payload) {
+		Long stored = await(WRITE.run(this.commands.get(), ScriptOutputType.INTEGER, keys(id), bytes(read.token()),
+				bytes(read.validAfter()), bytes(Math.max(1, ttl.toMillis())), payload), "write");
 		return stored == 1;
+	}
+
+	/** How long a tombstone lives: a load that takes half of it or more is not stored, as it may have outlived one. */
+	Duration tombstoneLife() {
+		return this.tombstoneLife;
 	}
 
 	/** Evicts {@code id}, leaving a tombstone, and tells every instance. */
@@ -149,15 +173,31 @@ final class RedisCacheStore {
 		return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
 	}
 
+	private static int indexOf(byte[] bytes, byte wanted) {
+		for (int i = 0; i < bytes.length; i++) {
+			if (bytes[i] == wanted) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
 	/**
 	 * What Redis holds for an id.
 	 *
 	 * @param hit whether a value (or a cached "none") was found
-	 * @param stale whether an entry was found but dropped, having been written before the cache was invalidated
-	 * @param readAt when Redis read it, in its own microseconds: the load that follows a miss hands it back to write
+	 * @param stale whether a value was found but written before the cache was last invalidated as a whole
+	 * @param token what the entry was when read: '' for none, {@code V<written>} or {@code T<evicted>}
+	 * @param validAfter the cache's instant when read, '' for none
 	 * @param payload the stored bytes of a hit
 	 */
-	record Read(boolean hit, boolean stale, long readAt, byte @Nullable [] payload) {
+	record Read(boolean hit, boolean stale, String token, String validAfter, byte @Nullable [] payload) {
+
+		/** This read, as if the entry had not been there: after the cache deleted it. */
+		Read deleted() {
+			return new Read(false, false, "", this.validAfter, null);
+		}
+
 	}
 
 }

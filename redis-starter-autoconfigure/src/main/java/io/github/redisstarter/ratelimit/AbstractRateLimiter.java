@@ -16,10 +16,14 @@ abstract class AbstractRateLimiter implements RateLimiter {
 
 	private final Map<String, List<GcraBand>> bands = new HashMap<>();
 
+	/** Per limit, the fewest permits of its bands: computed once, off the hot path. */
+	private final Map<String, Long> smallestPermits = new HashMap<>();
+
 	AbstractRateLimiter(RateLimits limits) {
 		this.limits = Objects.requireNonNull(limits, "'limits' must not be null");
 		for (RateLimit limit : limits.all()) {
 			this.bands.put(limit.name(), limit.bands().stream().map((b) -> GcraBand.of(b.permits(), b.period())).toList());
+			this.smallestPermits.put(limit.name(), limit.smallestPermits());
 		}
 	}
 
@@ -69,7 +73,7 @@ abstract class AbstractRateLimiter implements RateLimiter {
 		if (cost <= 0) {
 			throw new IllegalArgumentException("'cost' must be positive, got " + cost + " (rate limit '" + limit + "')");
 		}
-		if (cost > resolved.smallestPermits()) {
+		if (cost > this.smallestPermits.get(limit)) {
 			throw new IllegalArgumentException("'cost' " + cost + " exceeds the " + resolved.smallestPermits()
 					+ " permits of a band of rate limit " + resolved + ", so it could never be allowed");
 		}

@@ -17,7 +17,7 @@ final class DenyCache {
 	private final Cache<Key, Denial> denials;
 
 	DenyCache(long maxEntries) {
-		this.denials = Caffeine.newBuilder().maximumSize(maxEntries).expireAfter(new Expiry<Key, Denial>() {
+		this.denials = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxEntries).expireAfter(new Expiry<Key, Denial>() {
 
 			@Override
 			public long expireAfterCreate(Key key, Denial denial, long currentTime) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -23,26 +24,47 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  */
 public final class InMemoryRateLimiter extends AbstractRateLimiter {
 
-	private final InstantSource clock;
+	/** Microseconds on a scale of its own: only differences matter here. */
+	private final LongSupplier micros;
 
 	private final Map<String, Cache<String, AtomicReference<long[]>>> states = new HashMap<>();
 
+	/**
+	 * @param clock where time comes from (a test's clock); {@link #InMemoryRateLimiter(RateLimits, long)} uses the
+	 * JVM's monotonic clock, which is cheaper and never steps back
+	 */
 	public InMemoryRateLimiter(RateLimits limits, InstantSource clock, long maxKeysPerLimit) {
+		this(limits, () -> micros(clock.instant()), maxKeysPerLimit);
+	}
+
+	public InMemoryRateLimiter(RateLimits limits, long maxKeysPerLimit) {
+		this(limits, monotonicMicros(), maxKeysPerLimit);
+	}
+
+	/** Microseconds from the JVM's monotonic clock, kept well above zero (nanoTime itself may be negative). */
+	private static LongSupplier monotonicMicros() {
+		long origin = System.nanoTime();
+		return () -> (System.nanoTime() - origin) / 1000 + 1_000_000_000_000L;
+	}
+
+	private InMemoryRateLimiter(RateLimits limits, LongSupplier micros, long maxKeysPerLimit) {
 		super(limits);
 		if (maxKeysPerLimit <= 0) {
 			throw new IllegalArgumentException("'maxKeysPerLimit' must be positive, got " + maxKeysPerLimit);
 		}
-		this.clock = clock;
+		this.micros = micros;
 		for (RateLimit limit : limits.all()) {
+			// Maintenance runs on the caller's thread, amortised: handing it to a pool costs a thread wake-up.
 			this.states.put(limit.name(), Caffeine.newBuilder()
 				.expireAfterAccess(limit.longestPeriod())
 				.maximumSize(maxKeysPerLimit)
+				.executor(Runnable::run)
 				.build());
 		}
 	}
 
 	public InMemoryRateLimiter(RateLimits limits) {
-		this(limits, InstantSource.system(), 100_000);
+		this(limits, 100_000);
 	}
 
 	@Override
@@ -54,7 +76,7 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 		long[] next = new long[2 * bands.size()];
 		while (true) {
 			long[] current = (state != null) ? state.get() : null;
-			long[] reply = Gcra.evaluate(bands, current, micros(this.clock.instant()), cost, consume, next);
+			long[] reply = Gcra.evaluate(bands, current, this.micros.getAsLong(), cost, consume, next);
 			if (reply[Gcra.ALLOWED] == 0 || !consume || state.compareAndSet(current, next)) {
 				return Decision.of(limit, reply, Decision.Source.MEMORY);
 			}
