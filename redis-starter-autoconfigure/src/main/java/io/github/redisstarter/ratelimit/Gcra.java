@@ -34,20 +34,20 @@ final class Gcra {
 	static long[] evaluate(List<GcraBand> bands, long[] state, long now, long cost, boolean consume, long[] next) {
 		int n = bands.size();
 		long[] reply = new long[1 + n * FIELDS_PER_BAND];
-		long[] backlog = new long[n];
 		boolean allowed = true;
 		for (int i = 0; i < n; i++) {
 			GcraBand band = bands.get(i);
-			backlog[i] = (state != null) ? backlog(band, state[2 * i], state[2 * i + 1], now) : 0;
-			if (backlog[i] + cost * band.permitCost() > band.capacity()) {
+			if (backlog(band, state, i, now) + cost * band.permitCost() > band.capacity()) {
 				allowed = false;
 			}
 		}
 		reply[ALLOWED] = allowed ? 1 : 0;
 		for (int i = 0; i < n; i++) {
 			GcraBand band = bands.get(i);
-			long wanted = backlog[i] + cost * band.permitCost();
-			long used = (allowed && consume) ? wanted : backlog[i];
+			// Computed again rather than kept: an array per check costs more than this arithmetic.
+			long backlog = backlog(band, state, i, now);
+			long wanted = backlog + cost * band.permitCost();
+			long used = (allowed && consume) ? wanted : backlog;
 			int at = 1 + i * FIELDS_PER_BAND;
 			reply[at] = (band.capacity() - used) / band.permitCost();
 			reply[at + 1] = ceilDiv(used, band.scale());
@@ -58,6 +58,10 @@ final class Gcra {
 			}
 		}
 		return reply;
+	}
+
+	private static long backlog(GcraBand band, long[] state, int i, long now) {
+		return (state != null) ? backlog(band, state[2 * i], state[2 * i + 1], now) : 0;
 	}
 
 	/** How far ahead of {@code now} the band's budget is, in scaled units, never more than a full budget. */
