@@ -49,12 +49,15 @@ final class Gcra {
 			long wanted = backlog + cost * band.permitCost();
 			long used = (allowed && consume) ? wanted : backlog;
 			int at = 1 + i * FIELDS_PER_BAND;
+			long scale = band.scale();
 			reply[at] = (band.capacity() - used) / band.permitCost();
-			reply[at + 1] = ceilDiv(used, band.scale());
-			reply[at + 2] = (wanted > band.capacity()) ? ceilDiv(wanted - band.capacity(), band.scale()) : 0;
+			// Scale 1 (a period that divides evenly by its permits) is the common case: no division needed.
+			reply[at + 1] = (scale == 1) ? used : ceilDiv(used, scale);
+			long over = wanted - band.capacity();
+			reply[at + 2] = (over <= 0) ? 0 : (scale == 1) ? over : ceilDiv(over, scale);
 			if (allowed && consume) {
-				next[2 * i] = now + used / band.scale();
-				next[2 * i + 1] = used % band.scale();
+				next[2 * i] = now + ((scale == 1) ? used : used / scale);
+				next[2 * i + 1] = (scale == 1) ? 0 : used % scale;
 			}
 		}
 		return reply;
@@ -86,8 +89,9 @@ final class Gcra {
 		return Math.max(1, ceilDiv(longest, 1000));
 	}
 
+	/** a / b rounded up, for a &gt;= 0 and b &gt; 0 (every value here is far below overflow). */
 	static long ceilDiv(long a, long b) {
-		return -Math.floorDiv(-a, b);
+		return (a + b - 1) / b;
 	}
 
 }
