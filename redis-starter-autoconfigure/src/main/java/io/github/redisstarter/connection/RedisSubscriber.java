@@ -2,6 +2,7 @@ package io.github.redisstarter.connection;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -201,21 +202,21 @@ public final class RedisSubscriber implements AutoCloseable {
 				}
 
 			});
+			// Published first, so that a listener added from now on subscribes by itself; then everything known so
+			// far. Never wait for Redis while holding this object's lock: Lettuce's I/O thread may need it.
 			synchronized (this) {
-				if (!this.channels.isEmpty()) {
-					opened.sync().subscribe(this.channels.keySet().toArray(String[]::new));
-				}
-				if (!this.patterns.isEmpty()) {
-					opened.sync().psubscribe(this.patterns.keySet().toArray(String[]::new));
-				}
-				this.subscribed = true;
 				this.connection = opened;
 			}
+			subscribeEverything(opened).get(30, TimeUnit.SECONDS);
+			this.subscribed = true;
 			if (this.closed) {
 				opened.close();
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
 			logger.debug("Redis subscriber could not connect yet: " + this.secrets.mask(RedisFailures.describe(ex)));
 		}
 		finally {
@@ -227,13 +228,15 @@ public final class RedisSubscriber implements AutoCloseable {
 		}
 	}
 
-	private synchronized void subscribeEverything(StatefulRedisPubSubConnection<String, String> opened) {
-		if (!this.channels.isEmpty()) {
-			opened.async().subscribe(this.channels.keySet().toArray(String[]::new));
-		}
-		if (!this.patterns.isEmpty()) {
-			opened.async().psubscribe(this.patterns.keySet().toArray(String[]::new));
-		}
+	/** Subscribes every channel and pattern known now (idempotent in Redis); never blocks. */
+	private CompletableFuture<Void> subscribeEverything(StatefulRedisPubSubConnection<String, String> opened) {
+		String[] channelNames = this.channels.keySet().toArray(String[]::new);
+		String[] patternNames = this.patterns.keySet().toArray(String[]::new);
+		CompletableFuture<Void> channelsDone = (channelNames.length > 0)
+				? opened.async().subscribe(channelNames).toCompletableFuture() : CompletableFuture.completedFuture(null);
+		CompletableFuture<Void> patternsDone = (patternNames.length > 0)
+				? opened.async().psubscribe(patternNames).toCompletableFuture() : CompletableFuture.completedFuture(null);
+		return CompletableFuture.allOf(channelsDone, patternsDone);
 	}
 
 	/** The first confirmation after a reconnect: anything published meanwhile was lost. */
