@@ -120,8 +120,10 @@ public final class BenchmarkRunner {
 		}
 		run(RedisRateLimitBenchmark.class.getSimpleName() + ".check", Mode.SampleTime, 1);
 		run(RedisBaselineBenchmark.class.getSimpleName() + ".(ping|get)", Mode.SampleTime, 1);
-		run(CacheBenchmark.class.getSimpleName() + ".read", Mode.AverageTime, 1);
-		run(BroadcastBenchmark.class.getSimpleName() + ".burst", Mode.Throughput, 1);
+		for (int threads : new int[] { 1, 16 }) {
+			run(CacheBenchmark.class.getSimpleName() + ".read", Mode.AverageTime, threads);
+			run(BroadcastBenchmark.class.getSimpleName() + ".burst", Mode.Throughput, threads);
+		}
 		run(BroadcastBenchmark.class.getSimpleName() + ".roundTrip", Mode.SampleTime, 1);
 		return Report.render(this, new Extras(this.redisUrl).measure());
 	}

@@ -48,7 +48,8 @@ public class BroadcastBenchmark {
 
 	private final AtomicLong received = new AtomicLong();
 
-	private long sent;
+	/** Messages published so far; shared by the benchmark's threads. */
+	private final AtomicLong sent = new AtomicLong();
 
 	private RedisClient client;
 
@@ -99,10 +100,9 @@ public class BroadcastBenchmark {
 			publish();
 			Thread.sleep(20);
 		}
-		this.sent = this.received.get();
 		Thread.sleep(100);
 		this.received.set(0);
-		this.sent = 0;
+		this.sent.set(0);
 	}
 
 	@TearDown(Level.Trial)
@@ -136,23 +136,22 @@ public class BroadcastBenchmark {
 		for (int i = 0; i < BURST; i++) {
 			publish();
 		}
-		this.sent += BURST;
-		return awaitReceived();
+		return awaitReceived(this.sent.addAndGet(BURST));
 	}
 
 	@Benchmark
 	public long roundTrip() {
 		publish();
-		this.sent++;
-		return awaitReceived();
+		return awaitReceived(this.sent.incrementAndGet());
 	}
 
-	private long awaitReceived() {
+	/** Waits until as many messages arrived as had been published when this thread published its last. */
+	private long awaitReceived(long target) {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
 		long got;
-		while ((got = this.received.get()) < this.sent) {
+		while ((got = this.received.get()) < target) {
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("lost messages: sent " + this.sent + ", received " + got);
+				throw new IllegalStateException("lost messages: waiting for " + target + ", received " + got);
 			}
 			LockSupport.parkNanos(1000);
 		}
@@ -165,7 +164,7 @@ public class BroadcastBenchmark {
 	}
 
 	long sent() {
-		return this.sent;
+		return this.sent.get();
 	}
 
 }
