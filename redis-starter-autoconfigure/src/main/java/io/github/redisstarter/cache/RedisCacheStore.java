@@ -79,17 +79,18 @@ final class RedisCacheStore {
 		byte[] validAfterBytes = reply.get(1).getValueOrElse(null);
 		String validAfter = (validAfterBytes != null) ? new String(validAfterBytes, StandardCharsets.US_ASCII) : "";
 		if (entry == null) {
-			return new Read(false, false, "", validAfter, null);
+			return new Read(false, "", validAfter, null);
 		}
 		int space = indexOf(entry, (byte) ' ');
 		String token = new String(entry, 0, (space >= 0) ? space : entry.length, StandardCharsets.US_ASCII);
 		if (entry[0] != 'V' || space < 0) {
-			return new Read(false, false, token, validAfter, null);
+			return new Read(false, token, validAfter, null);
 		}
 		if (!validAfter.isEmpty() && Long.parseLong(token.substring(1)) <= Long.parseLong(validAfter)) {
-			return new Read(false, true, token, validAfter, null);
+			// Written before the cache was last invalidated as a whole: a miss, overwritten by the next load.
+			return new Read(false, token, validAfter, null);
 		}
-		return new Read(true, false, token, validAfter, Arrays.copyOfRange(entry, space + 1, entry.length));
+		return new Read(true, token, validAfter, Arrays.copyOfRange(entry, space + 1, entry.length));
 	}
 
 	/**
@@ -186,16 +187,15 @@ final class RedisCacheStore {
 	 * What Redis holds for an id.
 	 *
 	 * @param hit whether a value (or a cached "none") was found
-	 * @param stale whether a value was found but written before the cache was last invalidated as a whole
 	 * @param token what the entry was when read: '' for none, {@code V<written>} or {@code T<evicted>}
 	 * @param validAfter the cache's instant when read, '' for none
 	 * @param payload the stored bytes of a hit
 	 */
-	record Read(boolean hit, boolean stale, String token, String validAfter, byte @Nullable [] payload) {
+	record Read(boolean hit, String token, String validAfter, byte @Nullable [] payload) {
 
 		/** This read, as if the entry had not been there: after the cache deleted it. */
 		Read deleted() {
-			return new Read(false, false, "", this.validAfter, null);
+			return new Read(false, "", this.validAfter, null);
 		}
 
 	}

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -140,10 +139,6 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 	/** The state this limiter follows: health and tests read it. */
 	public BackendState state() {
 		return this.failover.state();
-	}
-
-	static String policyName(OutagePolicy policy) {
-		return policy.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 }

@@ -80,15 +80,6 @@ final class Gcra {
 		return Math.min(aheadMicros * band.scale() + remainder, band.capacity());
 	}
 
-	/** How long until every band of a key is full again, in milliseconds: the lifetime of its stored state. */
-	static long stateLifetimeMillis(List<GcraBand> bands, long[] reply) {
-		long longest = 0;
-		for (int i = 0; i < bands.size(); i++) {
-			longest = Math.max(longest, reply[1 + i * FIELDS_PER_BAND + 1]);
-		}
-		return Math.max(1, ceilDiv(longest, 1000));
-	}
-
 	/** a / b rounded up, for a &gt;= 0 and b &gt; 0 (every value here is far below overflow). */
 	static long ceilDiv(long a, long b) {
 		return (a + b - 1) / b;

@@ -25,17 +25,13 @@ final class RedisKeys {
 	}
 
 	byte[][] of(RateLimit limit, String key, int bands) {
-		String base = this.prefix + ":{" + limit.name() + ":" + encode(key) + "}";
+		String base = this.prefix + ":{" + limit.name() + ":" + RedisKeyEncoding.encode(key) + "}";
 		byte[][] keys = new byte[bands][];
 		keys[0] = base.getBytes(StandardCharsets.UTF_8);
 		for (int i = 1; i < bands; i++) {
 			keys[i] = (base + ":" + i).getBytes(StandardCharsets.UTF_8);
 		}
 		return keys;
-	}
-
-	static String encode(String key) {
-		return RedisKeyEncoding.encode(key);
 	}
 
 }

@@ -2,7 +2,6 @@ package io.github.redisstarter.cache;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import io.github.redisstarter.cache.Roles.Role;
 import io.github.redisstarter.test.Concurrently;
@@ -165,10 +164,6 @@ abstract class TwoLevelCacheContract {
 		assertThat(reads).isEqualTo(8 * 200);
 		String current = this.roles.table.get("admin").name();
 		assertThat(this.cache.get("admin")).map(Role::name).contains(current);
-	}
-
-	static Optional<String> nameOf(Optional<Role> role) {
-		return role.map(Role::name);
 	}
 
 }
