@@ -1,41 +1,29 @@
 package io.github.redisstarter.ratelimit;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 /**
  * The part every limiter shares: resolving limit names, checking arguments (so that every implementation rejects the
- * same input with the same message) and the {@link GcraBand}s of each limit.
+ * same input with the same message), each looking its limit up once.
  */
 abstract class AbstractRateLimiter implements RateLimiter {
 
 	private final RateLimits limits;
 
-	private final Map<String, List<GcraBand>> bands = new HashMap<>();
-
-	/** Per limit, the fewest permits of its bands: computed once, off the hot path. */
-	private final Map<String, Long> smallestPermits = new HashMap<>();
-
 	AbstractRateLimiter(RateLimits limits) {
 		this.limits = Objects.requireNonNull(limits, "'limits' must not be null");
-		for (RateLimit limit : limits.all()) {
-			this.bands.put(limit.name(), limit.bands().stream().map((b) -> GcraBand.of(b.permits(), b.period())).toList());
-			this.smallestPermits.put(limit.name(), limit.smallestPermits());
-		}
 	}
 
 	@Override
 	public final Decision tryAcquire(String limit, String key, long cost) {
-		RateLimit resolved = resolve(limit, key, cost);
+		CompiledLimit resolved = resolve(limit, key, cost);
 		return check(resolved, key, cost, true);
 	}
 
 	@Override
 	public final CompletionStage<Decision> tryAcquireAsync(String limit, String key, long cost) {
-		RateLimit resolved = resolve(limit, key, cost);
+		CompiledLimit resolved = resolve(limit, key, cost);
 		return checkAsync(resolved, key, cost, true);
 	}
 
@@ -54,28 +42,24 @@ abstract class AbstractRateLimiter implements RateLimiter {
 		return this.limits;
 	}
 
-	List<GcraBand> bands(RateLimit limit) {
-		return this.bands.get(limit.name());
-	}
-
 	/** Runs one check; {@code consume = false} only looks. Arguments are valid. */
-	abstract Decision check(RateLimit limit, String key, long cost, boolean consume);
+	abstract Decision check(CompiledLimit limit, String key, long cost, boolean consume);
 
-	abstract CompletionStage<Decision> checkAsync(RateLimit limit, String key, long cost, boolean consume);
+	abstract CompletionStage<Decision> checkAsync(CompiledLimit limit, String key, long cost, boolean consume);
 
-	abstract void reset(RateLimit limit, String key);
+	abstract void reset(CompiledLimit limit, String key);
 
-	private RateLimit resolve(String limit, String key, long cost) {
-		RateLimit resolved = this.limits.get(limit);
+	private CompiledLimit resolve(String limit, String key, long cost) {
+		CompiledLimit resolved = this.limits.compiled(limit);
 		if (key == null || key.isBlank()) {
 			throw new IllegalArgumentException("'key' must not be blank (rate limit '" + limit + "')");
 		}
 		if (cost <= 0) {
 			throw new IllegalArgumentException("'cost' must be positive, got " + cost + " (rate limit '" + limit + "')");
 		}
-		if (cost > this.smallestPermits.get(limit)) {
+		if (cost > resolved.smallestPermits()) {
 			throw new IllegalArgumentException("'cost' " + cost + " exceeds the " + resolved.smallestPermits()
-					+ " permits of a band of rate limit " + resolved + ", so it could never be allowed");
+					+ " permits of a band of rate limit " + resolved.limit() + ", so it could never be allowed");
 		}
 		return resolved;
 	}

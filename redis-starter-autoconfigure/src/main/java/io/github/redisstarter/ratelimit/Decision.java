@@ -25,7 +25,7 @@ public record Decision(boolean allowed, long limit, long remaining, Duration ret
 	 * Reads a {@link Gcra} reply (the in-memory limiter's or the script's): the deciding band is, when denied, the one
 	 * that makes the caller wait longest, and when allowed, the one with the fewest permits left.
 	 */
-	static Decision of(RateLimit limit, long[] reply, Source source) {
+	static Decision of(CompiledLimit limit, long[] reply, Source source) {
 		boolean allowed = reply[Gcra.ALLOWED] == 1;
 		int deciding = 0;
 		long fewestRemaining = Long.MAX_VALUE;

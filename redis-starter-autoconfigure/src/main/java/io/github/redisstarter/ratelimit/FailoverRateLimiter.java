@@ -52,48 +52,48 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 	}
 
 	@Override
-	Decision check(RateLimit limit, String key, long cost, boolean consume) {
+	Decision check(CompiledLimit limit, String key, long cost, boolean consume) {
 		long start = System.nanoTime();
 		try {
 			Decision decision = this.failover.call(() -> this.redis.check(limit, key, cost, consume),
 					() -> withoutRedis(limit, key, cost, consume));
-			this.observer.onDecision(limit, decision, System.nanoTime() - start);
+			this.observer.onDecision(limit.limit(), decision, System.nanoTime() - start);
 			return decision;
 		}
 		catch (RuntimeException ex) {
-			this.observer.onError(limit, ex);
+			this.observer.onError(limit.limit(), ex);
 			throw ex;
 		}
 	}
 
 	@Override
-	CompletionStage<Decision> checkAsync(RateLimit limit, String key, long cost, boolean consume) {
+	CompletionStage<Decision> checkAsync(CompiledLimit limit, String key, long cost, boolean consume) {
 		long start = System.nanoTime();
 		return this.failover
 			.callAsync(() -> this.redis.checkAsync(limit, key, cost, consume), () -> withoutRedis(limit, key, cost, consume))
 			.whenComplete((decision, failure) -> {
 				if (failure != null) {
-					this.observer.onError(limit, failure);
+					this.observer.onError(limit.limit(), failure);
 				}
 				else {
-					this.observer.onDecision(limit, decision, System.nanoTime() - start);
+					this.observer.onDecision(limit.limit(), decision, System.nanoTime() - start);
 				}
 			});
 	}
 
 	@Override
-	void reset(RateLimit limit, String key) {
+	void reset(CompiledLimit limit, String key) {
 		// Both sides: the in-memory budget of an outage must not outlive a reset either.
 		this.memory.reset(limit, key);
 		this.failover.run(() -> this.redis.reset(limit, key), () -> {
 		});
 	}
 
-	private Decision withoutRedis(RateLimit limit, String key, long cost, boolean consume) {
+	private Decision withoutRedis(CompiledLimit limit, String key, long cost, boolean consume) {
 		if (!this.failover.state().canFallBack()) {
 			return this.memory.check(limit, key, cost, consume);
 		}
-		return switch (limit.outagePolicy()) {
+		return switch (limit.limit().outagePolicy()) {
 			case FALLBACK -> this.memory.check(limit, key, cost, consume).from(Decision.Source.FALLBACK);
 			case FAIL_OPEN -> new Decision(true, firstPermits(limit), firstPermits(limit), Duration.ZERO, Duration.ZERO, 0,
 					Decision.Source.FAIL_OPEN);
@@ -102,7 +102,7 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 		};
 	}
 
-	private static long firstPermits(RateLimit limit) {
+	private static long firstPermits(CompiledLimit limit) {
 		return limit.bands().get(0).permits();
 	}
 

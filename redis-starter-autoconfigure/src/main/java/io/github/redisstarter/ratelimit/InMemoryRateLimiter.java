@@ -2,9 +2,7 @@ package io.github.redisstarter.ratelimit;
 
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,7 +25,8 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 	/** Microseconds on a scale of its own: only differences matter here. */
 	private final LongSupplier micros;
 
-	private final Map<String, Cache<String, AtomicReference<long[]>>> states = new HashMap<>();
+	/** Per limit, by {@link CompiledLimit#index()}: each key's state. */
+	private final Cache<String, AtomicReference<long[]>>[] states;
 
 	/**
 	 * @param clock where time comes from (a test's clock); {@link #InMemoryRateLimiter(RateLimits, long)} uses the
@@ -53,13 +52,16 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 			throw new IllegalArgumentException("'maxKeysPerLimit' must be positive, got " + maxKeysPerLimit);
 		}
 		this.micros = micros;
+		@SuppressWarnings("unchecked")
+		Cache<String, AtomicReference<long[]>>[] states = new Cache[limits.all().size()];
+		this.states = states;
 		for (RateLimit limit : limits.all()) {
 			// Maintenance runs on the caller's thread, amortised: handing it to a pool costs a thread wake-up.
-			this.states.put(limit.name(), Caffeine.newBuilder()
+			this.states[limits.compiled(limit.name()).index()] = Caffeine.newBuilder()
 				.expireAfterAccess(limit.longestPeriod())
 				.maximumSize(maxKeysPerLimit)
 				.executor(Runnable::run)
-				.build());
+				.build();
 		}
 	}
 
@@ -68,9 +70,9 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 	}
 
 	@Override
-	Decision check(RateLimit limit, String key, long cost, boolean consume) {
-		List<GcraBand> bands = bands(limit);
-		Cache<String, AtomicReference<long[]>> keys = this.states.get(limit.name());
+	Decision check(CompiledLimit limit, String key, long cost, boolean consume) {
+		List<GcraBand> bands = limit.bands();
+		Cache<String, AtomicReference<long[]>> keys = this.states[limit.index()];
 		AtomicReference<long[]> state = consume ? keys.get(key, (k) -> new AtomicReference<>())
 				: keys.getIfPresent(key);
 		long[] next = new long[2 * bands.size()];
@@ -85,18 +87,18 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 	}
 
 	@Override
-	CompletionStage<Decision> checkAsync(RateLimit limit, String key, long cost, boolean consume) {
+	CompletionStage<Decision> checkAsync(CompiledLimit limit, String key, long cost, boolean consume) {
 		return CompletableFuture.completedFuture(check(limit, key, cost, consume));
 	}
 
 	@Override
-	void reset(RateLimit limit, String key) {
-		this.states.get(limit.name()).invalidate(key);
+	void reset(CompiledLimit limit, String key) {
+		this.states[limit.index()].invalidate(key);
 	}
 
 	/** How many keys the limit holds state for now (an estimate that includes entries about to expire). */
 	public long size(String limit) {
-		Cache<String, AtomicReference<long[]>> keys = this.states.get(limits().get(limit).name());
+		Cache<String, AtomicReference<long[]>> keys = this.states[limits().compiled(limit).index()];
 		keys.cleanUp();
 		return keys.estimatedSize();
 	}

@@ -9,8 +9,13 @@ public final class RateLimits {
 
 	private final Map<String, RateLimit> byName;
 
+	private final Map<String, CompiledLimit> compiled = new java.util.HashMap<>();
+
 	private RateLimits(Map<String, RateLimit> byName) {
 		this.byName = byName;
+		for (RateLimit limit : byName.values()) {
+			this.compiled.put(limit.name(), CompiledLimit.of(limit, this.compiled.size()));
+		}
 	}
 
 	public static RateLimits of(RateLimit... limits) {
@@ -32,10 +37,15 @@ public final class RateLimits {
 
 	/** @throws IllegalArgumentException naming the defined limits when none has this name */
 	public RateLimit get(String name) {
+		return compiled(name).limit();
+	}
+
+	/** The limit ready for checks: one map lookup per check. */
+	CompiledLimit compiled(String name) {
 		if (name == null) {
 			throw new IllegalArgumentException("'limit' must not be null");
 		}
-		RateLimit limit = this.byName.get(name);
+		CompiledLimit limit = this.compiled.get(name);
 		if (limit == null) {
 			throw new IllegalArgumentException("'limit' names no defined rate limit: '" + name + "'; defined: "
 					+ this.byName.keySet().stream().sorted().toList() + " (define it under redis-starter.rate-limit.limits." + name

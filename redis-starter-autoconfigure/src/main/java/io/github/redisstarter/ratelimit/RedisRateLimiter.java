@@ -3,9 +3,7 @@ package io.github.redisstarter.ratelimit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -42,8 +40,14 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 
 	private final @Nullable DenyCache denyCache;
 
-	/** Per limit, the script arguments after cost, consume and now: permitCost, scale, capacity, period per band. */
-	private final Map<String, byte[][]> bandArguments = new HashMap<>();
+	/**
+	 * Per limit, by {@link CompiledLimit#index()}: the script arguments after cost, consume and now (permitCost,
+	 * scale, capacity, period per band).
+	 */
+	private final byte[][][] bandArguments;
+
+	/** Per limit, by {@link CompiledLimit#index()}: a check's name for timeout messages, built once. */
+	private final String[] checkNames;
 
 	/**
 	 * @param commands the Redis connection (Lettuce's, standalone or cluster); asked on each call, so it may connect lazily
@@ -57,8 +61,11 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		this.clock = settings.clock();
 		this.timeout = settings.timeout();
 		this.denyCache = (settings.denyCacheSize() > 0) ? new DenyCache(settings.denyCacheSize()) : null;
-		for (RateLimit limit : limits.all()) {
-			List<GcraBand> bands = bands(limit);
+		this.bandArguments = new byte[limits.all().size()][][];
+		this.checkNames = new String[limits.all().size()];
+		for (RateLimit defined : limits.all()) {
+			CompiledLimit limit = limits.compiled(defined.name());
+			List<GcraBand> bands = limit.bands();
 			byte[][] arguments = new byte[bands.size() * 4][];
 			for (int i = 0; i < bands.size(); i++) {
 				GcraBand band = bands.get(i);
@@ -67,22 +74,22 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 				arguments[4 * i + 2] = bytes(band.capacity());
 				arguments[4 * i + 3] = bytes(band.periodMicros());
 			}
-			this.bandArguments.put(limit.name(), arguments);
+			this.bandArguments[limit.index()] = arguments;
+			this.checkNames[limit.index()] = "rate-limit check of '" + limit.name() + "'";
 		}
 	}
 
 	@Override
-	Decision check(RateLimit limit, String key, long cost, boolean consume) {
+	Decision check(CompiledLimit limit, String key, long cost, boolean consume) {
 		Decision local = denied(limit, key, cost);
 		if (local != null) {
 			return local;
 		}
-		return RedisCalls.await(evaluate(limit, key, cost, consume), this.timeout,
-				"rate-limit check of '" + limit.name() + "'");
+		return RedisCalls.await(evaluate(limit, key, cost, consume), this.timeout, this.checkNames[limit.index()]);
 	}
 
 	@Override
-	CompletionStage<Decision> checkAsync(RateLimit limit, String key, long cost, boolean consume) {
+	CompletionStage<Decision> checkAsync(CompiledLimit limit, String key, long cost, boolean consume) {
 		Decision local = denied(limit, key, cost);
 		if (local != null) {
 			return CompletableFuture.completedFuture(local);
@@ -91,24 +98,24 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 	}
 
 	@Override
-	void reset(RateLimit limit, String key) {
+	void reset(CompiledLimit limit, String key) {
 		if (this.denyCache != null) {
-			this.denyCache.forget(limit, key);
+			this.denyCache.forget(limit.limit(), key);
 		}
-		byte[][] names = this.keys.of(limit, key, limit.bands().size());
+		byte[][] names = this.keys.of(limit.limit(), key, limit.bands().size());
 		RedisCalls.await(this.commands.get().del(names).toCompletableFuture(), this.timeout,
 				"rate-limit reset of '" + limit.name() + "'");
 	}
 
-	private @Nullable Decision denied(RateLimit limit, String key, long cost) {
-		return (this.denyCache != null) ? this.denyCache.lookup(limit, key, cost) : null;
+	private @Nullable Decision denied(CompiledLimit limit, String key, long cost) {
+		return (this.denyCache != null) ? this.denyCache.lookup(limit.limit(), key, cost) : null;
 	}
 
-	private CompletableFuture<Decision> evaluate(RateLimit limit, String key, long cost, boolean consume) {
-		byte[][] names = this.keys.of(limit, key, limit.bands().size());
-		byte[][] bandArguments = this.bandArguments.get(limit.name());
+	private CompletableFuture<Decision> evaluate(CompiledLimit limit, String key, long cost, boolean consume) {
+		byte[][] names = this.keys.of(limit.limit(), key, limit.bands().size());
+		byte[][] bandArguments = this.bandArguments[limit.index()];
 		byte[][] arguments = new byte[3 + bandArguments.length][];
-		arguments[0] = bytes(cost);
+		arguments[0] = (cost == 1) ? ONE : bytes(cost);
 		arguments[1] = consume ? ONE : ZERO;
 		arguments[2] = (this.clock != null) ? bytes(InMemoryRateLimiter.micros(this.clock.instant())) : ZERO;
 		System.arraycopy(bandArguments, 0, arguments, 3, bandArguments.length);
@@ -116,14 +123,14 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		return reply.thenApply((values) -> decide(limit, key, cost, values));
 	}
 
-	private Decision decide(RateLimit limit, String key, long cost, List<Long> values) {
+	private Decision decide(CompiledLimit limit, String key, long cost, List<Long> values) {
 		long[] reply = new long[values.size()];
 		for (int i = 0; i < reply.length; i++) {
 			reply[i] = values.get(i);
 		}
 		Decision decision = Decision.of(limit, reply, Decision.Source.REDIS);
 		if (!decision.allowed() && this.denyCache != null) {
-			this.denyCache.remember(limit, key, cost, decision);
+			this.denyCache.remember(limit.limit(), key, cost, decision);
 		}
 		return decision;
 	}

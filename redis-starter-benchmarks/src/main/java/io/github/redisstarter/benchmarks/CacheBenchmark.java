@@ -1,9 +1,11 @@
 package io.github.redisstarter.benchmarks;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -32,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * One read of a cached role. "ours-l1": a near-cache hit of our cache (on Redis, subscription live) against
  * "caffeine": a bare Caffeine getIfPresent. "ours-l2": a Redis hit of our cache (its subscription kept down, so that
- * every read goes to Redis) against "get-decode": a bare Lettuce GET plus the JSON decode.
+ * every read goes to Redis) against "get-decode": a bare Lettuce GET plus the JSON decode. Each benchmark thread reads
+ * its own id, so that at 16 threads single-flight cannot merge the reads of several threads into one Redis call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,7 +63,34 @@ public class CacheBenchmark {
 
 	private JsonMapper mapper;
 
-	private final byte[] plainKey = "bench:plain:admin".getBytes();
+	/** More ids than benchmark threads: each thread gets one of its own. */
+	static final int IDS = 64;
+
+	private final AtomicInteger nextReader = new AtomicInteger();
+
+	/** The id one benchmark thread reads, the same on every call. */
+	@State(Scope.Thread)
+	public static class Reader {
+
+		String id;
+
+		byte[] plainKey;
+
+		@Setup(Level.Trial)
+		public void setUp(CacheBenchmark benchmark) {
+			this.id = roleId(benchmark.nextReader.getAndIncrement() % IDS);
+			this.plainKey = plainKey(this.id);
+		}
+
+	}
+
+	static String roleId(int index) {
+		return "role-" + index;
+	}
+
+	static byte[] plainKey(String id) {
+		return ("bench:plain:" + id).getBytes(StandardCharsets.UTF_8);
+	}
 
 	@Setup(Level.Trial)
 	public void setUp() throws InterruptedException {
@@ -81,13 +111,22 @@ public class CacheBenchmark {
 				while (near && !this.subscriber.isLive() && System.nanoTime() < deadline) {
 					Thread.sleep(10);
 				}
-				this.ours.get("admin");
+				for (int i = 0; i < IDS; i++) {
+					this.ours.get(roleId(i));
+				}
 			}
 			case "caffeine" -> {
 				this.caffeine = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
-				this.caffeine.put("admin", ADMIN);
+				for (int i = 0; i < IDS; i++) {
+					this.caffeine.put(roleId(i), ADMIN);
+				}
 			}
-			case "get-decode" -> this.connection.sync().set(this.plainKey, this.mapper.writeValueAsBytes(ADMIN));
+			case "get-decode" -> {
+				byte[] json = this.mapper.writeValueAsBytes(ADMIN);
+				for (int i = 0; i < IDS; i++) {
+					this.connection.sync().set(plainKey(roleId(i)), json);
+				}
+			}
 			default -> throw new IllegalArgumentException("unknown impl " + this.impl);
 		}
 	}
@@ -102,11 +141,11 @@ public class CacheBenchmark {
 	}
 
 	@Benchmark
-	public Object read() {
+	public Object read(Reader reader) {
 		return switch (this.impl) {
-			case "ours-l1", "ours-l2" -> this.ours.get("admin").orElseThrow();
-			case "caffeine" -> this.caffeine.getIfPresent("admin");
-			default -> this.mapper.readValue(this.connection.sync().get(this.plainKey), Role.class);
+			case "ours-l1", "ours-l2" -> this.ours.get(reader.id).orElseThrow();
+			case "caffeine" -> this.caffeine.getIfPresent(reader.id);
+			default -> this.mapper.readValue(this.connection.sync().get(reader.plainKey), Role.class);
 		};
 	}
 

@@ -108,15 +108,16 @@ final class Report {
 	private void inMemory() {
 		line("### Rate limiter in memory: ns per check, one key");
 		line("");
-		line("| Threads | Ours | Bucket4j local | Resilience4j | Guava | Ours / Bucket4j |");
-		line("|---|---|---|---|---|---|");
+		line("| Threads | Ours | Bucket4j local | Bucket4j, a bucket per key | Resilience4j | Guava | Ours / Bucket4j | Ours / Bucket4j per key |");
+		line("|---|---|---|---|---|---|---|---|");
 		for (int threads : new int[] { 1, 16 }) {
 			double ours = score("InMemoryRateLimitBenchmark.check", "ours", null, Mode.AverageTime, threads);
 			double bucket4j = score("InMemoryRateLimitBenchmark.check", "bucket4j", null, Mode.AverageTime, threads);
-			line("| " + threads + " | " + ns(ours) + " | " + ns(bucket4j) + " | "
+			double perKey = score("InMemoryRateLimitBenchmark.check", "bucket4j-per-key", null, Mode.AverageTime, threads);
+			line("| " + threads + " | " + ns(ours) + " | " + ns(bucket4j) + " | " + ns(perKey) + " | "
 					+ ns(score("InMemoryRateLimitBenchmark.check", "resilience4j", null, Mode.AverageTime, threads)) + " | "
 					+ ns(score("InMemoryRateLimitBenchmark.check", "guava", null, Mode.AverageTime, threads)) + " | "
-					+ ratio(ours / bucket4j) + " |");
+					+ ratio(ours / bucket4j) + " | " + ratio(ours / perKey) + " |");
 		}
 		line("");
 		line("At 16 threads the figure is the average time of one check while 16 threads check the same key.");

@@ -1,0 +1,25 @@
+package io.github.redisstarter.ratelimit;
+
+import java.util.List;
+
+/**
+ * A {@link RateLimit} ready for checks, built once by {@link RateLimits}: a check looks its limit up once and finds
+ * here everything it needs, with {@code index} addressing per-limit storage in arrays rather than maps.
+ *
+ * @param limit the limit as defined
+ * @param bands its bands in the algorithm's integer units, in the same order
+ * @param smallestPermits the fewest permits of its bands: no single request may cost more
+ * @param index its position among the app's limits, from 0
+ */
+record CompiledLimit(RateLimit limit, List<GcraBand> bands, long smallestPermits, int index) {
+
+	static CompiledLimit of(RateLimit limit, int index) {
+		List<GcraBand> bands = limit.bands().stream().map((b) -> GcraBand.of(b.permits(), b.period())).toList();
+		return new CompiledLimit(limit, bands, limit.smallestPermits(), index);
+	}
+
+	String name() {
+		return this.limit.name();
+	}
+
+}
