@@ -40,7 +40,7 @@ public final class BroadcastAutoConfiguration {
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<BroadcastObserver> observers,
 			ObjectProvider<LettuceConnectionFactory> connectionFactory, ObjectProvider<RedisSubscriber> subscriber) {
 		BroadcastSettings settings = new BroadcastSettings(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
-				properties.getListenerThreads(), properties.getMaxPending());
+				properties.getListenerThreads(), properties.getMaxPending(), properties.getMaxMessageSize().toBytes());
 		List<BroadcastObserver> all = observers.orderedStream().toList();
 		BroadcastObserver observer = (all.size() == 1) ? all.get(0) : new CompositeObserver(all);
 		LettuceConnectionFactory factory = connectionFactory.getIfAvailable();

@@ -1,8 +1,10 @@
 package io.github.redisstarter.autoconfigure;
 
+import io.github.redisstarter.broadcast.BroadcastSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /** Settings of the Broadcaster ({@code redis-starter.broadcast.*}). */
 @ConfigurationProperties("redis-starter.broadcast")
@@ -22,6 +24,12 @@ public class BroadcastProperties {
 
 	/** The most messages waiting for one listener; beyond it, messages to that listener are dropped and counted. */
 	private int maxPending = 10_000;
+
+	/**
+	 * The largest message that may be published (its JSON or text, in UTF-8). A larger one is refused with an
+	 * exception naming this property, before any listener or Redis sees it.
+	 */
+	private DataSize maxMessageSize = DataSize.ofBytes(BroadcastSettings.DEFAULT_MAX_MESSAGE_BYTES);
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -61,6 +69,18 @@ public class BroadcastProperties {
 					"redis-starter.broadcast.max-pending must be a positive count, got " + maxPending);
 		}
 		this.maxPending = maxPending;
+	}
+
+	public DataSize getMaxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	public void setMaxMessageSize(DataSize maxMessageSize) {
+		if (maxMessageSize.toBytes() <= 0) {
+			throw new IllegalArgumentException(
+					"redis-starter.broadcast.max-message-size must be a positive size such as 64KB or 1MB, got " + maxMessageSize);
+		}
+		this.maxMessageSize = maxMessageSize;
 	}
 
 }

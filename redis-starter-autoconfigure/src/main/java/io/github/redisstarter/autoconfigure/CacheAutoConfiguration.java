@@ -1,6 +1,5 @@
 package io.github.redisstarter.autoconfigure;
 
-import java.time.Duration;
 import java.util.List;
 
 import io.github.redisstarter.cache.CacheObserver;
@@ -40,13 +39,13 @@ public final class CacheAutoConfiguration {
 	@ConditionalOnMissingBean
 	TwoLevelCacheFactory redisStarterCacheFactory(BackendState state, LettuceConnectionFactory connectionFactory,
 			RedisSubscriber subscriber, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<CacheObserver> observers,
-			CacheProperties properties) {
-		Duration timeout = connectionFactory.getClientConfiguration().getCommandTimeout();
+			CacheProperties properties, RedisStarterProperties starter) {
+		properties.validate();
 		List<CacheObserver> all = observers.orderedStream().toList();
 		CacheObserver observer = (all.size() == 1) ? all.get(0) : new CompositeCacheObserver(all);
 		return new TwoLevelCacheFactory(state, new SharedRedisCommands(connectionFactory), subscriber,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), observer, properties.getKeyPrefix(),
-				timeout, properties::settingsOf);
+				starter.getCallDeadline(), properties::settingsOf);
 	}
 
 	@Bean

@@ -8,6 +8,7 @@ import io.github.redisstarter.cache.CacheSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the two-level caches ({@code redis-starter.cache.*}): defaults for every cache, and per cache under
@@ -54,8 +55,24 @@ public class CacheProperties {
 	/** Part of every key: bump it when the cached type changes incompatibly, and old entries are ignored. */
 	private String version = DEFAULTS.version();
 
+	/**
+	 * The largest value (encoded as JSON) a cache keeps. A loader answer above it is refused with an exception naming
+	 * this property, and nothing is cached or sent to Redis.
+	 */
+	private DataSize maxValueSize = DataSize.ofBytes(DEFAULTS.maxValueBytes());
+
 	/** Settings of single caches by name, overriding the defaults above. */
 	private Map<String, Cache> caches = new LinkedHashMap<>();
+
+	/**
+	 * Checks the defaults and every cache configured by name, so that a mistake stops startup even before a cache of
+	 * that name is created.
+	 * @throws InvalidRedisSettingException naming the property
+	 */
+	public void validate() {
+		settingsOf("");
+		this.caches.keySet().forEach(this::settingsOf);
+	}
 
 	/** The settings of the cache of this name: its own where set, the defaults otherwise. */
 	public CacheSettings settingsOf(String name) {
@@ -64,15 +81,19 @@ public class CacheProperties {
 		try {
 			return new CacheSettings(or(own.ttl, this.ttl), or(own.negativeTtl, this.negativeTtl),
 					or(own.ttlJitter, this.ttlJitter), or(own.nearTtl, this.nearTtl), or(own.nearMaxSize, this.nearMaxSize),
-					or(own.degradedTtl, this.degradedTtl), or(own.loadTimeout, this.loadTimeout), or(own.version, this.version));
+					or(own.degradedTtl, this.degradedTtl), or(own.loadTimeout, this.loadTimeout), or(own.version, this.version),
+					or(own.maxValueSize, this.maxValueSize).toBytes());
 		}
 		catch (IllegalArgumentException ex) {
 			// The message names the setting as CacheSettings does ('negativeTtl'); say it as a property.
 			String message = String.valueOf(ex.getMessage());
 			String field = message.startsWith("'") ? message.substring(1, message.indexOf('\'', 1)) : "";
-			String kebab = field.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+			String kebab = field.replaceAll("([a-z])([A-Z])", "$1-$2")
+				.toLowerCase(java.util.Locale.ROOT)
+				.replace("max-value-bytes", "max-value-size");
 			throw new InvalidRedisSettingException(property + "." + kebab, "", message,
 					"positive durations such as 30s or 5m, a ttl-jitter from 0 to below 1, a positive near-max-size,"
+							+ " a positive max-value-size such as 512KB or 1MB,"
 							+ " and a version of 1 to 32 letters, digits, '.', '_' or '-'");
 		}
 	}
@@ -165,6 +186,14 @@ public class CacheProperties {
 		this.version = version;
 	}
 
+	public DataSize getMaxValueSize() {
+		return this.maxValueSize;
+	}
+
+	public void setMaxValueSize(DataSize maxValueSize) {
+		this.maxValueSize = maxValueSize;
+	}
+
 	public Map<String, Cache> getCaches() {
 		return this.caches;
 	}
@@ -199,6 +228,9 @@ public class CacheProperties {
 
 		/** Part of every key of this cache: bump it when the cached type changes incompatibly. */
 		private @Nullable String version;
+
+		/** The largest value (encoded as JSON) this cache keeps. */
+		private @Nullable DataSize maxValueSize;
 
 		public @Nullable Duration getTtl() {
 			return this.ttl;
@@ -262,6 +294,14 @@ public class CacheProperties {
 
 		public void setVersion(@Nullable String version) {
 			this.version = version;
+		}
+
+		public @Nullable DataSize getMaxValueSize() {
+			return this.maxValueSize;
+		}
+
+		public void setMaxValueSize(@Nullable DataSize maxValueSize) {
+			this.maxValueSize = maxValueSize;
 		}
 
 	}

@@ -83,11 +83,11 @@ public final class RateLimiterAutoConfiguration {
 	FailoverRateLimiter redisStarterRateLimiter(RateLimits limits, RateLimitProperties properties,
 			RedisStarterProperties starter, Failover failover, LettuceConnectionFactory connectionFactory,
 			ObjectProvider<RateLimitObserver> observers) {
-		Duration timeout = connectionFactory.getClientConfiguration().getCommandTimeout();
 		InstantSource clock = (properties.getTimeSource() == RateLimitProperties.TimeSource.CLIENT)
 				? InstantSource.system() : null;
 		RedisRateLimiter redis = new RedisRateLimiter(limits, new SharedRedisCommands(connectionFactory),
-				new RedisRateLimiter.Settings(properties.getKeyPrefix(), clock, timeout, properties.getDenyCacheSize()));
+				new RedisRateLimiter.Settings(properties.getKeyPrefix(), clock, starter.getCallDeadline(),
+						properties.getDenyCacheSize()));
 		InMemoryRateLimiter memory = new InMemoryRateLimiter(limits, properties.getMemoryMaxKeys());
 		List<RateLimitObserver> all = observers.orderedStream().toList();
 		RateLimitObserver observer = (all.size() == 1) ? all.get(0) : new CompositeObserver(all);

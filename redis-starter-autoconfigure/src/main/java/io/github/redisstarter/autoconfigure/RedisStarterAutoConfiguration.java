@@ -1,5 +1,6 @@
 package io.github.redisstarter.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +39,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStringCommands;
+import org.springframework.data.redis.core.types.Expiration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -56,16 +59,35 @@ public final class RedisStarterAutoConfiguration {
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
 			ObjectProvider<RedisConnectionFactory> connectionFactory) {
 		BackendMonitor.Settings settings = new BackendMonitor.Settings(properties.getMode(), properties.isRequired(),
-				properties.getPingTimeout(), properties.getPingInterval());
+				properties.getPingTimeout(), properties.getPingInterval(), properties.getDeadlineMisses(),
+				properties.getCallDeadline());
 		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
 		RedisEndpoint endpoint = endpoint(properties.getMode(), environment, details);
-		RedisPing ping = () -> {
-			try (RedisConnection connection = connectionFactory.getObject().getConnection()) {
-				connection.ping();
-			}
-		};
+		RedisPing ping = new ConnectionPing(connectionFactory);
 		return BackendMonitor.startUp(settings, endpoint, ping, RedisConnectionSettings.secrets(details),
 				Clock.systemUTC());
+	}
+
+	/** PING, or a short-lived write when Redis last refused writes, over the app's own connection. */
+	private record ConnectionPing(ObjectProvider<RedisConnectionFactory> connectionFactory) implements RedisPing {
+
+		private static final byte[] PROBE_KEY = "redis-starter:probe".getBytes(StandardCharsets.UTF_8);
+
+		@Override
+		public void ping() {
+			try (RedisConnection connection = this.connectionFactory.getObject().getConnection()) {
+				connection.ping();
+			}
+		}
+
+		@Override
+		public void probeWrite() {
+			try (RedisConnection connection = this.connectionFactory.getObject().getConnection()) {
+				connection.stringCommands()
+					.set(PROBE_KEY, PROBE_KEY, Expiration.milliseconds(2000), RedisStringCommands.SetOption.upsert());
+			}
+		}
+
 	}
 
 	/** Where Redis is, or null when the app runs without it: not configured in auto mode, or memory mode. */

@@ -30,7 +30,20 @@ public class RedisStarterProperties {
 	private Duration pingTimeout = Duration.ofSeconds(2);
 
 	/** How often Redis is pinged: while on the twins, to take Redis back; while on Redis, to notice an outage. */
-	private Duration pingInterval = Duration.ofMillis(500);
+	private Duration pingInterval = Duration.ofMillis(100);
+
+	/**
+	 * How long a rate-limit check or a cache read waits for Redis. A call not answered by then is abandoned and
+	 * answered by the in-memory twin (the local limiter, the cache's loader), so a slow or hung Redis adds at most this
+	 * much to a request.
+	 */
+	private Duration callDeadline = Duration.ofMillis(100);
+
+	/**
+	 * How many calls in a row must miss the call deadline before every call goes to the in-memory twins until Redis
+	 * answers again. A call that fails outright (connection lost, refused, OOM) switches at once.
+	 */
+	private int deadlineMisses = 3;
 
 	/**
 	 * Command timeout applied to the Lettuce client when 'spring.data.redis.timeout' is not set (Lettuce's own default
@@ -42,7 +55,7 @@ public class RedisStarterProperties {
 	private Duration connectTimeout = Duration.ofSeconds(2);
 
 	/** Upper bound of the delay between Lettuce's reconnect attempts (its own grows to 30 s). */
-	private Duration maxReconnectDelay = Duration.ofSeconds(1);
+	private Duration maxReconnectDelay = Duration.ofMillis(250);
 
 	private final Health health = new Health();
 
@@ -76,6 +89,26 @@ public class RedisStarterProperties {
 
 	public void setPingInterval(Duration pingInterval) {
 		this.pingInterval = positive("redis-starter.ping-interval", pingInterval);
+	}
+
+	public Duration getCallDeadline() {
+		return this.callDeadline;
+	}
+
+	public void setCallDeadline(Duration callDeadline) {
+		this.callDeadline = positive("redis-starter.call-deadline", callDeadline);
+	}
+
+	public int getDeadlineMisses() {
+		return this.deadlineMisses;
+	}
+
+	public void setDeadlineMisses(int deadlineMisses) {
+		if (deadlineMisses < 1) {
+			throw new IllegalArgumentException(
+					"redis-starter.deadline-misses must be a whole number of at least 1, got " + deadlineMisses);
+		}
+		this.deadlineMisses = deadlineMisses;
 	}
 
 	public Duration getCommandTimeout() {

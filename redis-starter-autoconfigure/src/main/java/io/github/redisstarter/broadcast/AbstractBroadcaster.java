@@ -5,6 +5,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.redisstarter.connection.CallerText;
+import io.github.redisstarter.connection.PayloadTooLargeException;
+import io.github.redisstarter.connection.RedisKeyEncoding;
+
 /**
  * What both broadcasters share: argument checks, delivery within the instance (once, for a message published here,
  * whatever the backend), subscriptions and the listener threads. They differ only in how a message leaves the
@@ -14,11 +18,15 @@ abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
 
 	private static final AtomicInteger pools = new AtomicInteger();
 
+	static final String MAX_MESSAGE_SIZE_PROPERTY = "redis-starter.broadcast.max-message-size";
+
 	final LocalDelivery local;
 
 	final BroadcastObserver observer;
 
 	private final ExecutorService listenerThreads;
+
+	private final long maxMessageBytes;
 
 	AbstractBroadcaster(BroadcastSettings settings, BroadcastObserver observer) {
 		int pool = pools.incrementAndGet();
@@ -29,6 +37,7 @@ abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
 			return thread;
 		});
 		this.observer = observer;
+		this.maxMessageBytes = settings.maxMessageBytes();
 		this.local = new LocalDelivery(settings.mapper(), this.listenerThreads, settings.maxPending(), observer);
 	}
 
@@ -36,9 +45,12 @@ abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
 	public final void publish(String channel, Object message) {
 		requireTopic("channel", channel);
 		if (message == null) {
-			throw new IllegalArgumentException("'message' must not be null (channel '" + channel + "')");
+			throw new IllegalArgumentException("'message' must not be null (channel " + CallerText.quote(channel) + ")");
 		}
 		String payload = this.local.encode(message);
+		// Refused before anyone hears it, so that a message is either everywhere or nowhere.
+		PayloadTooLargeException.check(payload, this.maxMessageBytes, "the broadcast message on " + CallerText.quote(channel),
+				MAX_MESSAGE_SIZE_PROPERTY);
 		this.local.deliverEverywhere(channel, payload);
 		this.observer.onPublished(channel);
 		send(channel, payload);
@@ -58,7 +70,7 @@ abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
 
 	private <T> Subscription open(String topic, boolean pattern, Class<T> type, MessageListener<? super T> listener) {
 		if (type == null || listener == null) {
-			throw new IllegalArgumentException("'type' and 'listener' must not be null ('" + topic + "')");
+			throw new IllegalArgumentException("'type' and 'listener' must not be null (" + CallerText.quote(topic) + ")");
 		}
 		LocalDelivery.Mailbox<T> mailbox = this.local.register(topic, pattern, type, listener);
 		Runnable remote = listenRemotely(topic, pattern);
@@ -106,6 +118,11 @@ abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
 	private static void requireTopic(String name, String topic) {
 		if (topic == null || topic.isBlank()) {
 			throw new IllegalArgumentException("'" + name + "' must not be blank");
+		}
+		// UTF-8 would turn a lone surrogate into '?': two names would meet in Redis, and '?' is a wildcard there.
+		if (!RedisKeyEncoding.isWellFormed(topic)) {
+			throw new IllegalArgumentException("'" + name + "' must be well-formed Unicode text; it holds a lone"
+					+ " surrogate (half of a character), which Redis cannot carry");
 		}
 	}
 

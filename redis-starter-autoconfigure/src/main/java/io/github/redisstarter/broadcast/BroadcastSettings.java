@@ -11,8 +11,13 @@ import tools.jackson.databind.json.JsonMapper;
  * @param listenerThreads the threads that run listeners, shared by every subscription
  * @param maxPending the most messages waiting for one listener; beyond it messages to that listener are dropped
  * and counted
+ * @param maxMessageBytes the largest message (its JSON or text, in UTF-8 bytes) that may be published; a larger one
+ * is refused with a {@link io.github.redisstarter.connection.PayloadTooLargeException}
  */
-public record BroadcastSettings(JsonMapper mapper, int listenerThreads, int maxPending) {
+public record BroadcastSettings(JsonMapper mapper, int listenerThreads, int maxPending, long maxMessageBytes) {
+
+	/** 256 KiB: well below Redis' pub/sub output buffer limits, far above any notification. */
+	public static final long DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
 
 	public BroadcastSettings {
 		Objects.requireNonNull(mapper, "'mapper' must not be null");
@@ -22,11 +27,15 @@ public record BroadcastSettings(JsonMapper mapper, int listenerThreads, int maxP
 		if (maxPending <= 0) {
 			throw new IllegalArgumentException("'maxPending' must be positive, got " + maxPending);
 		}
+		if (maxMessageBytes <= 0) {
+			throw new IllegalArgumentException("'maxMessageBytes' must be positive, got " + maxMessageBytes);
+		}
 	}
 
-	/** Two listener threads (or one per core, if more) and 10,000 pending messages per listener. */
+	/** Two listener threads (or one per core, if more), 10,000 pending messages per listener, messages to 256 KiB. */
 	public static BroadcastSettings defaults(JsonMapper mapper) {
-		return new BroadcastSettings(mapper, Math.max(2, Runtime.getRuntime().availableProcessors()), 10_000);
+		return new BroadcastSettings(mapper, Math.max(2, Runtime.getRuntime().availableProcessors()), 10_000,
+				DEFAULT_MAX_MESSAGE_BYTES);
 	}
 
 }

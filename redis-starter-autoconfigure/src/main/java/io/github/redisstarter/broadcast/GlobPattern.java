@@ -1,24 +1,27 @@
 package io.github.redisstarter.broadcast;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Redis' glob-style matching (as PSUBSCRIBE reads a pattern), for delivering within the instance exactly what Redis
- * would deliver: {@code *}, {@code ?}, {@code [set]}, {@code [^set]}, {@code [a-z]} and {@code \} escapes. Matching
- * takes time proportional to pattern times text at worst, however many stars a pattern holds: channel names are
- * caller data and must not be able to make a match run for long.
+ * would deliver: {@code *}, {@code ?}, {@code [set]}, {@code [^set]}, {@code [a-z]} and {@code \} escapes, read the way
+ * Redis 7 reads them, quirks included. Like Redis it matches the UTF-8 bytes of a name, not its characters: {@code ?}
+ * is one byte, and a range compares bytes as C's signed {@code char} does on x86 and ARM64 Linux. Matching takes time
+ * proportional to pattern times text at worst, however many stars a pattern holds: channel names are caller data and
+ * must not be able to make a match run for long.
  */
 final class GlobPattern {
 
-	/** One position of a pattern: a star, or a test of one character. */
+	/** One position of a pattern: a star, or a test of one byte (as a signed value, the way Redis compares). */
 	private interface Token {
 
-		boolean matches(char c);
+		boolean matches(int b);
 
 	}
 
-	private static final Token STAR = (c) -> true;
+	private static final Token STAR = (b) -> true;
 
 	private final String pattern;
 
@@ -30,10 +33,11 @@ final class GlobPattern {
 	}
 
 	static GlobPattern compile(String pattern) {
+		byte[] p = pattern.getBytes(StandardCharsets.UTF_8);
 		List<Token> tokens = new ArrayList<>();
 		int i = 0;
-		while (i < pattern.length()) {
-			char c = pattern.charAt(i);
+		while (i < p.length) {
+			byte c = p[i];
 			if (c == '*') {
 				if (tokens.isEmpty() || tokens.get(tokens.size() - 1) != STAR) {
 					tokens.add(STAR);
@@ -41,68 +45,78 @@ final class GlobPattern {
 				i++;
 			}
 			else if (c == '?') {
-				tokens.add((ch) -> true);
+				tokens.add((b) -> true);
 				i++;
 			}
 			else if (c == '[') {
-				i = set(pattern, i + 1, tokens);
+				i = set(p, i + 1, tokens);
 			}
 			else {
-				if (c == '\\' && i + 1 < pattern.length()) {
-					c = pattern.charAt(++i);
+				if (c == '\\' && i + 1 < p.length) {
+					c = p[++i];
 				}
-				char literal = c;
-				tokens.add((ch) -> ch == literal);
+				byte literal = c;
+				tokens.add((b) -> b == literal);
 				i++;
 			}
 		}
 		return new GlobPattern(pattern, tokens.toArray(Token[]::new));
 	}
 
-	/** Reads a set from just after '[' and adds its token; returns the index after ']' (or the end). */
-	private static int set(String pattern, int start, List<Token> tokens) {
+	/**
+	 * Reads a set from just after '[' and adds its token; returns the index after ']' (or the end). As in Redis, a
+	 * range is any byte, '-' and one more byte, even when that byte is ']'; a set left open runs to the pattern's end.
+	 */
+	private static int set(byte[] p, int start, List<Token> tokens) {
 		int i = start;
-		boolean not = i < pattern.length() && pattern.charAt(i) == '^';
+		boolean not = i < p.length && p[i] == '^';
 		if (not) {
 			i++;
 		}
-		StringBuilder singles = new StringBuilder();
-		List<char[]> ranges = new ArrayList<>();
-		while (i < pattern.length() && pattern.charAt(i) != ']') {
-			char c = pattern.charAt(i);
-			if (c == '\\' && i + 1 < pattern.length()) {
-				singles.append(pattern.charAt(++i));
+		List<Byte> singles = new ArrayList<>();
+		List<int[]> ranges = new ArrayList<>();
+		while (i < p.length && p[i] != ']') {
+			byte c = p[i];
+			if (c == '\\' && i + 1 < p.length) {
+				singles.add(p[++i]);
 			}
-			else if (i + 2 < pattern.length() && pattern.charAt(i + 1) == '-' && pattern.charAt(i + 2) != ']') {
-				char from = c;
-				char to = pattern.charAt(i + 2);
-				ranges.add((from <= to) ? new char[] { from, to } : new char[] { to, from });
+			else if (i + 2 < p.length && p[i + 1] == '-') {
+				int from = c;
+				int to = p[i + 2];
+				ranges.add((from <= to) ? new int[] { from, to } : new int[] { to, from });
 				i += 2;
 			}
 			else {
-				singles.append(c);
+				singles.add(c);
 			}
 			i++;
 		}
-		String members = singles.toString();
-		tokens.add((ch) -> {
-			boolean in = members.indexOf(ch) >= 0;
-			for (char[] range : ranges) {
-				in |= ch >= range[0] && ch <= range[1];
+		byte[] members = new byte[singles.size()];
+		for (int m = 0; m < members.length; m++) {
+			members[m] = singles.get(m);
+		}
+		tokens.add((b) -> {
+			boolean in = false;
+			for (byte member : members) {
+				in |= member == b;
+			}
+			for (int[] range : ranges) {
+				in |= b >= range[0] && b <= range[1];
 			}
 			return in != not;
 		});
-		return Math.min(i + 1, pattern.length());
+		return Math.min(i + 1, p.length);
 	}
 
-	boolean matches(String text) {
+	boolean matches(String name) {
+		byte[] text = name.getBytes(StandardCharsets.UTF_8);
 		Token[] p = this.tokens;
 		int pi = 0;
 		int si = 0;
 		int starAt = -1;
 		int resumeAt = 0;
-		while (si < text.length()) {
-			if (pi < p.length && p[pi] != STAR && p[pi].matches(text.charAt(si))) {
+		while (si < text.length) {
+			if (pi < p.length && p[pi] != STAR && p[pi].matches(text[si])) {
 				pi++;
 				si++;
 			}
@@ -121,7 +135,8 @@ final class GlobPattern {
 		while (pi < p.length && p[pi] == STAR) {
 			pi++;
 		}
-		return pi == p.length;
+		// Redis never matches an empty name, not even with "*" (names are never blank here anyway).
+		return pi == p.length && text.length > 0;
 	}
 
 	@Override

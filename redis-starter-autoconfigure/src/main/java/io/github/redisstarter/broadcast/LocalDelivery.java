@@ -14,6 +14,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.github.redisstarter.connection.CallerText;
+
 /**
  * Delivery to this instance's listeners, shared by both broadcasters. Each subscription has its own mailbox, drained
  * on a shared pool one message at a time: a listener sees messages in arrival order, a slow one delays only itself,
@@ -165,7 +167,7 @@ final class LocalDelivery {
 			}
 			catch (RuntimeException ex) {
 				LocalDelivery.this.observer.onListenerFailed(channel, ex);
-				String line = "Broadcast listener on '" + this.topic + "' failed on a message of '" + channel + "': " + ex;
+				String line = "Broadcast listener on " + CallerText.quote(this.topic) + " failed on a message of " + CallerText.quote(channel) + ": " + ex;
 				if (!this.failedBefore) {
 					this.failedBefore = true;
 					logger.warn(line + " (further failures of this listener are logged at DEBUG)");

@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import io.github.redisstarter.connection.CallerText;
 import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.BackendSwitch;
 import io.github.redisstarter.connection.BackendSwitchListener;
-import io.github.redisstarter.connection.RedisFailures;
 import io.github.redisstarter.connection.RedisSubscriber;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
@@ -88,8 +88,8 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 
 	private void failed(String channel, Throwable failure) {
 		if (!this.state.reportFailure(failure)) {
-			logger.warn("Broadcast on '" + channel + "' reached this instance only: PUBLISH failed ("
-					+ RedisFailures.describe(failure) + ")");
+			logger.warn("Broadcast on " + CallerText.quote(channel) + " reached this instance only: PUBLISH failed ("
+					+ this.state.describe(failure) + ")");
 		}
 	}
 
@@ -133,12 +133,12 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 	public void onSwitch(BackendSwitch change) {
 		if (change.to() == BackendMode.REDIS) {
 			this.subscriber.connectSoon();
-			logger.info("Broadcasts reach every instance through Redis again");
 		}
-		else {
-			logger.warn("Broadcasts reach this instance's listeners only until Redis is back;"
-					+ " messages other instances publish meanwhile do not arrive here");
-		}
+	}
+
+	@Override
+	public String whileAway() {
+		return "broadcasts reach this instance's listeners only (what other instances publish meanwhile does not arrive)";
 	}
 
 	private static final class Feed {

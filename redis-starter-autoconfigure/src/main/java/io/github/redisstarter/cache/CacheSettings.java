@@ -18,9 +18,14 @@ import java.util.regex.Pattern;
  * @param loadTimeout how long a caller waits for another caller's load of the same id before loading itself; also
  * the longest a load may take and still be stored in Redis
  * @param version part of every Redis key of the cache: change it when the value type changes incompatibly
+ * @param maxValueBytes the largest encoded value the cache keeps; a loader answer above it is refused with a
+ * {@link io.github.redisstarter.connection.PayloadTooLargeException} and nothing is cached
  */
 public record CacheSettings(Duration ttl, Duration negativeTtl, double ttlJitter, Duration nearTtl, long nearMaxSize,
-		Duration degradedTtl, Duration loadTimeout, String version) {
+		Duration degradedTtl, Duration loadTimeout, String version, long maxValueBytes) {
+
+	/** 1 MiB: far above a role with its permissions, well below what would slow Redis down. */
+	public static final long DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
 
 	private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9._-]{1,32}");
 
@@ -41,17 +46,23 @@ public record CacheSettings(Duration ttl, Duration negativeTtl, double ttlJitter
 			throw new IllegalArgumentException(
 					"'version' must be 1 to 32 letters, digits, '.', '_' or '-', got '" + version + "'");
 		}
+		if (maxValueBytes <= 0) {
+			throw new IllegalArgumentException("'maxValueBytes' must be positive, got " + maxValueBytes);
+		}
 	}
 
-	/** 5 minutes, misses 30 s, 10% jitter, near copies 1 minute (10,000 of them), 30 s while Redis is away. */
+	/**
+	 * 5 minutes, misses 30 s, 10% jitter, near copies 1 minute (10,000 of them), 30 s while Redis is away, values to
+	 * 1 MiB.
+	 */
 	public static CacheSettings defaults() {
 		return new CacheSettings(Duration.ofMinutes(5), Duration.ofSeconds(30), 0.1, Duration.ofMinutes(1), 10_000,
-				Duration.ofSeconds(30), Duration.ofSeconds(10), "1");
+				Duration.ofSeconds(30), Duration.ofSeconds(10), "1", DEFAULT_MAX_VALUE_BYTES);
 	}
 
 	public CacheSettings withTtl(Duration ttl) {
 		return new CacheSettings(ttl, this.negativeTtl, this.ttlJitter, this.nearTtl, this.nearMaxSize,
-				this.degradedTtl, this.loadTimeout, this.version);
+				this.degradedTtl, this.loadTimeout, this.version, this.maxValueBytes);
 	}
 
 	private static void positive(String name, Duration value) {

@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 import io.github.redisstarter.cache.CacheObserver.Level;
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.CallerText;
+import io.github.redisstarter.connection.PayloadTooLargeException;
 import io.github.redisstarter.connection.RedisSubscriber;
 import org.jspecify.annotations.Nullable;
 
@@ -120,7 +123,10 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		forgetLocally(id);
 		this.observer.onEviction(this.name, false);
 		if (followBackend()) {
-			onRedis(() -> this.store.evict(id));
+			onRedis(() -> {
+				this.store.evict(id);
+				return id;
+			}, true);
 		}
 		// While Redis is away there is nothing more to do here: on its return, this instance invalidates the shared
 		// cache before reading it (see followBackend).
@@ -131,7 +137,7 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		forgetAllLocally();
 		this.observer.onEviction(this.name, true);
 		if (followBackend()) {
-			onRedis(() -> this.store.invalidateAll(true));
+			onRedis(() -> this.store.invalidateAll(true), true);
 		}
 	}
 
@@ -161,7 +167,7 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		if (this.redisEpoch != switches) {
 			synchronized (this) {
 				if (this.redisEpoch != switches) {
-					if (!onRedis(() -> this.store.invalidateAll(false))) {
+					if (onRedis(() -> this.store.invalidateAll(false), false).isEmpty()) {
 						return false;
 					}
 					this.redisEpoch = switches;
@@ -175,7 +181,9 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		long epoch = this.state.switchCount();
 		if (this.store != null && this.state.usesRedis() && this.redisEpoch == epoch) {
 			try {
-				return loadThroughRedis(id, flight, epoch);
+				Optional<V> value = loadThroughRedis(id, flight, epoch);
+				this.state.reportSuccess();
+				return value;
 			}
 			catch (RuntimeException ex) {
 				if (!this.state.reportFailure(ex) || !this.state.canFallBack()) {
@@ -187,6 +195,8 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 			}
 		}
 		Optional<V> value = loadFromLoader(id);
+		// Measured here too, so that the limit holds with or without Redis: one contract for both.
+		encodeWithinLimit(id, value);
 		Duration lifetime = value.isPresent() ? jittered(this.settings.ttl()) : this.settings.negativeTtl();
 		if (this.state.canFallBack()) {
 			lifetime = min(lifetime, this.settings.degradedTtl());
@@ -210,10 +220,13 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		this.observer.onMiss(this.name, Level.L2);
 		long start = System.nanoTime();
 		Optional<V> value = loadFromLoader(id);
+		byte[] payload = encodeWithinLimit(id, value);
 		Duration ttl = value.isPresent() ? jittered(this.settings.ttl()) : this.settings.negativeTtl();
 		// A load that took half a tombstone's life or more may have outlived one: its answer is not kept.
 		boolean timely = System.nanoTime() - start < this.store.tombstoneLife().toNanos() / 2;
-		if (timely && this.store.write(id, read, ttl, this.codec.encode(value))) {
+		RedisCacheStore.Read missed = read;
+		// A store that fails does not fail the read: the value is the loader's, only its sharing is lost.
+		if (timely && onRedis(() -> this.store.write(id, missed, ttl, payload), false).orElse(false)) {
 			keepNear(id, value, nearLifetime(value), flight, epoch);
 		}
 		return value;
@@ -243,12 +256,23 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		}
 		if (value == null) {
 			IllegalStateException ex = new IllegalStateException(
-					"The loader of cache '" + this.name + "' returned null for '" + id + "'; return Optional.empty()");
+					"The loader of cache '" + this.name + "' returned null for " + CallerText.quote(id) + "; return Optional.empty()");
 			this.observer.onLoadFailure(this.name, ex);
 			throw ex;
 		}
 		this.observer.onLoad(this.name, System.nanoTime() - start, value.isPresent());
 		return value;
+	}
+
+	/** The encoded value, refused when it is larger than the cache allows: then nothing is cached. */
+	private byte[] encodeWithinLimit(String id, Optional<V> value) {
+		byte[] payload = this.codec.encode(value);
+		if (payload.length > this.settings.maxValueBytes()) {
+			throw new PayloadTooLargeException("the value of cache '" + this.name + "' for id " + CallerText.quote(id),
+					payload.length, this.settings.maxValueBytes(), "redis-starter.cache.max-value-size, or"
+							+ " redis-starter.cache.caches." + this.name + ".max-value-size for this cache only");
+		}
+		return payload;
 	}
 
 	/** Keeps a near copy, unless an eviction or a switch overtook the load that found it. */
@@ -262,16 +286,22 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		return min(this.settings.nearTtl(), value.isPresent() ? this.settings.ttl() : this.settings.negativeTtl());
 	}
 
-	/** Runs a Redis call; an outage is reported and answered by false, anything else reaches the caller. */
-	private boolean onRedis(Runnable call) {
+	/**
+	 * Runs a Redis call; an outage is reported and answered by empty, anything else reaches the caller.
+	 * @param othersRelyOnIt whether other instances rely on the call (an eviction): then even one missed deadline
+	 * switches, so that the way back invalidates what the call may not have removed
+	 */
+	private <T> Optional<T> onRedis(Supplier<T> call, boolean othersRelyOnIt) {
 		try {
-			call.run();
-			return true;
+			T result = call.get();
+			this.state.reportSuccess();
+			return Optional.of(result);
 		}
 		catch (RuntimeException ex) {
 			this.observer.onError(this.name, ex);
-			if (this.state.reportFailure(ex) && this.state.canFallBack()) {
-				return false;
+			boolean away = othersRelyOnIt ? this.state.reportLostWrite(ex) : this.state.reportFailure(ex);
+			if (away && this.state.canFallBack()) {
+				return Optional.empty();
 			}
 			throw ex;
 		}

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
+import io.github.redisstarter.connection.CallerText;
+
 /**
  * Single-flight loads: the first caller of a cold id loads it, and the callers that arrive meanwhile wait for that
  * load instead of starting their own. A wait is bounded: a caller still waiting after the load timeout loads for
@@ -54,7 +56,7 @@ final class Flights<V> {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted while waiting for the load of '" + id + "'", ex);
+			throw new IllegalStateException("interrupted while waiting for the load of " + CallerText.quote(id), ex);
 		}
 	}
 

@@ -38,7 +38,7 @@ public final class TwoLevelCacheFactory {
 
 	private final String keyPrefix;
 
-	private final Duration redisTimeout;
+	private final Duration redisDeadline;
 
 	private final Function<String, CacheSettings> settings;
 
@@ -48,19 +48,19 @@ public final class TwoLevelCacheFactory {
 	 * @param commands the shared Redis connection, or {@code null} for caches that never use Redis
 	 * @param subscriber the app's pub/sub connection, for invalidations, or {@code null} alike
 	 * @param keyPrefix the first part of every key, letters, digits, '.', '_', '-' or ':'
-	 * @param redisTimeout how long a cache call waits for Redis
+	 * @param redisDeadline how long a cache call waits for Redis before it is abandoned and the loader answers
 	 * @param settings the settings of the cache of a given name
 	 */
 	public TwoLevelCacheFactory(BackendState state, @Nullable Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
 			@Nullable RedisSubscriber subscriber, JsonMapper mapper, CacheObserver observer, String keyPrefix,
-			Duration redisTimeout, Function<String, CacheSettings> settings) {
+			Duration redisDeadline, Function<String, CacheSettings> settings) {
 		this.state = state;
 		this.commands = commands;
 		this.subscriber = subscriber;
 		this.mapper = mapper;
 		this.observer = observer;
 		this.keyPrefix = keyPrefix;
-		this.redisTimeout = redisTimeout;
+		this.redisDeadline = redisDeadline;
 		this.settings = settings;
 	}
 
@@ -80,7 +80,7 @@ public final class TwoLevelCacheFactory {
 		}
 		Objects.requireNonNull(codec, "'codec' must not be null");
 		RedisCacheStore store = (this.commands != null && this.state.endpoint() != null)
-				? new RedisCacheStore(this.keyPrefix, name, settings.version(), this.commands, this.redisTimeout,
+				? new RedisCacheStore(this.keyPrefix, name, settings.version(), this.commands, this.redisDeadline,
 						settings.loadTimeout())
 				: null;
 		DefaultTwoLevelCache<V> cache = new DefaultTwoLevelCache<>(name, loader, codec, settings, this.state, store,

@@ -45,6 +45,9 @@ public final class BackendMonitor implements AutoCloseable {
 
 	private @Nullable Future<Duration> pingInFlight;
 
+	/** When the PING in flight was sent (System.nanoTime). */
+	private long pingSentNanos;
+
 	private @Nullable ScheduledFuture<?> schedule;
 
 	private BackendMonitor(Settings settings, @Nullable RedisEndpoint endpoint, RedisPing ping, Secrets secrets,
@@ -117,7 +120,8 @@ public final class BackendMonitor implements AutoCloseable {
 
 	private BackendState newState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode mode,
 			String reason, Secrets secrets, Clock clock) {
-		return new BackendState(selection, endpoint, mode, reason, secrets, clock, this.listenerExecutor);
+		return new BackendState(selection, endpoint, mode, reason, secrets, clock, this.listenerExecutor,
+				this.settings.deadlineMisses(), this.settings.missWindow());
 	}
 
 	public BackendState state() {
@@ -153,15 +157,43 @@ public final class BackendMonitor implements AutoCloseable {
 		this.listenerExecutor.shutdown();
 	}
 
-	/** Sends one PING now and updates the state with its outcome. */
+	/**
+	 * Sends one PING now (or waits on for the one in flight) and updates the state with its outcome. On Redis, a PING
+	 * that has not answered within the call deadline counts as a missed deadline, as any call's would, and so does the
+	 * same PING still unanswered one miss window later: a hung Redis is left within about a deadline plus a window of
+	 * this check, even when no caller is using it. The PING itself is waited for until the PING timeout, over as many
+	 * checks as it takes.
+	 */
 	void check() {
-		PingOutcome outcome = pingWithin(this.settings.pingTimeout());
+		if (!this.state.usesRedis()) {
+			record(pingWithin(this.settings.pingTimeout()));
+			return;
+		}
+		Duration deadline = min(this.settings.callDeadline(), this.settings.pingTimeout());
+		PingOutcome outcome = pingWithin(deadline);
+		if (outcome.inFlight()) {
+			this.state.reportFailure(new RedisDeadlineMissedException("PING got no answer within " + format(deadline)));
+			outcome = pingWithin(this.settings.missWindow());
+			if (outcome.inFlight()) {
+				this.state.reportFailure(new RedisDeadlineMissedException(
+						"PING got no answer within " + format(deadline.plus(this.settings.missWindow()))));
+				return;
+			}
+		}
+		record(outcome);
+	}
+
+	private void record(PingOutcome outcome) {
 		if (outcome.latency() != null) {
 			this.state.recordPingSuccess(outcome.latency());
 		}
-		else {
-			this.state.recordPingFailure(Objects.requireNonNull(outcome.failure()));
+		else if (outcome.failure() != null) {
+			this.state.recordPingFailure(outcome.failure());
 		}
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
 	private void checkSafely() {
@@ -173,21 +205,37 @@ public final class BackendMonitor implements AutoCloseable {
 		}
 	}
 
-	/** One PING, bounded; at most one is in flight, so a server that swallows PINGs does not pile up threads. */
-	private synchronized PingOutcome pingWithin(Duration timeout) {
+	/**
+	 * One PING, waited for at most {@code wait}; at most one is in flight, so a server that swallows PINGs does not
+	 * pile up threads. Neither latency nor failure: still in flight, and younger than the PING timeout.
+	 */
+	private synchronized PingOutcome pingWithin(Duration wait) {
 		Future<Duration> inFlight = this.pingInFlight;
 		if (inFlight == null || inFlight.isDone()) {
+			// Before startup decides, there is no state yet: a plain PING then.
+			boolean write = this.state != null && !this.state.usesRedis() && this.state.needsWriteProbe();
 			inFlight = this.pingExecutor.submit(() -> {
 				long start = System.nanoTime();
-				this.ping.ping();
+				if (write) {
+					this.ping.probeWrite();
+				}
+				else {
+					this.ping.ping();
+				}
 				return Duration.ofNanos(System.nanoTime() - start);
 			});
 			this.pingInFlight = inFlight;
+			this.pingSentNanos = System.nanoTime();
 		}
 		try {
-			return new PingOutcome(inFlight.get(timeout.toMillis(), TimeUnit.MILLISECONDS), null);
+			return new PingOutcome(inFlight.get(wait.toMillis(), TimeUnit.MILLISECONDS), null);
 		}
 		catch (TimeoutException ex) {
+			Duration timeout = this.settings.pingTimeout();
+			if (System.nanoTime() - this.pingSentNanos < timeout.toNanos() - TimeUnit.MILLISECONDS.toNanos(1)) {
+				// Not answered yet, but not timed out either.
+				return new PingOutcome(null, null);
+			}
 			return new PingOutcome(null, new TimeoutException("no answer to PING within " + format(timeout)));
 		}
 		catch (ExecutionException ex) {
@@ -199,8 +247,12 @@ public final class BackendMonitor implements AutoCloseable {
 		}
 	}
 
-	/** Either the latency of a PONG or why there was none. */
+	/** The latency of a PONG, or why there was none, or neither while the PING is still in flight. */
 	private record PingOutcome(@Nullable Duration latency, @Nullable Throwable failure) {
+
+		boolean inFlight() {
+			return this.latency == null && this.failure == null;
+		}
 	}
 
 	private static String format(Duration duration) {
@@ -223,13 +275,28 @@ public final class BackendMonitor implements AutoCloseable {
 	 * @param required whether startup fails when Redis is not usable
 	 * @param pingTimeout how long a PING may take before Redis counts as unreachable
 	 * @param pingInterval how often Redis is pinged
+	 * @param deadlineMisses how many calls in a row must miss their deadline to switch to the twins
+	 * @param callDeadline how long a call (the monitor's PING too, while on Redis) may take before it counts as a miss
 	 */
-	public record Settings(BackendSelection selection, boolean required, Duration pingTimeout, Duration pingInterval) {
+	public record Settings(BackendSelection selection, boolean required, Duration pingTimeout, Duration pingInterval,
+			int deadlineMisses, Duration callDeadline) {
 
 		public Settings {
 			Objects.requireNonNull(selection, "'selection' must not be null");
 			requirePositive(pingTimeout, "pingTimeout");
 			requirePositive(pingInterval, "pingInterval");
+			requirePositive(callDeadline, "callDeadline");
+			if (deadlineMisses < 1) {
+				throw new IllegalArgumentException("'deadlineMisses' must be at least 1, got " + deadlineMisses);
+			}
+		}
+
+		/**
+		 * How long a run of missed deadlines may last before its next miss switches, however few the calls: two call
+		 * deadlines, so that Redis silent for that long is left, and one slow answer is not.
+		 */
+		public Duration missWindow() {
+			return this.callDeadline.multipliedBy(2);
 		}
 
 		private static void requirePositive(Duration duration, String name) {

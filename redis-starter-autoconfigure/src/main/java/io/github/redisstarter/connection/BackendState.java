@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executor;
 
 import org.apache.commons.logging.Log;
@@ -19,7 +20,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * It trips to {@link BackendMode#MEMORY} on a failure that {@link RedisFailures#isUnavailable(Throwable) means Redis
- * is away} (never on a script error or WRONGTYPE), and only {@link BackendMonitor}'s successful PING brings it back.
+ * is away} (never on a script error or WRONGTYPE), and only {@link BackendMonitor}'s successful probe brings it back.
+ * A call that merely missed its short deadline is answered by the twin without a switch: only
+ * {@code deadlineMissesToSwitch} misses in a row trip it (or, when calls are few, two misses in a row a
+ * {@code missWindow} apart: Redis has then answered nothing for that long), so that one slow reply does not send
+ * every instance through
+ * a switch and back. After Redis refused writes (OOM, READONLY), the probe that takes Redis back is a write, so that
+ * a server that answers PING but refuses writes does not flap between the two.
  */
 public final class BackendState {
 
@@ -43,6 +50,19 @@ public final class BackendState {
 
 	private volatile long switchCount;
 
+	private final int deadlineMissesToSwitch;
+
+	private final long missWindowNanos;
+
+	/** Calls that missed their deadline since the last call that answered in time. */
+	private final AtomicInteger deadlineMisses = new AtomicInteger();
+
+	/** When the first of those calls missed its deadline (System.nanoTime). */
+	private volatile long firstMissNanos;
+
+	/** Whether the last switch to the twins was Redis refusing writes: the probe must then be a write. */
+	private volatile boolean refusedWrites;
+
 	/**
 	 * @param selection how the backend is chosen
 	 * @param endpoint where the configured Redis is, or {@code null} when none is configured
@@ -54,6 +74,30 @@ public final class BackendState {
 	 */
 	public BackendState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode initialMode,
 			String initialReason, Secrets secrets, Clock clock, Executor listenerExecutor) {
+		this(selection, endpoint, initialMode, initialReason, secrets, clock, listenerExecutor, DEFAULT_DEADLINE_MISSES,
+				DEFAULT_MISS_WINDOW);
+	}
+
+	/** Misses in a row that trip the switch unless told otherwise ({@code redis-starter.deadline-misses}). */
+	public static final int DEFAULT_DEADLINE_MISSES = 3;
+
+	/** The window of {@link #BackendState(BackendSelection, RedisEndpoint, BackendMode, String, Secrets, Clock, Executor)}. */
+	public static final Duration DEFAULT_MISS_WINDOW = Duration.ofMillis(200);
+
+	/**
+	 * @param deadlineMissesToSwitch how many calls in a row must miss their deadline before the twins take over for
+	 * every call (each missed call is answered by the twin anyway)
+	 * @param missWindow how long a run of missed deadlines may last before its next miss switches, however few the
+	 * calls (two call deadlines)
+	 */
+	public BackendState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode initialMode,
+			String initialReason, Secrets secrets, Clock clock, Executor listenerExecutor, int deadlineMissesToSwitch,
+			Duration missWindow) {
+		if (deadlineMissesToSwitch < 1) {
+			throw new IllegalArgumentException("'deadlineMissesToSwitch' must be at least 1, got " + deadlineMissesToSwitch);
+		}
+		this.deadlineMissesToSwitch = deadlineMissesToSwitch;
+		this.missWindowNanos = missWindow.toNanos();
 		this.selection = Objects.requireNonNull(selection, "'selection' must not be null");
 		this.endpoint = endpoint;
 		this.secrets = secrets;
@@ -120,17 +164,66 @@ public final class BackendState {
 
 	/**
 	 * Reports a failed Redis call. A failure that means Redis is away switches to the in-memory twins (when falling
-	 * back is allowed); any other failure changes nothing.
-	 * @return whether the failure means Redis is away
+	 * back is allowed), except a missed deadline, which switches only when the calls before it missed theirs too;
+	 * any other failure changes nothing.
+	 * @return whether the failure means Redis cannot answer this call (the caller may answer from the twin)
 	 */
 	public boolean reportFailure(Throwable failure) {
 		if (!RedisFailures.isUnavailable(failure)) {
 			return false;
 		}
-		if (canFallBack()) {
-			switchTo(BackendMode.MEMORY, RedisFailures.describe(failure, this.endpoint));
+		if (RedisFailures.isDeadlineMiss(failure) && !longRunOfMisses()) {
+			return true;
 		}
+		trip(failure);
 		return true;
+	}
+
+	/** Counts a missed deadline; whether the run it ends is long enough to switch, by count or by time. */
+	private boolean longRunOfMisses() {
+		long now = System.nanoTime();
+		int misses = this.deadlineMisses.incrementAndGet();
+		if (misses == 1) {
+			this.firstMissNanos = now;
+			return this.deadlineMissesToSwitch == 1;
+		}
+		return misses >= this.deadlineMissesToSwitch || now - this.firstMissNanos >= this.missWindowNanos;
+	}
+
+	/**
+	 * Reports a failed Redis write that other instances rely on (a cache eviction): even a single missed deadline
+	 * switches, so that the way back invalidates what the lost write should have removed.
+	 * @return whether the failure means Redis cannot answer this call
+	 */
+	public boolean reportLostWrite(Throwable failure) {
+		if (!RedisFailures.isUnavailable(failure)) {
+			return false;
+		}
+		trip(failure);
+		return true;
+	}
+
+	/** Reports a Redis call that answered in time: ends a run of missed deadlines. */
+	public void reportSuccess() {
+		if (this.deadlineMisses.get() != 0) {
+			this.deadlineMisses.set(0);
+		}
+	}
+
+	/** A failure in a few words, secrets masked: fit for a log line. */
+	public String describe(Throwable failure) {
+		return this.secrets.mask(RedisFailures.describe(failure, this.endpoint));
+	}
+
+	/** Whether the probe that takes Redis back must be a write (Redis last refused writes, not every command). */
+	public boolean needsWriteProbe() {
+		return this.refusedWrites;
+	}
+
+	private void trip(Throwable failure) {
+		if (canFallBack()) {
+			switchTo(BackendMode.MEMORY, RedisFailures.describe(failure, this.endpoint), RedisFailures.isWriteRefusal(failure));
+		}
 	}
 
 	/** Records a PING that got its PONG; in {@code auto}, takes Redis back. */
@@ -138,7 +231,8 @@ public final class BackendState {
 		Ping previous = this.lastPing;
 		this.lastPing = new Ping(this.clock.instant(), latency, null);
 		if (canFallBack()) {
-			switchTo(BackendMode.REDIS, "PING answered in " + Ping.formatMillis(latency));
+			switchTo(BackendMode.REDIS, (this.refusedWrites ? "probe write answered in " : "PING answered in ")
+					+ Ping.formatMillis(latency), false);
 		}
 		else if (previous != null && !previous.succeeded()) {
 			logger.info("Redis at " + this.endpoint + " answers again (PING " + Ping.formatMillis(latency) + ")");
@@ -152,7 +246,7 @@ public final class BackendState {
 		this.lastPing = new Ping(this.clock.instant(), null, cause);
 		if (canFallBack()) {
 			if (RedisFailures.isUnavailable(failure)) {
-				switchTo(BackendMode.MEMORY, cause);
+				switchTo(BackendMode.MEMORY, cause, RedisFailures.isWriteRefusal(failure));
 			}
 		}
 		else if (previous == null || previous.succeeded()) {
@@ -162,7 +256,7 @@ public final class BackendState {
 		}
 	}
 
-	private void switchTo(BackendMode target, String rawReason) {
+	private void switchTo(BackendMode target, String rawReason, boolean writesRefused) {
 		String reason = this.secrets.mask(rawReason);
 		BackendSwitch change;
 		synchronized (this) {
@@ -170,6 +264,8 @@ public final class BackendState {
 			if (before.mode == target) {
 				return;
 			}
+			this.refusedWrites = writesRefused;
+			this.deadlineMisses.set(0);
 			Instant now = this.clock.instant();
 			this.current = new Current(target, now, reason);
 			this.switchCount++;
@@ -183,8 +279,15 @@ public final class BackendState {
 
 	private void log(BackendSwitch change, Duration previousModeLasted) {
 		if (change.to() == BackendMode.MEMORY) {
-			logger.error("Redis at " + this.endpoint + " is unreachable (" + change.reason()
+			StringBuilder line = new StringBuilder("Redis at " + this.endpoint + " is unreachable (" + change.reason()
 					+ "); switched to the in-memory twins until it answers again");
+			for (BackendSwitchListener listener : this.listeners) {
+				String effect = listener.whileAway();
+				if (effect != null) {
+					line.append("; ").append(effect);
+				}
+			}
+			logger.error(line);
 		}
 		else {
 			logger.info("Redis at " + this.endpoint + " is back (" + change.reason()

@@ -27,6 +27,9 @@ public final class RedisFailures {
 	private static final String[] UNAVAILABLE_REPLIES = { "LOADING", "NOAUTH", "WRONGPASS", "OOM ", "MASTERDOWN",
 			"CLUSTERDOWN", "READONLY", "TRYAGAIN" };
 
+	/** Replies with which Redis refuses writes while it still answers reads and PING. */
+	private static final String[] WRITE_REFUSALS = { "OOM ", "READONLY" };
+
 	private static final int MAX_CAUSE_DEPTH = 16;
 
 	private RedisFailures() {
@@ -45,7 +48,27 @@ public final class RedisFailures {
 			}
 			String message = t.getMessage();
 			if (message != null && (message.startsWith("Currently not connected") || message.startsWith("Connection closed")
-					|| message.startsWith("Connection is closed") || startsWithUnavailableReply(message))) {
+					|| message.startsWith("Connection is closed") || message.startsWith("Connection disconnected") || startsWithUnavailableReply(message))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Whether this failure is a call that missed the starter's deadline (rather than a dead connection). */
+	public static boolean isDeadlineMiss(Throwable failure) {
+		return causeMatching(failure, (t) -> t instanceof RedisDeadlineMissedException);
+	}
+
+	/** Whether Redis refused a write (out of memory, or a read-only replica) while it may still answer PING. */
+	public static boolean isWriteRefusal(Throwable failure) {
+		return causeMatching(failure, (t) -> t.getMessage() != null && startsWithAny(t.getMessage(), WRITE_REFUSALS));
+	}
+
+	private static boolean causeMatching(Throwable failure, java.util.function.Predicate<Throwable> test) {
+		Throwable t = failure;
+		for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
+			if (test.test(t)) {
 				return true;
 			}
 		}
@@ -108,6 +131,10 @@ public final class RedisFailures {
 				|| lower.contains("timed out") || lower.contains("timeout")) {
 			return "timed out (" + message + ")";
 		}
+		if (lower.startsWith("connection reset")) {
+			return "connection reset by the server (" + message
+					+ "): a TLS port reached without TLS? use rediss:// or spring.data.redis.ssl.enabled=true";
+		}
 		if (lower.startsWith("connection closed")) {
 			return "connection closed by the server (" + message
 					+ "): a TLS port reached without TLS? use rediss:// or spring.data.redis.ssl.enabled=true";
@@ -122,8 +149,12 @@ public final class RedisFailures {
 	}
 
 	private static boolean startsWithUnavailableReply(String message) {
-		for (String reply : UNAVAILABLE_REPLIES) {
-			if (message.startsWith(reply)) {
+		return startsWithAny(message, UNAVAILABLE_REPLIES);
+	}
+
+	private static boolean startsWithAny(String message, String[] prefixes) {
+		for (String prefix : prefixes) {
+			if (message.startsWith(prefix)) {
 				return true;
 			}
 		}

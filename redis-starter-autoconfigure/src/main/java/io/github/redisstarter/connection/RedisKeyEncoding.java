@@ -37,7 +37,8 @@ public final class RedisKeyEncoding {
 		}
 	}
 
-	private static boolean isWellFormed(String data) {
+	/** Whether UTF-8 can carry this text as it is: no lone surrogate. */
+	public static boolean isWellFormed(String data) {
 		for (int i = 0; i < data.length(); i++) {
 			char c = data.charAt(i);
 			if (Character.isHighSurrogate(c)) {

@@ -6,4 +6,12 @@ public interface RedisPing {
 
 	void ping();
 
+	/**
+	 * A probe that only succeeds when Redis takes writes: a short-lived key written over the app's own connection.
+	 * The monitor sends it instead of PING after Redis refused writes (OOM, READONLY). Defaults to {@link #ping()}.
+	 */
+	default void probeWrite() {
+		ping();
+	}
+
 }

@@ -7,13 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.BackendSwitch;
 import io.github.redisstarter.connection.BackendSwitchListener;
 import io.github.redisstarter.connection.Failover;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link RateLimiter} an app gets: Redis while the backend is Redis, and while a configured Redis is away each
@@ -22,8 +20,6 @@ import org.apache.commons.logging.LogFactory;
  * limit does until the next one.
  */
 public final class FailoverRateLimiter extends AbstractRateLimiter implements BackendSwitchListener {
-
-	private static final Log logger = LogFactory.getLog(FailoverRateLimiter.class);
 
 	private final RedisRateLimiter redis;
 
@@ -56,7 +52,7 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 		long start = System.nanoTime();
 		try {
 			Decision decision = this.failover.call(() -> this.redis.check(limit, key, cost, consume),
-					() -> withoutRedis(limit, key, cost, consume));
+					() -> withoutRedis(limit, key, cost, consume), FailoverRateLimiter::answeredByRedis);
 			this.observer.onDecision(limit.limit(), decision, System.nanoTime() - start);
 			return decision;
 		}
@@ -70,7 +66,8 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 	CompletionStage<Decision> checkAsync(CompiledLimit limit, String key, long cost, boolean consume) {
 		long start = System.nanoTime();
 		return this.failover
-			.callAsync(() -> this.redis.checkAsync(limit, key, cost, consume), () -> withoutRedis(limit, key, cost, consume))
+			.callAsync(() -> this.redis.checkAsync(limit, key, cost, consume), () -> withoutRedis(limit, key, cost, consume),
+					FailoverRateLimiter::answeredByRedis)
 			.whenComplete((decision, failure) -> {
 				if (failure != null) {
 					this.observer.onError(limit.limit(), failure);
@@ -87,6 +84,11 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 		this.memory.reset(limit, key);
 		this.failover.run(() -> this.redis.reset(limit, key), () -> {
 		});
+	}
+
+	/** A denial remembered locally proves nothing about Redis now: it must not end a run of missed deadlines. */
+	private static boolean answeredByRedis(Decision decision) {
+		return decision.source() == Decision.Source.REDIS;
 	}
 
 	private Decision withoutRedis(CompiledLimit limit, String key, long cost, boolean consume) {
@@ -108,12 +110,13 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 
 	@Override
 	public void onSwitch(BackendSwitch change) {
+		// Nothing to do: every check asks the backend state; the switch line says what the limits do meanwhile.
+	}
+
+	@Override
+	public @Nullable String whileAway() {
 		if (limits().all().isEmpty()) {
-			return;
-		}
-		if (change.to() == BackendMode.REDIS) {
-			logger.info("Rate limits " + names(limits().all()) + " are shared through Redis again");
-			return;
+			return null;
 		}
 		Map<OutagePolicy, List<String>> byPolicy = new EnumMap<>(OutagePolicy.class);
 		for (RateLimit limit : limits().all()) {
@@ -121,7 +124,7 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 		}
 		List<String> parts = new ArrayList<>();
 		byPolicy.forEach((policy, names) -> parts.add(describe(policy) + " for " + names.stream().sorted().toList()));
-		logger.warn("Rate limits while Redis is away: " + String.join("; ", parts));
+		return "rate limits " + String.join(", ", parts);
 	}
 
 	private static String describe(OutagePolicy policy) {
@@ -130,10 +133,6 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 			case FAIL_OPEN -> "every request allowed (fail-open)";
 			case FAIL_CLOSED -> "every request denied (fail-closed)";
 		};
-	}
-
-	private static List<String> names(java.util.Collection<RateLimit> limits) {
-		return limits.stream().map(RateLimit::name).sorted().toList();
 	}
 
 	/** The state this limiter follows: health and tests read it. */

@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.redisstarter.connection.CallerText;
+
 /** The named limits of an app, fixed at startup. */
 public final class RateLimits {
 
@@ -47,9 +49,9 @@ public final class RateLimits {
 		}
 		CompiledLimit limit = this.compiled.get(name);
 		if (limit == null) {
-			throw new IllegalArgumentException("'limit' names no defined rate limit: '" + name + "'; defined: "
-					+ this.byName.keySet().stream().sorted().toList() + " (define it under redis-starter.rate-limit.limits." + name
-					+ " or as a RateLimit bean)");
+			throw new IllegalArgumentException("'limit' names no defined rate limit: " + CallerText.quote(name)
+					+ "; defined: " + this.byName.keySet().stream().sorted().toList()
+					+ " (define it under redis-starter.rate-limit.limits.<name> or as a RateLimit bean)");
 		}
 		return limit;
 	}

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.redisstarter.connection.RedisCalls;
@@ -36,7 +35,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 
 	private final @Nullable InstantSource clock;
 
-	private final Duration timeout;
+	private final Duration deadline;
 
 	private final @Nullable DenyCache denyCache;
 
@@ -59,7 +58,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		this.commands = Objects.requireNonNull(commands, "'commands' must not be null");
 		this.keys = new RedisKeys(settings.keyPrefix());
 		this.clock = settings.clock();
-		this.timeout = settings.timeout();
+		this.deadline = settings.deadline();
 		this.denyCache = (settings.denyCacheSize() > 0) ? new DenyCache(settings.denyCacheSize()) : null;
 		this.bandArguments = new byte[limits.all().size()][][];
 		this.checkNames = new String[limits.all().size()];
@@ -85,7 +84,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		if (local != null) {
 			return local;
 		}
-		return RedisCalls.await(evaluate(limit, key, cost, consume), this.timeout, this.checkNames[limit.index()]);
+		return RedisCalls.await(evaluate(limit, key, cost, consume), this.deadline, this.checkNames[limit.index()]);
 	}
 
 	@Override
@@ -94,7 +93,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		if (local != null) {
 			return CompletableFuture.completedFuture(local);
 		}
-		return evaluate(limit, key, cost, consume).orTimeout(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		return RedisCalls.withDeadline(evaluate(limit, key, cost, consume), this.deadline, this.checkNames[limit.index()]);
 	}
 
 	@Override
@@ -103,7 +102,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 			this.denyCache.forget(limit.limit(), key);
 		}
 		byte[][] names = this.keys.of(limit.limit(), key, limit.bands().size());
-		RedisCalls.await(this.commands.get().del(names).toCompletableFuture(), this.timeout,
+		RedisCalls.await(this.commands.get().del(names).toCompletableFuture(), this.deadline,
 				"rate-limit reset of '" + limit.name() + "'");
 	}
 
@@ -149,20 +148,22 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 	 * @param keyPrefix the first part of every key, without '{' or '}'
 	 * @param clock {@code null} to take time from Redis {@code TIME} (the default); a clock for managed Redis services
 	 * that forbid {@code TIME} in scripts (the app nodes' clocks must then agree)
-	 * @param timeout how long a check waits for Redis before it counts as failed
+	 * @param deadline how long a check waits for Redis; a check not answered by then is abandoned and fails with a
+	 * {@link io.github.redisstarter.connection.RedisDeadlineMissedException} (answered by the in-memory twin behind a
+	 * {@link FailoverRateLimiter})
 	 * @param denyCacheSize how many recent denials are remembered locally; 0 turns the deny cache off
 	 */
-	public record Settings(String keyPrefix, @Nullable InstantSource clock, Duration timeout, long denyCacheSize) {
+	public record Settings(String keyPrefix, @Nullable InstantSource clock, Duration deadline, long denyCacheSize) {
 
 		public Settings {
-			Objects.requireNonNull(timeout, "'timeout' must not be null");
+			Objects.requireNonNull(deadline, "'deadline' must not be null");
 			if (denyCacheSize < 0) {
 				throw new IllegalArgumentException("'denyCacheSize' must not be negative, got " + denyCacheSize);
 			}
 		}
 
 		public static Settings defaults() {
-			return new Settings("rl", null, Duration.ofSeconds(1), 10_000);
+			return new Settings("rl", null, Duration.ofMillis(100), 10_000);
 		}
 
 	}

@@ -82,7 +82,7 @@ class BroadcasterTests {
 			assertThat(meters.get(BroadcastMetrics.RECEIVED).tag("channel", "notices").counter().count()).isEqualTo(2);
 			assertThat(meters.get(BroadcastMetrics.PUBLISHED).tag("channel", "notices").counter().count()).isEqualTo(1);
 		}
-		assertThat(output.getAll().lines().filter((line) -> line.contains("Broadcasts reach this instance's listeners only")))
+		assertThat(output.getAll().lines().filter((line) -> line.contains("broadcasts reach this instance's listeners only")))
 			.hasSize(2);
 	}
 

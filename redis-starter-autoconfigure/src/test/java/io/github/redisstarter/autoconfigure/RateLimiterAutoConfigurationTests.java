@@ -134,13 +134,15 @@ class RateLimiterAutoConfigurationTests {
 			assertThat(limiter.tryAcquireAsync("compact", "k").toCompletableFuture().join().source())
 				.isEqualTo(Decision.Source.REDIS);
 		}
-		List<String> outage = output.getAll().lines().filter((l) -> l.contains("Rate limits while Redis is away")).toList();
+		// One line per switch, saying what every limit does meanwhile.
+		List<String> outage = output.getAll().lines().filter((l) -> l.contains("switched to the in-memory twins")).toList();
 		assertThat(outage).singleElement()
 			.asString()
 			.contains("counted in memory, per instance (fallback) for [compact, objects, shared]")
 			.contains("every request allowed (fail-open) for [open]")
 			.contains("every request denied (fail-closed) for [closed]");
-		assertThat(output.getAll().lines().filter((l) -> l.contains("are shared through Redis again"))).hasSize(1);
+		assertThat(output.getAll().lines().filter((l) -> l.contains("switched back from the in-memory twins"))).hasSize(1);
+		assertThat(Logs.starterLines(output, "ERROR")).hasSize(1);
 	}
 
 	@Test

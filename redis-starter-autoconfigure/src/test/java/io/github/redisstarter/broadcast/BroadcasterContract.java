@@ -8,12 +8,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.redisstarter.connection.PayloadTooLargeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
@@ -162,7 +164,7 @@ abstract class BroadcasterContract {
 
 	@Test
 	void aListenerThatFallsBehindLosesMessagesRatherThanMemory() throws InterruptedException {
-		Broadcaster small = track(create(new BroadcastSettings(JsonMapper.builder().build(), 2, 10), this.observer));
+		Broadcaster small = track(create(new BroadcastSettings(JsonMapper.builder().build(), 2, 10, 1024), this.observer));
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger handled = new AtomicInteger();
 		small.subscribe("burst", String.class, (channel, text) -> {
@@ -183,6 +185,22 @@ abstract class BroadcasterContract {
 		release.countDown();
 		await().atMost(WAIT).until(() -> handled.get() + this.observer.dropped.get() == 100);
 		assertThat(handled.get()).isBetween(10, 11);
+	}
+
+	@Test
+	void aMessageAboveTheSizeLimitIsRefusedAndReachesNobody() {
+		Broadcaster small = track(create(new BroadcastSettings(JsonMapper.builder().build(), 2, 10, 1024), this.observer));
+		List<String> heard = new CopyOnWriteArrayList<>();
+		small.subscribe("big", String.class, (channel, text) -> heard.add(text));
+		// 342 three-byte chars: 1026 bytes in UTF-8, though only 342 chars.
+		String tooLarge = "€".repeat(342);
+		assertThatExceptionOfType(PayloadTooLargeException.class).isThrownBy(() -> small.publish("big", tooLarge))
+			.withMessageContaining("the broadcast message on 'big' is 1026 bytes, above the limit of 1024 bytes")
+			.withMessageContaining("redis-starter.broadcast.max-message-size");
+		small.publish("big", "€".repeat(341));
+		small.publish("big", "after");
+		await().atMost(WAIT).until(() -> heard.contains("after"));
+		assertThat(heard).containsExactly("€".repeat(341), "after");
 	}
 
 	@Test

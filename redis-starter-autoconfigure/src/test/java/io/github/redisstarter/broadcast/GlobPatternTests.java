@@ -14,7 +14,7 @@ class GlobPatternTests {
 			"h?llo|hello|true", "h?llo|hllo|false", "h[ae]llo|hallo|true", "h[ae]llo|hillo|false", "h[^e]llo|hallo|true",
 			"h[^e]llo|hello|false", "h[a-c]llo|hbllo|true", "h[c-a]llo|hbllo|true", "h[a-c]llo|hdllo|false",
 			"a\\*b|a*b|true", "a\\*b|axb|false", "*|anything|true", "*a*b|xaxxb|true", "*a*b|xaxxbc|false",
-			"a**b|ab|true", "[a|a|true" })
+			"a**b|ab|true", "[a|a|true", "?|é|false", "??|é|true", "[a-]b|]|true" })
 	void matchesLikeRedis(String pattern, String text, boolean expected) {
 		assertThat(GlobPattern.compile(pattern).matches(text)).isEqualTo(expected);
 	}

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.LettuceTestConnection;
 import io.github.redisstarter.connection.RedisSubscriber;
 import io.github.redisstarter.connection.Secrets;
@@ -45,15 +44,22 @@ class RedisBroadcasterTests extends BroadcasterContract {
 		return new AcrossRedis(instance(settings, observer), instance(settings, observer));
 	}
 
-	/** One app instance: its own state, pub/sub connection and node id, sharing the Redis server. */
 	RedisBroadcaster instance(BroadcastSettings settings, BroadcastObserver observer) {
-		BackendState state = connection.onRedis();
+		return instance(connection, settings, observer, this.instances);
+	}
+
+	/**
+	 * One app instance: its own state, pub/sub connection and node id, sharing the Redis server.
+	 * @param closeLater receives what the caller must close after the test
+	 */
+	static RedisBroadcaster instance(LettuceTestConnection connection, BroadcastSettings settings,
+			BroadcastObserver observer, List<AutoCloseable> closeLater) {
 		RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8),
 				Secrets.none());
-		RedisBroadcaster broadcaster = new RedisBroadcaster(connection::async, subscriber, state,
+		RedisBroadcaster broadcaster = new RedisBroadcaster(connection::async, subscriber, connection.onRedis(),
 				RedisBroadcaster.randomNodeId(), settings, observer);
-		this.instances.add(broadcaster);
-		this.instances.add(subscriber);
+		closeLater.add(broadcaster);
+		closeLater.add(subscriber);
 		return broadcaster;
 	}
 

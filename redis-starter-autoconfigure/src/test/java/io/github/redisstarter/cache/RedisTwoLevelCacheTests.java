@@ -73,7 +73,7 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 	@Test
 	void twoInstancesShareValuesAndAnEvictionOnOneReachesTheOtherAtOnce() {
 		CacheSettings longNear = new CacheSettings(Duration.ofMinutes(5), Duration.ofMinutes(1), 0.1,
-				Duration.ofMinutes(1), 1000, Duration.ofSeconds(30), Duration.ofSeconds(2), "1");
+				Duration.ofMinutes(1), 1000, Duration.ofSeconds(30), Duration.ofSeconds(2), "1", 1024 * 1024);
 		TwoLevelCache<Role> a = instance().create("shared", codec(), this.roles, longNear);
 		TwoLevelCache<Role> b = instance().create("shared", codec(), this.roles, longNear);
 		assertThat(a.get("admin")).map(Role::name).contains("Administrator");
@@ -118,7 +118,7 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 	@Test
 	void aDroppedSubscriptionClearsNearCopies() {
 		CacheSettings longNear = new CacheSettings(Duration.ofMinutes(5), Duration.ofMinutes(1), 0.1,
-				Duration.ofMinutes(1), 1000, Duration.ofSeconds(30), Duration.ofSeconds(2), "1");
+				Duration.ofMinutes(1), 1000, Duration.ofSeconds(30), Duration.ofSeconds(2), "1", 1024 * 1024);
 		DefaultTwoLevelCache<Role> cache = (DefaultTwoLevelCache<Role>) instance().create("near", codec(), this.roles,
 				longNear);
 		await().atMost(Duration.ofSeconds(5)).until(() -> {

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.redisstarter.cache.Roles.Role;
+import io.github.redisstarter.connection.PayloadTooLargeException;
 import io.github.redisstarter.test.Concurrently;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,7 +21,7 @@ abstract class TwoLevelCacheContract {
 
 	/** Short lifetimes so that expiry can be watched; no jitter so that it is exact. */
 	static final CacheSettings SETTINGS = new CacheSettings(Duration.ofMillis(800), Duration.ofMillis(400), 0,
-			Duration.ofMillis(300), 1000, Duration.ofMillis(300), Duration.ofSeconds(1), "1");
+			Duration.ofMillis(300), 1000, Duration.ofMillis(300), Duration.ofSeconds(1), "1", 64 * 1024);
 
 	protected final Roles roles = new Roles();
 
@@ -40,6 +42,23 @@ abstract class TwoLevelCacheContract {
 			assertThat(this.cache.get("admin")).contains(admin);
 		}
 		assertThat(this.roles.loads).hasValue(1);
+	}
+
+	@Test
+	void aValueAboveTheSizeLimitIsRefusedAndNothingIsCached() {
+		// SETTINGS allows 64 KiB; 5000 permissions of about 16 bytes each encode to about 80 KiB.
+		List<String> many = java.util.stream.IntStream.range(0, 5000).mapToObj((i) -> "permission:" + i).toList();
+		this.roles.put(new Role("huge", "Huge", many));
+		for (int i = 1; i <= 2; i++) {
+			assertThatExceptionOfType(PayloadTooLargeException.class).isThrownBy(() -> this.cache.get("huge"))
+				.withMessageMatching("the value of cache 'roles\\d*' for id 'huge' is \\d+ bytes, above the limit of 65536 bytes .*")
+				.withMessageContaining("redis-starter.cache.max-value-size");
+			assertThat(this.roles.loads).hasValue(i);
+		}
+		this.roles.put(new Role("huge", "Huge no more", many.subList(0, 10)));
+		assertThat(this.cache.get("huge")).map(Role::name).contains("Huge no more");
+		assertThat(this.cache.get("huge")).map(Role::name).contains("Huge no more");
+		assertThat(this.roles.loads).hasValue(3);
 	}
 
 	@Test
@@ -96,7 +115,7 @@ abstract class TwoLevelCacheContract {
 	@Test
 	void aReaderDoesNotWaitForeverForAStuckLoad() throws Exception {
 		CacheSettings shortWait = new CacheSettings(Duration.ofSeconds(5), Duration.ofSeconds(5), 0,
-				Duration.ofSeconds(5), 1000, Duration.ofSeconds(5), Duration.ofMillis(200), "1");
+				Duration.ofSeconds(5), 1000, Duration.ofSeconds(5), Duration.ofMillis(200), "1", 1024 * 1024);
 		TwoLevelCache<Role> cache = create(this.roles, shortWait);
 		this.roles.delayMillis = 1500;
 		Thread stuck = new Thread(() -> cache.get("admin"));

@@ -33,6 +33,60 @@ class BackendStateTests {
 	}
 
 	@Test
+	void missedDeadlinesSwitchOnlyWhenSeveralInARowMissThem() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		for (int round = 0; round < 3; round++) {
+			// Each miss is answered without Redis, yet two misses, then a call in time, switch nothing.
+			assertThat(state.reportFailure(missed())).isTrue();
+			assertThat(state.reportFailure(missed())).isTrue();
+			state.reportSuccess();
+		}
+		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+		state.reportFailure(missed());
+		state.reportFailure(missed());
+		state.reportFailure(missed());
+		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+		assertThat(this.heard).singleElement().satisfies((change) -> assertThat(change.reason()).startsWith("timed out"));
+	}
+
+	@Test
+	void whenCallsAreFewTwoMissesInARowAWindowApartSwitch() throws InterruptedException {
+		BackendState state = new BackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start",
+				Secrets.none(), Clock.systemUTC(), Runnable::run, 3, Duration.ofMillis(50));
+		state.reportFailure(missed());
+		Thread.sleep(80);
+		state.reportSuccess();
+		state.reportFailure(missed());
+		assertThat(state.mode()).as("a call in time between them: no run").isEqualTo(BackendMode.REDIS);
+		Thread.sleep(80);
+		state.reportFailure(missed());
+		assertThat(state.mode()).as("two misses in a row, 80 ms apart").isEqualTo(BackendMode.MEMORY);
+	}
+
+	@Test
+	void aLostWriteSwitchesOnItsFirstMissedDeadline() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		assertThat(state.reportLostWrite(missed())).isTrue();
+		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+		assertThat(state.reportLostWrite(new IllegalStateException("WRONGTYPE"))).isFalse();
+	}
+
+	@Test
+	void afterRefusedWritesOnlyAWriteProbeBringsRedisBack() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		assertThat(state.needsWriteProbe()).isFalse();
+		state.reportFailure(new io.lettuce.core.RedisCommandExecutionException(
+				"OOM command not allowed when used memory > 'maxmemory'."));
+		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+		assertThat(state.needsWriteProbe()).isTrue();
+		state.recordPingSuccess(Duration.ofMillis(1));
+		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+		assertThat(state.reason()).startsWith("probe write answered");
+		state.reportFailure(refused());
+		assertThat(state.needsWriteProbe()).isFalse();
+	}
+
+	@Test
 	void onlyAPongBringsRedisBack() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
 		state.recordPingFailure(refused());
@@ -73,6 +127,10 @@ class BackendStateTests {
 				Runnable::run);
 		state.addListener(this.heard::add);
 		return state;
+	}
+
+	private static RuntimeException missed() {
+		return new RedisDeadlineMissedException("rate-limit check of 'api' got no answer within 100 ms");
 	}
 
 	private static RuntimeException refused() {

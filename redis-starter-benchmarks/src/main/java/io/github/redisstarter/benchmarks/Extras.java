@@ -64,7 +64,7 @@ final class Extras {
 			String version = info.lines().filter((l) -> l.startsWith("redis_version:")).findFirst().orElse("?").substring(14);
 
 			RedisRateLimiter ours = new RedisRateLimiter(RateLimits.of(RateLimit.of("api", Band.perHour(1000))),
-					connection::async, RedisRateLimiter.Settings.defaults());
+					connection::async, new RedisRateLimiter.Settings("rl", null, Duration.ofSeconds(5), 10_000));
 			ours.tryAcquire("api", "memory-probe");
 			long oursBytes = usage(text, "rl:{api:memory-probe}*");
 

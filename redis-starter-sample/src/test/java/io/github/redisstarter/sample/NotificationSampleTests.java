@@ -1,7 +1,5 @@
 package io.github.redisstarter.sample;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
@@ -10,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -38,8 +35,8 @@ class NotificationSampleTests {
 		try (SampleProcess a = SampleProcess.start(env); SampleProcess b = SampleProcess.start(env)) {
 			List<String> onA = new CopyOnWriteArrayList<>();
 			List<String> onB = new CopyOnWriteArrayList<>();
-			WebSocket clientA = connect(a, onA);
-			WebSocket clientB = connect(b, onB);
+			WebSocket clientA = a.listenToNotifications(onA);
+			WebSocket clientB = b.listenToNotifications(onB);
 			awaitSubscribedTwice();
 
 			HttpResponse<String> posted = b.post("/api/notifications", "{\"text\":\"hello from B\"}");
@@ -67,28 +64,6 @@ class NotificationSampleTests {
 					Duration.ofMinutes(2));
 			assertThat(output).contains("SEEN ON A: [\"hello from a tab from ");
 		}
-	}
-
-	private static WebSocket connect(SampleProcess sample, List<String> received) throws Exception {
-		return HttpClient.newHttpClient()
-			.newWebSocketBuilder()
-			.buildAsync(URI.create(sample.url("/ws/notifications").replace("http://", "ws://")), new WebSocket.Listener() {
-
-				private final StringBuilder frame = new StringBuilder();
-
-				@Override
-				public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-					this.frame.append(data);
-					if (last) {
-						received.add(this.frame.toString());
-						this.frame.setLength(0);
-					}
-					socket.request(1);
-					return null;
-				}
-
-			})
-			.get(10, TimeUnit.SECONDS);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -5,12 +5,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,9 +80,12 @@ final class SampleProcess implements AutoCloseable {
 		return JsonMapper.builder().build().readTree(get(path).body());
 	}
 
-	HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		return this.http.send(HttpRequest.newBuilder(URI.create(url(path))).GET().build(),
-				HttpResponse.BodyHandlers.ofString());
+	HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30)).GET();
+		if (headers.length > 0) {
+			request.headers(headers);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	HttpResponse<String> put(String path, String json) throws IOException, InterruptedException {
@@ -93,9 +98,33 @@ final class SampleProcess implements AutoCloseable {
 
 	private HttpResponse<String> send(String path, String method, String json) throws IOException, InterruptedException {
 		return this.http.send(HttpRequest.newBuilder(URI.create(url(path)))
+			.timeout(Duration.ofSeconds(30))
 			.header("Content-Type", "application/json")
 			.method(method, HttpRequest.BodyPublishers.ofString(json))
 			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** A WebSocket client of /ws/notifications that adds every message it receives to {@code received}. */
+	WebSocket listenToNotifications(List<String> received) throws Exception {
+		return HttpClient.newHttpClient()
+			.newWebSocketBuilder()
+			.buildAsync(URI.create(url("/ws/notifications").replace("http://", "ws://")), new WebSocket.Listener() {
+
+				private final StringBuilder frame = new StringBuilder();
+
+				@Override
+				public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+					this.frame.append(data);
+					if (last) {
+						received.add(this.frame.toString());
+						this.frame.setLength(0);
+					}
+					socket.request(1);
+					return null;
+				}
+
+			})
+			.get(10, TimeUnit.SECONDS);
 	}
 
 	String url(String path) {

@@ -52,6 +52,8 @@ final class ContainerRedisServer extends RedisServer {
 	private String[] commandLine() {
 		List<String> args = new java.util.ArrayList<>(List.of("redis-server", "--bind", "0.0.0.0"));
 		args.addAll(serverArguments(this.port));
+		// DEBUG SLEEP (a slow server): the harness connects through a mapped port, not from inside the container.
+		args.addAll(List.of("--enable-debug-command", "yes"));
 		return args.toArray(String[]::new);
 	}
 

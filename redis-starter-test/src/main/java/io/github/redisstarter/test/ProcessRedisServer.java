@@ -66,6 +66,10 @@ final class ProcessRedisServer extends RedisServer {
 		command.add(this.binary.toString());
 		command.addAll(List.of("--bind", HOST, "--dir", this.workDir.toString(), "--logfile", ""));
 		command.addAll(serverArguments(this.port));
+		if (RedisBinary.majorVersion(this.binary) >= 7) {
+			// DEBUG SLEEP (a slow server) from the harness' own connections; Redis 6 allows DEBUG without asking.
+			command.addAll(List.of("--enable-debug-command", "local"));
+		}
 		if (this.tlsMaterial != null) {
 			command.addAll(List.of("--tls-port", String.valueOf(this.tlsPort), "--tls-cert-file",
 					this.tlsMaterial.certificate().toString(), "--tls-key-file", this.tlsMaterial.key().toString(),

@@ -16,6 +16,8 @@ final class RedisBinary {
 
 	private static Path extracted;
 
+	private static final java.util.Map<Path, Integer> majorVersions = new java.util.concurrent.ConcurrentHashMap<>();
+
 	private RedisBinary() {
 	}
 
@@ -51,6 +53,26 @@ final class RedisBinary {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not extract the embedded redis-server", ex);
 		}
+	}
+
+	/** The major version a binary reports ({@code redis-server --version}), asked once per binary; 0 if unknown. */
+	static int majorVersion(Path binary) {
+		return majorVersions.computeIfAbsent(binary, (path) -> {
+			try {
+				Process process = new ProcessBuilder(path.toString(), "--version").redirectErrorStream(true).start();
+				String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+				process.waitFor();
+				java.util.regex.Matcher version = java.util.regex.Pattern.compile("v=(\\d+)\\.").matcher(output);
+				return version.find() ? Integer.parseInt(version.group(1)) : 0;
+			}
+			catch (IOException ex) {
+				return 0;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return 0;
+			}
+		});
 	}
 
 	private static String embeddedResourceName() {

@@ -35,9 +35,13 @@ public abstract class RedisServer implements AutoCloseable {
 
 	private volatile String password;
 
+	/** The default user's password at the next start: the configured one until {@link #restartWithPassword}. */
+	private volatile String startPassword;
+
 	protected RedisServer(Config config) {
 		this.config = Objects.requireNonNull(config, "'config' must not be null");
 		this.password = config.password;
+		this.startPassword = config.password;
 	}
 
 	/** A server of the kind this machine supports best (see the class comment), not started yet. */
@@ -85,7 +89,7 @@ public abstract class RedisServer implements AutoCloseable {
 		if (isRunning()) {
 			return;
 		}
-		this.password = this.config.password;
+		this.password = this.startPassword;
 		launch();
 		awaitReady();
 		for (Map.Entry<String, String> user : this.config.aclUsers.entrySet()) {
@@ -108,6 +112,16 @@ public abstract class RedisServer implements AutoCloseable {
 	/** Stops the server if it runs and starts it again on the same port, with an empty dataset. */
 	public final synchronized void restart() {
 		stop();
+		start();
+	}
+
+	/**
+	 * Stops the server and starts it again, empty, requiring {@code newPassword} of the default user ({@code null}:
+	 * none), as an operator rotating the password would; later restarts keep it.
+	 */
+	public final synchronized void restartWithPassword(String newPassword) {
+		stop();
+		this.startPassword = newPassword;
 		start();
 	}
 
@@ -189,8 +203,8 @@ public abstract class RedisServer implements AutoCloseable {
 	protected List<String> serverArguments(int port) {
 		List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--save", "", "--appendonly", "no",
 				"--protected-mode", "no"));
-		if (this.config.password != null) {
-			args.addAll(List.of("--requirepass", this.config.password));
+		if (this.startPassword != null) {
+			args.addAll(List.of("--requirepass", this.startPassword));
 		}
 		args.addAll(this.config.extraArguments);
 		return args;

@@ -61,7 +61,8 @@ public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback
 			server.resume();
 		}
 		if (!server.isRunning() || !Objects.equals(server.password(), this.config.password)) {
-			server.restart();
+			// Each test starts from the configured password, whatever the one before changed.
+			server.restartWithPassword(this.config.password);
 		}
 		server.flushAll();
 	}

@@ -1,0 +1,97 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.util.Map;
+
+import io.github.redisstarter.connection.BackendMode;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.test.RedisServer;
+import io.github.redisstarter.test.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Each configuration mistake an operator can make gets one clear message at startup, naming the setting and what it
+ * accepts, and never the password: a setting that cannot work stops startup with one failure report; a server that
+ * cannot be used (wrong password, TLS mismatch) gets one error line and the in-memory twins.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ConfigurationMistakeTests {
+
+	private static final String PASSWORD = "mistake-pw-42";
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension(RedisServer.config().password(PASSWORD).tls());
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+			"malformed REDIS_URL|REDIS_URL=redis://app:mistake-pw-42@my_redis:6379|REDIS_URL|contains '_'",
+			"unknown scheme|REDIS_URL=http://app:mistake-pw-42@cache:6379|REDIS_URL|scheme 'http'",
+			"port out of range|spring.data.redis.port=70000|spring.data.redis.port|between 1 and 65535",
+			"unknown mode|redis-starter.mode=sometimes|redis-starter.mode|MEMORY",
+			"rate-limit band|redis-starter.rate-limit.limits.api.bands=ten per second|redis-starter.rate-limit.limits.api|10/1s",
+			"rate-limit outage policy|redis-starter.rate-limit.limits.api.outage-policy=retry|redis-starter.rate-limit.limits.api.outage-policy|FAIL_OPEN",
+			"negative TTL|redis-starter.cache.ttl=-5m|redis-starter.cache.ttl|positive durations",
+			"negative TTL of one cache|redis-starter.cache.caches.roles.ttl=-1s|redis-starter.cache.caches.roles.ttl|positive durations",
+			"zero call deadline|redis-starter.call-deadline=0ms|redis-starter.call-deadline|positive duration",
+			"zero message size|redis-starter.broadcast.max-message-size=0B|redis-starter.broadcast.max-message-size|64KB" })
+	void aSettingThatCannotWorkStopsStartupWithOneReport(String mistake, String setting, String property, String accepted,
+			CapturedOutput output) {
+		String[] parts = setting.split("=", 2);
+		Map<String, String> environment = parts[0].equals("REDIS_URL") ? Map.of("REDIS_URL", parts[1]) : Map.of();
+		String[] settings = environment.isEmpty() ? new String[] { setting } : new String[0];
+		assertThatThrownBy(() -> TestApp.run(environment, settings)).satisfies((failure) -> {
+			for (Throwable t = failure; t != null; t = t.getCause()) {
+				assertThat(String.valueOf(t.getMessage())).doesNotContain(PASSWORD);
+			}
+		});
+		String all = output.getAll();
+		assertThat(all.split("APPLICATION FAILED TO START", -1)).as("one failure report").hasSize(2);
+		String report = all.substring(all.indexOf("APPLICATION FAILED TO START"));
+		assertThat(report).contains(property).containsIgnoringCase(accepted);
+		assertThat(all).doesNotContain(PASSWORD);
+	}
+
+	@Test
+	void plainTextToATlsPortFallsBackWithOneErrorSayingSo(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = TestApp.run(
+				Map.of("REDIS_URL", "redis://:" + PASSWORD + "@127.0.0.1:" + redis.server().tlsPort()),
+				"redis-starter.ping-timeout=1s")) {
+			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
+		}
+		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("rediss://");
+		assertThat(output.getAll()).doesNotContain(PASSWORD);
+	}
+
+	@Test
+	void tlsToAPlainTextPortFallsBackWithOneErrorSayingSo(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = TestApp.run(
+				Map.of("REDIS_URL", "rediss://:" + PASSWORD + "@127.0.0.1:" + redis.server().port()),
+				"redis-starter.ping-timeout=1s")) {
+			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
+		}
+		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("TLS");
+		assertThat(output.getAll()).doesNotContain(PASSWORD);
+	}
+
+	@Test
+	void aWrongPasswordFallsBackWithOneErrorNamingIt(CapturedOutput output) {
+		String wrong = "not-" + PASSWORD;
+		try (ConfigurableApplicationContext context = TestApp.run(
+				Map.of("REDIS_URL", "redis://:" + wrong + "@127.0.0.1:" + redis.server().port()))) {
+			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
+		}
+		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("WRONGPASS");
+		assertThat(output.getAll()).doesNotContain(wrong);
+	}
+
+}

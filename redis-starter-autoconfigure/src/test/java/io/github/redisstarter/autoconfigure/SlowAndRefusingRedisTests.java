@@ -1,0 +1,180 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.redisstarter.cache.TwoLevelCache;
+import io.github.redisstarter.cache.TwoLevelCacheFactory;
+import io.github.redisstarter.connection.BackendMode;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.ratelimit.Decision;
+import io.github.redisstarter.ratelimit.RateLimiter;
+import io.github.redisstarter.test.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Redis that answers late, or answers but refuses writes: callers wait no longer than the call deadline, one slow
+ * answer switches nothing, a run of them does, and a server that refuses writes is not taken back on a PING alone.
+ * The command timeout is set to 5 s here, so that a caller left to it would be seen waiting.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SlowAndRefusingRedisTests {
+
+	/** Generous: the deadline is 100 ms, the command timeout 5 s; a busy machine must still fit in between. */
+	private static final Duration CALL_BOUND = Duration.ofSeconds(2);
+
+	private static final Duration SWITCH_BOUND = Duration.ofSeconds(5);
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension();
+
+	private static ConfigurableApplicationContext run() {
+		return run(Duration.ofMillis(100));
+	}
+
+	/** @param pingInterval how often the monitor pings, which counts as a call that may miss its deadline too */
+	private static ConfigurableApplicationContext run(Duration pingInterval) {
+		return TestApp.run(Map.of("REDIS_URL", redis.server().url()), "spring.data.redis.timeout=5s",
+				"redis-starter.ping-interval=" + pingInterval.toMillis() + "ms", "redis-starter.ping-timeout=4s",
+				"redis-starter.rate-limit.limits.api.bands=100/1m", "redis-starter.rate-limit.limits.tight.bands=1/1m");
+	}
+
+	@Test
+	void oneSlowAnswerIsReplacedByTheTwinAndSwitchesNothing() throws Exception {
+		// The monitor's first PING only comes after 10 s, so the one call below is the only one to miss its deadline.
+		try (ConfigurableApplicationContext context = run(Duration.ofSeconds(10))) {
+			RateLimiter limiter = context.getBean(RateLimiter.class);
+			BackendState state = context.getBean(BackendState.class);
+			assertThat(limiter.tryAcquire("api", "k").source()).isEqualTo(Decision.Source.REDIS);
+
+			CompletableFuture<Object> sleep = CompletableFuture
+				.supplyAsync(() -> redis.server().command("DEBUG", "SLEEP", "0.5"));
+			Thread.sleep(150);
+			// One call misses its deadline while Redis sleeps: answered by the twin, and no switch.
+			assertThat(timedCheck(limiter)).isEqualTo(Decision.Source.FALLBACK);
+			sleep.join();
+			assertThat(timedCheck(limiter)).isEqualTo(Decision.Source.REDIS);
+			assertThat(state.switchCount()).isZero();
+			assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+		}
+	}
+
+	@Test
+	void aHungRedisIsLeftAfterAFewMissedDeadlinesNotAfterTheCommandTimeout(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = run()) {
+			RateLimiter limiter = context.getBean(RateLimiter.class);
+			BackendState state = context.getBean(BackendState.class);
+			assertThat(limiter.tryAcquire("api", "k").source()).isEqualTo(Decision.Source.REDIS);
+
+			redis.server().pause();
+			try {
+				long start = System.nanoTime();
+				for (int i = 0; i < 3; i++) {
+					assertThat(timedCheck(limiter)).isEqualTo(Decision.Source.FALLBACK);
+				}
+				// Three missed deadlines switched, long before the monitor's 4 s PING timeout could.
+				assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(CALL_BOUND);
+				assertThat(state.reason()).contains("got no answer within 100 ms");
+				assertThat(timedCheck(limiter)).isEqualTo(Decision.Source.FALLBACK);
+			}
+			finally {
+				redis.server().resume();
+			}
+			await().atMost(SWITCH_BOUND).until(() -> state.mode() == BackendMode.REDIS);
+			assertThat(timedCheck(limiter)).isEqualTo(Decision.Source.REDIS);
+			assertThat(state.switchCount()).isEqualTo(2);
+		}
+		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("unreachable");
+	}
+
+	@Test
+	void denialsAnsweredLocallyDoNotHideAHungRedis() {
+		try (ConfigurableApplicationContext context = run()) {
+			RateLimiter limiter = context.getBean(RateLimiter.class);
+			BackendState state = context.getBean(BackendState.class);
+			assertThat(limiter.tryAcquire("tight", "flood").allowed()).isTrue();
+			assertThat(limiter.tryAcquire("tight", "flood").allowed()).isFalse();
+			redis.server().pause();
+			try {
+				for (int i = 0; i < 3 && state.usesRedis(); i++) {
+					// The flooding client is answered by the deny cache, without Redis: that is no sign Redis is fine.
+					assertThat(limiter.tryAcquire("tight", "flood").source()).isEqualTo(Decision.Source.DENY_CACHE);
+					assertThat(limiter.tryAcquire("api", "k" + i).source()).isEqualTo(Decision.Source.FALLBACK);
+				}
+				assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+			}
+			finally {
+				redis.server().resume();
+			}
+		}
+	}
+
+	@Test
+	void aCacheReadThatMissesItsDeadlineIsAnsweredByTheLoader() {
+		try (ConfigurableApplicationContext context = run()) {
+			AtomicInteger loads = new AtomicInteger();
+			TwoLevelCache<String> cache = context.getBean(TwoLevelCacheFactory.class)
+				.create("slow", String.class, (id) -> Optional.of("loaded-" + loads.incrementAndGet()));
+			redis.server().pause();
+			try {
+				long start = System.nanoTime();
+				assertThat(cache.get("a")).contains("loaded-1");
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(CALL_BOUND);
+			}
+			finally {
+				redis.server().resume();
+			}
+		}
+	}
+
+	@Test
+	void redisThatRefusesWritesIsLeftOnceAndTakenBackOnlyWhenItTakesWritesAgain(CapturedOutput output)
+			throws InterruptedException {
+		try (ConfigurableApplicationContext context = run()) {
+			RateLimiter limiter = context.getBean(RateLimiter.class);
+			BackendState state = context.getBean(BackendState.class);
+			assertThat(limiter.tryAcquire("api", "k").source()).isEqualTo(Decision.Source.REDIS);
+
+			redis.server().command("CONFIG", "SET", "maxmemory-policy", "noeviction");
+			redis.server().command("CONFIG", "SET", "maxmemory", "1");
+			try {
+				assertThat(timedCheck(limiter)).isEqualTo(Decision.Source.FALLBACK);
+				assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+				assertThat(state.reason()).contains("OOM");
+				// PING is answered all along: only the write probe keeps the app from flapping back and forth.
+				Thread.sleep(1500);
+				assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+				assertThat(state.switchCount()).isEqualTo(1);
+			}
+			finally {
+				redis.server().command("CONFIG", "SET", "maxmemory", "0");
+			}
+			await().atMost(SWITCH_BOUND).until(() -> state.mode() == BackendMode.REDIS);
+			assertThat(timedCheck(limiter)).isEqualTo(Decision.Source.REDIS);
+			assertThat(state.switchCount()).isEqualTo(2);
+		}
+		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("OOM");
+	}
+
+	/** One check, which must answer within the call bound whatever Redis is doing. */
+	private static Decision.Source timedCheck(RateLimiter limiter) {
+		long start = System.nanoTime();
+		Decision decision = limiter.tryAcquire("api", "k");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(CALL_BOUND);
+		return decision.source();
+	}
+
+}
