@@ -181,9 +181,7 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		long epoch = this.state.switchCount();
 		if (this.store != null && this.state.usesRedis() && this.redisEpoch == epoch) {
 			try {
-				Optional<V> value = loadThroughRedis(id, flight, epoch);
-				this.state.reportSuccess();
-				return value;
+				return loadThroughRedis(id, flight, epoch);
 			}
 			catch (RuntimeException ex) {
 				if (!this.state.reportFailure(ex) || !this.state.canFallBack()) {
@@ -207,6 +205,7 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 
 	private Optional<V> loadThroughRedis(String id, Flights.Flight<V> flight, long epoch) {
 		RedisCacheStore.Read read = this.store.read(id);
+		this.state.reportSuccess();
 		if (read.hit()) {
 			Optional<V> value = decode(id, read.payload());
 			if (value != null) {
@@ -275,9 +274,13 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		return payload;
 	}
 
-	/** Keeps a near copy, unless an eviction or a switch overtook the load that found it. */
+	/**
+	 * Keeps a near copy, unless an eviction or a switch overtook the load that found it, or, on Redis, the
+	 * invalidation subscription is not live: evictions published meanwhile would never reach the copy.
+	 */
 	private void keepNear(String id, Optional<V> value, Duration lifetime, Flights.Flight<V> flight, long epoch) {
-		if (!flight.overtaken() && this.state.switchCount() == epoch && this.nearEpoch == epoch) {
+		boolean heard = this.subscriber == null || !this.state.usesRedis() || this.subscriber.isLive();
+		if (heard && !flight.overtaken() && this.state.switchCount() == epoch && this.nearEpoch == epoch) {
 			this.near.put(id, value, lifetime);
 		}
 	}

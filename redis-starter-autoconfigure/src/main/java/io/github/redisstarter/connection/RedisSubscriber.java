@@ -208,7 +208,8 @@ public final class RedisSubscriber implements AutoCloseable {
 				this.connection = opened;
 			}
 			subscribeEverything(opened).get(30, TimeUnit.SECONDS);
-			this.subscribed = true;
+			// Whichever comes first, this or Lettuce's callback: the first confirmation is a gap for listeners too.
+			confirmed();
 			if (this.closed) {
 				opened.close();
 			}

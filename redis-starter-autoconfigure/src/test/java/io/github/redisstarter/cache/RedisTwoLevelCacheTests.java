@@ -116,14 +116,32 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 	}
 
 	@Test
+	void noNearCopyIsKeptWhileTheSubscriptionIsNotLive() {
+		// A subscription that cannot connect: evictions published meanwhile would never reach a near copy.
+		RedisSubscriber deaf = new RedisSubscriber(() -> {
+			throw new IllegalStateException("no pub/sub connection in this test");
+		}, Secrets.none());
+		this.subscribers.add(deaf);
+		DefaultTwoLevelCache<Role> cache = (DefaultTwoLevelCache<Role>) new TwoLevelCacheFactory(connection.onRedis(),
+				connection::async, deaf, JsonMapper.builder().build(), this.observer, "cache", Duration.ofSeconds(2),
+				(name) -> SETTINGS)
+			.create("deaf", codec(), this.roles, SETTINGS);
+		assertThat(cache.get("admin")).isPresent();
+		assertThat(cache.get("admin")).isPresent();
+		assertThat(cache.nearSize()).isZero();
+		assertThat(this.roles.loads).hasValue(1);
+	}
+
+	@Test
 	void aDroppedSubscriptionClearsNearCopies() {
 		CacheSettings longNear = new CacheSettings(Duration.ofMinutes(5), Duration.ofMinutes(1), 0.1,
 				Duration.ofMinutes(1), 1000, Duration.ofSeconds(30), Duration.ofSeconds(2), "1", 1024 * 1024);
 		DefaultTwoLevelCache<Role> cache = (DefaultTwoLevelCache<Role>) instance().create("near", codec(), this.roles,
 				longNear);
+		RedisSubscriber subscriber = this.subscribers.get(this.subscribers.size() - 1);
 		await().atMost(Duration.ofSeconds(5)).until(() -> {
 			cache.get("admin");
-			return cache.nearSize() == 1;
+			return subscriber.isLive() && cache.nearSize() == 1;
 		});
 		redis.server().command("CLIENT", "KILL", "TYPE", "pubsub");
 		await().atMost(Duration.ofSeconds(5)).until(() -> cache.nearSize() == 0);
