@@ -24,8 +24,7 @@ import org.jspecify.annotations.Nullable;
  * A call that merely missed its short deadline is answered by the twin without a switch: only
  * {@code deadlineMissesToSwitch} misses in a row trip it (or, when calls are few, two misses in a row a
  * {@code missWindow} apart: Redis has then answered nothing for that long), so that one slow reply does not send
- * every instance through
- * a switch and back. After Redis refused writes (OOM, READONLY), the probe that takes Redis back is a write, so that
+ * every instance through a switch and back. After Redis refused writes (OOM, READONLY), the probe that takes Redis back is a write, so that
  * a server that answers PING but refuses writes does not flap between the two.
  */
 public final class BackendState {
@@ -81,7 +80,7 @@ public final class BackendState {
 	/** Misses in a row that trip the switch unless told otherwise ({@code redis-starter.deadline-misses}). */
 	public static final int DEFAULT_DEADLINE_MISSES = 3;
 
-	/** The window of {@link #BackendState(BackendSelection, RedisEndpoint, BackendMode, String, Secrets, Clock, Executor)}. */
+	/** The miss window of the constructor without one: two default call deadlines. */
 	public static final Duration DEFAULT_MISS_WINDOW = Duration.ofMillis(200);
 
 	/**
