@@ -55,10 +55,10 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 		@SuppressWarnings("unchecked")
 		Cache<String, AtomicReference<long[]>>[] states = new Cache[limits.all().size()];
 		this.states = states;
-		for (RateLimit limit : limits.all()) {
+		for (CompiledLimit limit : limits.compiledAll()) {
 			// Maintenance runs on the caller's thread, amortised: handing it to a pool costs a thread wake-up.
-			this.states[limits.compiled(limit.name()).index()] = Caffeine.newBuilder()
-				.expireAfterAccess(limit.longestPeriod())
+			this.states[limit.index()] = Caffeine.newBuilder()
+				.expireAfterAccess(limit.limit().longestPeriod())
 				.maximumSize(maxKeysPerLimit)
 				.executor(Runnable::run)
 				.build();

@@ -56,6 +56,11 @@ public final class RateLimits {
 		return limit;
 	}
 
+	/** Every limit ready for checks, in no particular order (each knows its index). */
+	Collection<CompiledLimit> compiledAll() {
+		return this.compiled.values();
+	}
+
 	public Collection<RateLimit> all() {
 		return this.byName.values();
 	}

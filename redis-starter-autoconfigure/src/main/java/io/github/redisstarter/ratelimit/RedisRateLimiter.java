@@ -39,14 +39,8 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 
 	private final @Nullable DenyCache denyCache;
 
-	/**
-	 * Per limit, by {@link CompiledLimit#index()}: the script arguments after cost, consume and now (permitCost,
-	 * scale, capacity, period per band).
-	 */
-	private final byte[][][] bandArguments;
-
-	/** Per limit, by {@link CompiledLimit#index()}: a check's name for timeout messages, built once. */
-	private final String[] checkNames;
+	/** Per limit, by {@link CompiledLimit#index()}: what every check of it sends and says, built once. */
+	private final LimitCall[] calls;
 
 	/**
 	 * @param commands the Redis connection (Lettuce's, standalone or cluster); asked on each call, so it may connect lazily
@@ -60,10 +54,8 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		this.clock = settings.clock();
 		this.deadline = settings.deadline();
 		this.denyCache = (settings.denyCacheSize() > 0) ? new DenyCache(settings.denyCacheSize()) : null;
-		this.bandArguments = new byte[limits.all().size()][][];
-		this.checkNames = new String[limits.all().size()];
-		for (RateLimit defined : limits.all()) {
-			CompiledLimit limit = limits.compiled(defined.name());
+		this.calls = new LimitCall[limits.all().size()];
+		for (CompiledLimit limit : limits.compiledAll()) {
 			List<GcraBand> bands = limit.bands();
 			byte[][] arguments = new byte[bands.size() * 4][];
 			for (int i = 0; i < bands.size(); i++) {
@@ -73,9 +65,16 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 				arguments[4 * i + 2] = bytes(band.capacity());
 				arguments[4 * i + 3] = bytes(band.periodMicros());
 			}
-			this.bandArguments[limit.index()] = arguments;
-			this.checkNames[limit.index()] = "rate-limit check of '" + limit.name() + "'";
+			this.calls[limit.index()] = new LimitCall(arguments, "rate-limit check of '" + limit.name() + "'");
 		}
+	}
+
+	/**
+	 * @param bandArguments the script arguments after cost, consume and now: permitCost, scale, capacity, period
+	 * per band
+	 * @param description the check, for the message of a missed deadline
+	 */
+	private record LimitCall(byte[][] bandArguments, String description) {
 	}
 
 	@Override
@@ -84,7 +83,8 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		if (local != null) {
 			return local;
 		}
-		return RedisCalls.await(evaluate(limit, key, cost, consume), this.deadline, this.checkNames[limit.index()]);
+		return RedisCalls.await(evaluate(limit, key, cost, consume), this.deadline,
+				this.calls[limit.index()].description());
 	}
 
 	@Override
@@ -93,7 +93,8 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		if (local != null) {
 			return CompletableFuture.completedFuture(local);
 		}
-		return RedisCalls.withDeadline(evaluate(limit, key, cost, consume), this.deadline, this.checkNames[limit.index()]);
+		return RedisCalls.withDeadline(evaluate(limit, key, cost, consume), this.deadline,
+				this.calls[limit.index()].description());
 	}
 
 	@Override
@@ -112,7 +113,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 
 	private CompletableFuture<Decision> evaluate(CompiledLimit limit, String key, long cost, boolean consume) {
 		byte[][] names = this.keys.of(limit.limit(), key, limit.bands().size());
-		byte[][] bandArguments = this.bandArguments[limit.index()];
+		byte[][] bandArguments = this.calls[limit.index()].bandArguments();
 		byte[][] arguments = new byte[3 + bandArguments.length][];
 		arguments[0] = (cost == 1) ? ONE : bytes(cost);
 		arguments[1] = consume ? ONE : ZERO;

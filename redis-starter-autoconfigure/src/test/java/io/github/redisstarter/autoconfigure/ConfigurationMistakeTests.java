@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Each configuration mistake an operator can make gets one clear message at startup, naming the setting and what it
  * accepts, and never the password: a setting that cannot work stops startup with one failure report; a server that
- * cannot be used (wrong password, TLS mismatch) gets one error line and the in-memory twins.
+ * cannot be used (wrong password, TLS mismatch) gets one error line and the in-memory twins. The wrong password, the
+ * missing one and TLS to a plain-text port are in {@link StartupDecisionTests}; plain text to a TLS port is here.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ConfigurationMistakeTests {
@@ -70,28 +71,6 @@ class ConfigurationMistakeTests {
 		}
 		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("rediss://");
 		assertThat(output.getAll()).doesNotContain(PASSWORD);
-	}
-
-	@Test
-	void tlsToAPlainTextPortFallsBackWithOneErrorSayingSo(CapturedOutput output) {
-		try (ConfigurableApplicationContext context = TestApp.run(
-				Map.of("REDIS_URL", "rediss://:" + PASSWORD + "@127.0.0.1:" + redis.server().port()),
-				"redis-starter.ping-timeout=1s")) {
-			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
-		}
-		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("TLS");
-		assertThat(output.getAll()).doesNotContain(PASSWORD);
-	}
-
-	@Test
-	void aWrongPasswordFallsBackWithOneErrorNamingIt(CapturedOutput output) {
-		String wrong = "not-" + PASSWORD;
-		try (ConfigurableApplicationContext context = TestApp.run(
-				Map.of("REDIS_URL", "redis://:" + wrong + "@127.0.0.1:" + redis.server().port()))) {
-			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
-		}
-		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("WRONGPASS");
-		assertThat(output.getAll()).doesNotContain(wrong);
 	}
 
 }

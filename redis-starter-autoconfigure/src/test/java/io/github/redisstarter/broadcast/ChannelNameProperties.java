@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.redisstarter.connection.CallerText;
 import io.github.redisstarter.connection.LettuceTestConnection;
 import io.github.redisstarter.connection.RedisKeyEncoding;
 import io.github.redisstarter.hostile.HostileText;
@@ -108,7 +109,7 @@ class ChannelNameProperties {
 			try {
 				boolean redisMatches = connection.async().keys(bytes(pattern)).toCompletableFuture().join().size() == 1;
 				assertThat(GlobPattern.compile(pattern).matches(channel))
-					.as("%s against %s", HostileText.escape(pattern), HostileText.escape(channel))
+					.as("%s against %s", CallerText.quote(pattern), CallerText.quote(channel))
 					.isEqualTo(redisMatches);
 			}
 			finally {

@@ -2,8 +2,8 @@ package io.github.redisstarter.hostile;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
+import io.github.redisstarter.connection.CallerText;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 
@@ -56,23 +56,14 @@ public final class HostileText {
 		};
 	}
 
-	/** Two texts; shown escaped, so that a failure report can be read. */
+	/** Two texts; shown escaped and cut, as the starter's messages show caller text, so that a failure can be read. */
 	public record Pair(String first, String second) {
 
 		@Override
 		public String toString() {
-			return "(" + escape(this.first) + ", " + escape(this.second) + ")";
+			return "(" + CallerText.quote(this.first) + ", " + CallerText.quote(this.second) + ")";
 		}
 
-	}
-
-	/** The text with every char outside printable ASCII as a Java escape, cut after 200 chars. */
-	public static String escape(String text) {
-		String shown = text.chars()
-			.limit(200)
-			.mapToObj((c) -> (c >= 0x20 && c < 0x7f) ? String.valueOf((char) c) : String.format("\\u%04x", c))
-			.collect(Collectors.joining());
-		return "\"" + shown + ((text.length() > 200) ? "...\" (" + text.length() + " chars)" : "\"");
 	}
 
 }
