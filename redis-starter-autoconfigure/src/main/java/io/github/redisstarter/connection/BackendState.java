@@ -59,6 +59,9 @@ public final class BackendState {
 	/** When the first of those calls missed its deadline (System.nanoTime). */
 	private volatile long firstMissNanos;
 
+	/** Whether Redis has answered a PING since startup: then hints about a wrong set-up (TLS or not) no longer apply. */
+	private volatile boolean answeredOnce;
+
 	/** Whether the last switch to the twins was Redis refusing writes: the probe must then be a write. */
 	private volatile boolean refusedWrites;
 
@@ -211,7 +214,12 @@ public final class BackendState {
 
 	/** A failure in a few words, secrets masked: fit for a log line. */
 	public String describe(Throwable failure) {
-		return this.secrets.mask(RedisFailures.describe(failure, this.endpoint));
+		return this.secrets.mask(words(failure));
+	}
+
+	/** The failure in a few words, with set-up hints only while Redis has never answered. */
+	private String words(Throwable failure) {
+		return RedisFailures.describe(failure, this.answeredOnce ? null : this.endpoint);
 	}
 
 	/** Whether the probe that takes Redis back must be a write (Redis last refused writes, not every command). */
@@ -221,12 +229,13 @@ public final class BackendState {
 
 	private void trip(Throwable failure) {
 		if (canFallBack()) {
-			switchTo(BackendMode.MEMORY, RedisFailures.describe(failure, this.endpoint), RedisFailures.isWriteRefusal(failure));
+			switchTo(BackendMode.MEMORY, words(failure), RedisFailures.isWriteRefusal(failure));
 		}
 	}
 
 	/** Records a PING that got its PONG; in {@code auto}, takes Redis back. */
 	void recordPingSuccess(Duration latency) {
+		this.answeredOnce = true;
 		Ping previous = this.lastPing;
 		this.lastPing = new Ping(this.clock.instant(), latency, null);
 		if (canFallBack()) {
@@ -241,7 +250,7 @@ public final class BackendState {
 	/** Records a PING that failed; in {@code auto}, a failure that means Redis is away switches to the twins. */
 	void recordPingFailure(Throwable failure) {
 		Ping previous = this.lastPing;
-		String cause = this.secrets.mask(RedisFailures.describe(failure, this.endpoint));
+		String cause = this.secrets.mask(words(failure));
 		this.lastPing = new Ping(this.clock.instant(), null, cause);
 		if (canFallBack()) {
 			if (RedisFailures.isUnavailable(failure)) {

@@ -96,12 +96,18 @@ public final class RedisFailures {
 
 	/**
 	 * {@link #describe(Throwable)}, with a hint where the endpoint explains the failure: a TLS handshake that gets no
-	 * answer is what a plain-text port does to a TLS client.
+	 * answer is what a plain-text port does to a TLS client, and a connection the server closes or resets at once is
+	 * what a TLS port does to a plain-text client. Pass no endpoint once the server has answered over it: then the
+	 * set-up cannot be the cause.
 	 */
 	public static String describe(Throwable failure, @Nullable RedisEndpoint endpoint) {
 		String description = describe(failure);
 		if (endpoint != null && endpoint.tls() && description.startsWith("timed out")) {
 			return description + "; the TLS handshake got no answer: is the server plain-text? (use redis:// then)";
+		}
+		if (endpoint != null && !endpoint.tls()
+				&& (description.startsWith("connection reset") || description.startsWith("connection closed"))) {
+			return description + "; a TLS port reached without TLS? use rediss:// or spring.data.redis.ssl.enabled=true";
 		}
 		return description;
 	}
@@ -132,12 +138,10 @@ public final class RedisFailures {
 			return "timed out (" + message + ")";
 		}
 		if (lower.startsWith("connection reset")) {
-			return "connection reset by the server (" + message
-					+ "): a TLS port reached without TLS? use rediss:// or spring.data.redis.ssl.enabled=true";
+			return "connection reset by the server (" + message + ")";
 		}
 		if (lower.startsWith("connection closed")) {
-			return "connection closed by the server (" + message
-					+ "): a TLS port reached without TLS? use rediss:// or spring.data.redis.ssl.enabled=true";
+			return "connection closed by the server (" + message + ")";
 		}
 		if (message.startsWith("Currently not connected")) {
 			return "not connected (the client is reconnecting)";

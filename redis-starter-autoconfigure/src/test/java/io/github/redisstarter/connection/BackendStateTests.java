@@ -87,6 +87,14 @@ class BackendStateTests {
 	}
 
 	@Test
+	void onceRedisHasAnsweredAResetConnectionIsNoSetUpMistake() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		state.recordPingSuccess(Duration.ofMillis(1));
+		state.reportFailure(new RedisConnectionFailureException("x", new java.net.SocketException("Connection reset")));
+		assertThat(state.reason()).isEqualTo("connection reset by the server (Connection reset)");
+	}
+
+	@Test
 	void onlyAPongBringsRedisBack() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
 		state.recordPingFailure(refused());

@@ -40,6 +40,15 @@ class RedisFailuresTests {
 	}
 
 	@Test
+	void aClosedOrResetConnectionHintsAtTlsOnlyWhenTheEndpointMayExplainIt() {
+		RedisEndpoint plain = new RedisEndpoint("h:1", false, null, 0);
+		java.net.SocketException reset = new java.net.SocketException("Connection reset");
+		assertThat(RedisFailures.describe(reset, plain)).startsWith("connection reset by the server").contains("rediss://");
+		assertThat(RedisFailures.describe(reset, null)).isEqualTo("connection reset by the server (Connection reset)");
+		assertThat(RedisFailures.describe(reset, new RedisEndpoint("h:1", true, null, 0))).doesNotContain("rediss://");
+	}
+
+	@Test
 	void describesTheCauseInAFewWords() {
 		assertThat(RedisFailures.describe(new RedisConnectionFailureException("x",
 				new RedisConnectionException("Unable to connect", new ConnectException("Connection refused")))))
