@@ -7,6 +7,7 @@ import io.github.redisstarter.cache.RoleCache;
 import io.github.redisstarter.cache.RoleLoader;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.connection.RedisSubscriber;
 import io.github.redisstarter.connection.SharedRedisCommands;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,13 +40,13 @@ public final class CacheAutoConfiguration {
 	@ConditionalOnMissingBean
 	TwoLevelCacheFactory redisStarterCacheFactory(BackendState state, LettuceConnectionFactory connectionFactory,
 			RedisSubscriber subscriber, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<CacheObserver> observers,
-			CacheProperties properties, RedisStarterProperties starter) {
+			CacheProperties properties) {
 		properties.validate();
 		List<CacheObserver> all = observers.orderedStream().toList();
 		CacheObserver observer = (all.size() == 1) ? all.get(0) : new CompositeCacheObserver(all);
-		return new TwoLevelCacheFactory(state, new SharedRedisCommands(connectionFactory), subscriber,
+		return new TwoLevelCacheFactory(state, new SharedRedisCommands(connectionFactory), new RedisCalls(state), subscriber,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), observer, properties.getKeyPrefix(),
-				starter.getCallDeadline(), properties::settingsOf);
+				properties::settingsOf);
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.redisstarter.connection.Failover;
+import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.connection.SharedRedisCommands;
 import io.github.redisstarter.ratelimit.Band;
 import io.github.redisstarter.ratelimit.FailoverRateLimiter;
@@ -86,8 +87,8 @@ public final class RateLimiterAutoConfiguration {
 		InstantSource clock = (properties.getTimeSource() == RateLimitProperties.TimeSource.CLIENT)
 				? InstantSource.system() : null;
 		RedisRateLimiter redis = new RedisRateLimiter(limits, new SharedRedisCommands(connectionFactory),
-				new RedisRateLimiter.Settings(properties.getKeyPrefix(), clock, starter.getCallDeadline(),
-						properties.getDenyCacheSize()));
+				new RedisCalls(failover.state()),
+				new RedisRateLimiter.Settings(properties.getKeyPrefix(), clock, properties.getDenyCacheSize()));
 		InMemoryRateLimiter memory = new InMemoryRateLimiter(limits, properties.getMemoryMaxKeys());
 		List<RateLimitObserver> all = observers.orderedStream().toList();
 		RateLimitObserver observer = (all.size() == 1) ? all.get(0) : new CompositeObserver(all);

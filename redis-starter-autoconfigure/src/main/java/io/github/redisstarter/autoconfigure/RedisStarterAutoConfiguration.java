@@ -2,6 +2,7 @@ package io.github.redisstarter.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import io.github.redisstarter.connection.BackendMonitor;
@@ -9,6 +10,7 @@ import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.RedisEndpoint;
+import io.github.redisstarter.connection.RedisMemory;
 import io.github.redisstarter.connection.RedisPing;
 import io.github.redisstarter.connection.RedisSubscriber;
 import io.lettuce.core.AbstractRedisClient;
@@ -19,6 +21,8 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.Delay;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -53,39 +57,83 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @EnableConfigurationProperties(RedisStarterProperties.class)
 public final class RedisStarterAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(RedisStarterAutoConfiguration.class);
+
+	/** A property of earlier versions that an app may still set. */
+	private static final String NO_LONGER_USED = "redis-starter.deadline-misses";
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	BackendMonitor redisStarterBackendMonitor(RedisStarterProperties properties, Environment environment,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
 			ObjectProvider<RedisConnectionFactory> connectionFactory) {
+		properties.validate();
+		if (environment.containsProperty(NO_LONGER_USED)) {
+			logger.warn(NO_LONGER_USED + " is no longer used and is ignored: missed deadlines are not counted any more; "
+					+ "Redis counts as hung once it has answered nothing for two call deadlines while calls waited (see "
+					+ "redis-starter.call-deadline and redis-starter.max-call-deadline)");
+		}
 		BackendMonitor.Settings settings = new BackendMonitor.Settings(properties.getMode(), properties.isRequired(),
-				properties.getPingTimeout(), properties.getPingInterval(), properties.getDeadlineMisses(),
-				properties.getCallDeadline());
+				properties.getPingTimeout(), properties.getPingInterval(), properties.getCallDeadline(),
+				properties.getMaxCallDeadline(), properties.getReturnAfter(), properties.getMaxReturnAfter());
 		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
 		RedisEndpoint endpoint = endpoint(properties.getMode(), environment, details);
-		RedisPing ping = new ConnectionPing(connectionFactory);
+		// Resolved here, on the thread that creates beans, so that the startup PING's thread never waits for bean
+		// creation (it would then time the app's startup, not Redis).
+		RedisPing ping = new ConnectionPing((endpoint != null) ? connectionFactory.getIfAvailable() : null);
 		return BackendMonitor.startUp(settings, endpoint, ping, RedisConnectionSettings.secrets(details),
 				Clock.systemUTC());
 	}
 
-	/** PING, or a short-lived write when Redis last refused writes, over the app's own connection. */
-	private record ConnectionPing(ObjectProvider<RedisConnectionFactory> connectionFactory) implements RedisPing {
+	/**
+	 * PING, or a short-lived write when Redis last refused writes, over the app's own connection. After OOM, the write
+	 * probe also asks INFO whether Redis has room to take the app's writes again (see {@link RedisMemory}).
+	 */
+	private record ConnectionPing(@Nullable RedisConnectionFactory connectionFactory) implements RedisPing {
 
 		private static final byte[] PROBE_KEY = "redis-starter:probe".getBytes(StandardCharsets.UTF_8);
 
 		@Override
+		public void connect() {
+			// With Boot's shared connection (the default), this opens it; the PING that follows reuses it.
+			factory().getConnection().close();
+		}
+
+		@Override
 		public void ping() {
-			try (RedisConnection connection = this.connectionFactory.getObject().getConnection()) {
+			try (RedisConnection connection = factory().getConnection()) {
 				connection.ping();
 			}
 		}
 
 		@Override
 		public void probeWrite() {
-			try (RedisConnection connection = this.connectionFactory.getObject().getConnection()) {
+			try (RedisConnection connection = factory().getConnection()) {
 				connection.stringCommands()
 					.set(PROBE_KEY, PROBE_KEY, Expiration.milliseconds(2000), RedisStringCommands.SetOption.upsert());
+				RedisMemory memory = memory(connection);
+				if (memory != null && !memory.hasRoomForWrites()) {
+					throw new IllegalStateException(memory.describeShortage());
+				}
 			}
+		}
+
+		/** What INFO says of memory, or null when INFO is not allowed (an ACL user without it): the write decides. */
+		private static @Nullable RedisMemory memory(RedisConnection connection) {
+			try {
+				Properties info = connection.serverCommands().info("memory");
+				return (info != null) ? RedisMemory.of(info) : null;
+			}
+			catch (RuntimeException ex) {
+				return null;
+			}
+		}
+
+		private RedisConnectionFactory factory() {
+			if (this.connectionFactory == null) {
+				throw new IllegalStateException("No RedisConnectionFactory bean to reach Redis with");
+			}
+			return this.connectionFactory;
 		}
 
 	}

@@ -33,17 +33,28 @@ public class RedisStarterProperties {
 	private Duration pingInterval = Duration.ofMillis(100);
 
 	/**
-	 * How long a rate-limit check or a cache read waits for Redis. A call not answered by then is abandoned and
-	 * answered by the in-memory twin (the local limiter, the cache's loader), so a slow or hung Redis adds at most this
-	 * much to a request.
+	 * The shortest time a rate-limit check or a cache call waits for Redis. The deadline follows what this Redis
+	 * usually takes (a smoothed round trip plus four deviations) and never drops below this. A call not answered by its
+	 * deadline is abandoned and answered by the in-memory twin (the local limiter, the cache's loader); Redis silent
+	 * for two deadlines while calls wait counts as hung and switches the app to the twins.
 	 */
 	private Duration callDeadline = Duration.ofMillis(100);
 
 	/**
-	 * How many calls in a row must miss the call deadline before every call goes to the in-memory twins until Redis
-	 * answers again. A call that fails outright (connection lost, refused, OOM) switches at once.
+	 * The longest time a call waits for Redis, however slow Redis has been lately, and how long a cache eviction waits.
+	 * A Redis whose answers take longer than this on average counts as hung. At least 'call-deadline'.
 	 */
-	private int deadlineMisses = 3;
+	private Duration maxCallDeadline = Duration.ofMillis(500);
+
+	/**
+	 * How long every probe of Redis must succeed, each within 'max-call-deadline', before the app returns to Redis
+	 * from the in-memory twins. Doubles after each trip that comes less than ten such waits after a return (the same
+	 * trouble going on), up to 'max-return-after'.
+	 */
+	private Duration returnAfter = Duration.ofMillis(200);
+
+	/** The longest 'return-after' grows to after repeated trips. At least 'return-after'. */
+	private Duration maxReturnAfter = Duration.ofSeconds(30);
 
 	/**
 	 * Command timeout applied to the Lettuce client when 'spring.data.redis.timeout' is not set (Lettuce's own default
@@ -99,16 +110,47 @@ public class RedisStarterProperties {
 		this.callDeadline = positive("redis-starter.call-deadline", callDeadline);
 	}
 
-	public int getDeadlineMisses() {
-		return this.deadlineMisses;
+	public Duration getMaxCallDeadline() {
+		return this.maxCallDeadline;
 	}
 
-	public void setDeadlineMisses(int deadlineMisses) {
-		if (deadlineMisses < 1) {
-			throw new IllegalArgumentException(
-					"redis-starter.deadline-misses must be a whole number of at least 1, got " + deadlineMisses);
+	public void setMaxCallDeadline(Duration maxCallDeadline) {
+		this.maxCallDeadline = positive("redis-starter.max-call-deadline", maxCallDeadline);
+	}
+
+	public Duration getReturnAfter() {
+		return this.returnAfter;
+	}
+
+	public void setReturnAfter(Duration returnAfter) {
+		this.returnAfter = positive("redis-starter.return-after", returnAfter);
+	}
+
+	public Duration getMaxReturnAfter() {
+		return this.maxReturnAfter;
+	}
+
+	public void setMaxReturnAfter(Duration maxReturnAfter) {
+		this.maxReturnAfter = positive("redis-starter.max-return-after", maxReturnAfter);
+	}
+
+	/**
+	 * Checks the settings that bound each other.
+	 * @throws InvalidRedisSettingException naming the property that is out of bounds
+	 */
+	void validate() {
+		requireAtLeast("redis-starter.max-call-deadline", this.maxCallDeadline, "redis-starter.call-deadline",
+				this.callDeadline);
+		requireAtLeast("redis-starter.max-return-after", this.maxReturnAfter, "redis-starter.return-after",
+				this.returnAfter);
+	}
+
+	private static void requireAtLeast(String property, Duration value, String lower, Duration lowerValue) {
+		if (value.compareTo(lowerValue) < 0) {
+			throw new InvalidRedisSettingException(property, value.toMillis() + "ms",
+					"it is shorter than " + lower + " (" + lowerValue.toMillis() + "ms)",
+					"a duration of at least " + lower + ", such as " + lowerValue.multipliedBy(5).toMillis() + "ms");
 		}
-		this.deadlineMisses = deadlineMisses;
 	}
 
 	public Duration getCommandTimeout() {

@@ -26,8 +26,9 @@ import org.jspecify.annotations.Nullable;
  * <li>At every backend switch the near cache is cleared: copies made on one side are not trusted on the other.</li>
  * <li>While a configured Redis is away, copies live at most {@code degradedTtl}: evictions of other instances cannot
  * reach this one.</li>
- * <li>Back on Redis after an outage, this instance invalidates the shared cache before reading it: evictions made
- * anywhere while Redis was away are then covered, whether or not their instance is back yet.</li>
+ * <li>Back on Redis after an outage, this instance invalidates the shared cache before reading it if it has evictions
+ * that did not reach Redis (made on the twins, or lost on the way); without any, a blip costs only its own near
+ * copies.</li>
  * <li>A load that an eviction overtakes hands its result to its callers but keeps it nowhere.</li>
  * </ul>
  */
@@ -56,8 +57,14 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 	/** The switch count the near cache's content belongs to. */
 	private volatile long nearEpoch;
 
-	/** The switch count at which this instance last took Redis (back) into use; -1 before the first. */
+	/**
+	 * The switch count at which this instance last took Redis (back) into use; -1 before the first, and after an
+	 * eviction that did not reach Redis, so that the next call catches up.
+	 */
 	private volatile long redisEpoch;
+
+	/** Whether an eviction of this instance has not reached Redis yet; guarded by {@code this}. */
+	private boolean undelivered;
 
 	DefaultTwoLevelCache(String name, CacheLoader<V> loader, CacheCodec<V> codec, CacheSettings settings,
 			BackendState state, @Nullable RedisCacheStore store, @Nullable RedisSubscriber subscriber, CacheObserver observer) {
@@ -122,22 +129,34 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		requireId(id);
 		forgetLocally(id);
 		this.observer.onEviction(this.name, false);
-		if (followBackend()) {
-			onRedis(() -> {
-				this.store.evict(id);
-				return id;
-			}, true);
+		if (!followBackend() || onRedis(() -> {
+			this.store.evict(id);
+			return id;
+		}, true).isEmpty()) {
+			undelivered();
 		}
-		// While Redis is away there is nothing more to do here: on its return, this instance invalidates the shared
-		// cache before reading it (see followBackend).
 	}
 
 	@Override
 	public void evictAll() {
 		forgetAllLocally();
 		this.observer.onEviction(this.name, true);
-		if (followBackend()) {
-			onRedis(() -> this.store.invalidateAll(true), true);
+		if (!followBackend() || onRedis(() -> this.store.invalidateAll(true), true).isEmpty()) {
+			undelivered();
+		}
+	}
+
+	/**
+	 * An eviction did not reach Redis (made while Redis is away, or lost): the shared cache is invalidated as a whole
+	 * before this instance reads it again, on the next call if Redis is in use by then.
+	 */
+	private void undelivered() {
+		if (this.store == null) {
+			return;
+		}
+		synchronized (this) {
+			this.undelivered = true;
+			this.redisEpoch = -1;
 		}
 	}
 
@@ -148,7 +167,7 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 
 	/**
 	 * Catches up with a backend switch on the caller's thread, before anything is read: clears near copies made on
-	 * the other side and, back on Redis after an outage, invalidates the shared cache first.
+	 * the other side and, back on Redis with evictions that did not reach it, invalidates the shared cache first.
 	 * @return whether Redis is to be used
 	 */
 	private boolean followBackend() {
@@ -167,8 +186,11 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		if (this.redisEpoch != switches) {
 			synchronized (this) {
 				if (this.redisEpoch != switches) {
-					if (onRedis(() -> this.store.invalidateAll(false), false).isEmpty()) {
-						return false;
+					if (this.undelivered) {
+						if (onRedis(() -> this.store.invalidateAll(false), false).isEmpty()) {
+							return false;
+						}
+						this.undelivered = false;
 					}
 					this.redisEpoch = switches;
 				}
@@ -205,7 +227,6 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 
 	private Optional<V> loadThroughRedis(String id, Flights.Flight<V> flight, long epoch) {
 		RedisCacheStore.Read read = this.store.read(id);
-		this.state.reportSuccess();
 		if (read.hit()) {
 			Optional<V> value = decode(id, read.payload());
 			if (value != null) {
@@ -296,9 +317,7 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 	 */
 	private <T> Optional<T> onRedis(Supplier<T> call, boolean othersRelyOnIt) {
 		try {
-			T result = call.get();
-			this.state.reportSuccess();
-			return Optional.of(result);
+			return Optional.of(call.get());
 		}
 		catch (RuntimeException ex) {
 			this.observer.onError(this.name, ex);

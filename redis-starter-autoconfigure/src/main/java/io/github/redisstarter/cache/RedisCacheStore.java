@@ -43,7 +43,7 @@ final class RedisCacheStore {
 
 	private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
 
-	private final Duration timeout;
+	private final RedisCalls calls;
 
 	private final String entryPrefix;
 
@@ -54,10 +54,10 @@ final class RedisCacheStore {
 	private final Duration tombstoneLife;
 
 	RedisCacheStore(String prefix, String cache, String version, Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
-			Duration timeout, Duration tombstoneLife) {
+			RedisCalls calls, Duration tombstoneLife) {
 		this.cache = cache;
 		this.commands = commands;
-		this.timeout = timeout;
+		this.calls = calls;
 		this.entryPrefix = prefix + ":{" + cache + ":" + version + "}:";
 		this.validAfterKey = bytes(this.entryPrefix + "#valid-after");
 		this.channel = bytes(channelName(prefix, cache, version));
@@ -108,10 +108,13 @@ final class RedisCacheStore {
 		return this.tombstoneLife;
 	}
 
-	/** Evicts {@code id}, leaving a tombstone, and tells every instance. */
+	/**
+	 * Evicts {@code id}, leaving a tombstone, and tells every instance. Other instances rely on it: it waits up to the
+	 * longest call deadline.
+	 */
 	void evict(String id) {
 		RedisClusterAsyncCommands<byte[], byte[]> redis = this.commands.get();
-		await(EVICT.run(redis, ScriptOutputType.INTEGER, new byte[][] { entry(id) },
+		awaitWrite(EVICT.run(redis, ScriptOutputType.INTEGER, new byte[][] { entry(id) },
 				bytes(Math.max(1, this.tombstoneLife.toMillis()))), "eviction");
 		publish(redis, InvalidationMessages.one(id));
 	}
@@ -124,11 +127,12 @@ final class RedisCacheStore {
 	/**
 	 * Invalidates every entry at once (one key write), tells every instance, then, if asked, deletes the entries in
 	 * batches with SCAN and UNLINK: Redis never blocks on a large cache, and correctness does not wait for the sweep.
+	 * Other instances rely on the invalidation: it waits up to the longest call deadline.
 	 * @return how many keys the sweep removed
 	 */
 	long invalidateAll(boolean sweep) {
 		RedisClusterAsyncCommands<byte[], byte[]> redis = this.commands.get();
-		await(INVALIDATE_ALL.run(redis, ScriptOutputType.INTEGER, new byte[][] { this.validAfterKey }), "invalidation");
+		awaitWrite(INVALIDATE_ALL.run(redis, ScriptOutputType.INTEGER, new byte[][] { this.validAfterKey }), "invalidation");
 		publish(redis, InvalidationMessages.ALL);
 		return sweep ? sweep(redis) : 0;
 	}
@@ -151,7 +155,7 @@ final class RedisCacheStore {
 	}
 
 	private void publish(RedisClusterAsyncCommands<byte[], byte[]> redis, String message) {
-		await(redis.publish(this.channel, bytes(message)).toCompletableFuture(), "invalidation message");
+		awaitWrite(redis.publish(this.channel, bytes(message)).toCompletableFuture(), "invalidation message");
 	}
 
 	private byte[][] keys(String id) {
@@ -163,7 +167,11 @@ final class RedisCacheStore {
 	}
 
 	private <T> T await(java.util.concurrent.CompletableFuture<T> call, String what) {
-		return RedisCalls.await(call, this.timeout, "cache '" + this.cache + "' " + what);
+		return this.calls.await(call, "cache '" + this.cache + "' " + what);
+	}
+
+	private <T> T awaitWrite(java.util.concurrent.CompletableFuture<T> call, String what) {
+		return this.calls.awaitWrite(call, "cache '" + this.cache + "' " + what);
 	}
 
 	private static byte[] bytes(String text) {

@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.connection.RedisSubscriber;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +39,7 @@ public final class TwoLevelCacheFactory {
 
 	private final String keyPrefix;
 
-	private final Duration redisDeadline;
+	private final RedisCalls calls;
 
 	private final Function<String, CacheSettings> settings;
 
@@ -46,21 +47,22 @@ public final class TwoLevelCacheFactory {
 
 	/**
 	 * @param commands the shared Redis connection, or {@code null} for caches that never use Redis
+	 * @param calls how long a cache call waits for Redis (then the loader answers), and what Redis' answers tell the
+	 * backend: normally {@code new RedisCalls(state)}
 	 * @param subscriber the app's pub/sub connection, for invalidations, or {@code null} alike
 	 * @param keyPrefix the first part of every key, letters, digits, '.', '_', '-' or ':'
-	 * @param redisDeadline how long a cache call waits for Redis before it is abandoned and the loader answers
 	 * @param settings the settings of the cache of a given name
 	 */
 	public TwoLevelCacheFactory(BackendState state, @Nullable Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
-			@Nullable RedisSubscriber subscriber, JsonMapper mapper, CacheObserver observer, String keyPrefix,
-			Duration redisDeadline, Function<String, CacheSettings> settings) {
+			RedisCalls calls, @Nullable RedisSubscriber subscriber, JsonMapper mapper, CacheObserver observer, String keyPrefix,
+			Function<String, CacheSettings> settings) {
 		this.state = state;
 		this.commands = commands;
 		this.subscriber = subscriber;
 		this.mapper = mapper;
 		this.observer = observer;
 		this.keyPrefix = keyPrefix;
-		this.redisDeadline = redisDeadline;
+		this.calls = calls;
 		this.settings = settings;
 	}
 
@@ -80,7 +82,7 @@ public final class TwoLevelCacheFactory {
 		}
 		Objects.requireNonNull(codec, "'codec' must not be null");
 		RedisCacheStore store = (this.commands != null && this.state.endpoint() != null)
-				? new RedisCacheStore(this.keyPrefix, name, settings.version(), this.commands, this.redisDeadline,
+				? new RedisCacheStore(this.keyPrefix, name, settings.version(), this.commands, this.calls,
 						settings.loadTimeout())
 				: null;
 		DefaultTwoLevelCache<V> cache = new DefaultTwoLevelCache<>(name, loader, codec, settings, this.state, store,

@@ -21,9 +21,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decides the backend at startup and keeps {@link BackendState} true afterwards by sending a PING every
- * {@code pingInterval}: a PONG while on the twins takes Redis back, a failure while on Redis trips to the twins even
- * when no caller is using Redis. Every PING is bounded by {@code pingTimeout}, so neither startup nor the monitor can
- * hang on a server that drops packets.
+ * {@code pingInterval}: while on the twins, probes that keep succeeding take Redis back; while on Redis, a failure, or
+ * a PING that the detector finds part of a silence too long, trips to the twins even when no caller is using Redis.
+ * Every PING is bounded by {@code pingTimeout}, so neither startup nor the monitor can hang on a server that drops
+ * packets. It also runs the watch on this JVM's own stalls ({@link LocalStalls}) that the detector discounts.
  */
 public final class BackendMonitor implements AutoCloseable {
 
@@ -43,6 +44,11 @@ public final class BackendMonitor implements AutoCloseable {
 
 	private final Secrets secrets;
 
+	private final LocalStalls stalls;
+
+	/** The longest a startup step waits, in PING timeouts, however little this JVM ran meanwhile. */
+	private static final int STARTUP_WAIT_BOUND = 3;
+
 	private @Nullable Future<Duration> pingInFlight;
 
 	/** When the PING in flight was sent (System.nanoTime). */
@@ -58,12 +64,17 @@ public final class BackendMonitor implements AutoCloseable {
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("redis-starter-monitor"));
 		this.pingExecutor = Executors.newCachedThreadPool(daemonThreads("redis-starter-ping"));
 		this.listenerExecutor = Executors.newSingleThreadExecutor(daemonThreads("redis-starter-switch"));
+		this.stalls = (endpoint != null && settings.selection() != BackendSelection.MEMORY) ? LocalStalls.start()
+				: LocalStalls.recorded();
 		this.state = decideAtStartup(settings, endpoint, secrets, clock);
+		// At once, not when the context has started: a Redis missed at startup is taken back without waiting for the
+		// rest of the app to start.
+		start();
 	}
 
 	/**
-	 * Chooses the backend (pinging Redis when it is configured), logs the choice once, and returns a monitor that is
-	 * ready to {@link #start()}.
+	 * Chooses the backend (connecting, then pinging Redis when it is configured), logs the choice once, and returns a
+	 * monitor that pings every {@code pingInterval} from then on.
 	 * @param endpoint the configured Redis, or {@code null} when none is configured
 	 * @throws RedisUnreachableException when Redis is required but not configured or not answering
 	 */
@@ -91,12 +102,27 @@ public final class BackendMonitor implements AutoCloseable {
 					+ "share them through Redis");
 			return newState(selection, null, BackendMode.MEMORY, "no Redis configured", secrets, clock);
 		}
-		PingOutcome outcome = pingWithin(settings.pingTimeout());
+		// The client's cold start (class loading, Netty, the first connect) is not Redis' latency: connect first, then
+		// time the PING.
+		long connectStart = System.nanoTime();
+		PingOutcome outcome = startupWait(this.pingExecutor.submit(() -> {
+			this.ping.connect();
+			return Duration.ZERO;
+		}), "no connection");
+		Duration connected = Duration.ofNanos(System.nanoTime() - connectStart);
+		if (outcome.failure() == null) {
+			outcome = startupWait(this.pingExecutor.submit(() -> {
+				long start = System.nanoTime();
+				this.ping.ping();
+				return Duration.ofNanos(System.nanoTime() - start);
+			}), "no answer to PING");
+		}
 		Duration latency = outcome.latency();
 		if (latency != null) {
 			BackendState state = newState(selection, endpoint, BackendMode.REDIS, "PING answered at startup", secrets,
 					clock);
-			logger.info("Using Redis at " + endpoint + " (PING " + BackendState.Ping.formatMillis(latency) + ")");
+			logger.info("Using Redis at " + endpoint + " (PING " + BackendState.Ping.formatMillis(latency)
+					+ ", connected in " + FailureDetector.millis(connected.toNanos()) + ")");
 			state.recordPingSuccess(latency);
 			return state;
 		}
@@ -121,7 +147,8 @@ public final class BackendMonitor implements AutoCloseable {
 	private BackendState newState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode mode,
 			String reason, Secrets secrets, Clock clock) {
 		return new BackendState(selection, endpoint, mode, reason, secrets, clock, this.listenerExecutor,
-				this.settings.deadlineMisses(), this.settings.missWindow());
+				new FailureDetector(this.settings.callDeadline(), this.settings.maxCallDeadline(), this.stalls),
+				new Recovery(this.settings.returnAfter(), this.settings.maxReturnAfter()), System::nanoTime);
 	}
 
 	public BackendState state() {
@@ -155,30 +182,35 @@ public final class BackendMonitor implements AutoCloseable {
 		this.scheduler.shutdownNow();
 		this.pingExecutor.shutdownNow();
 		this.listenerExecutor.shutdown();
+		this.stalls.close();
 	}
 
 	/**
 	 * Sends one PING now (or waits on for the one in flight) and updates the state with its outcome. On Redis, a PING
-	 * that has not answered within the call deadline counts as a missed deadline, as any call's would, and so does the
-	 * same PING still unanswered one miss window later: a hung Redis is left within about a deadline plus a window of
-	 * this check, even when no caller is using it. The PING itself is waited for until the PING timeout, over as many
-	 * checks as it takes.
+	 * that has not answered within the call deadline is a call waiting on a silent Redis, as any call's would be: the
+	 * check waits one more deadline for it and then asks the detector whether the silence makes Redis hung, so that a
+	 * hung Redis is left within about two deadlines of a check even when no caller is using it. The PING itself is
+	 * waited for, over later checks, for as long as it takes.
 	 */
 	void check() {
 		if (!this.state.usesRedis()) {
 			record(pingWithin(this.settings.pingTimeout()));
 			return;
 		}
-		Duration deadline = min(this.settings.callDeadline(), this.settings.pingTimeout());
+		Duration deadline = this.state.callDeadline();
 		PingOutcome outcome = pingWithin(deadline);
 		if (outcome.inFlight()) {
-			this.state.reportFailure(new RedisDeadlineMissedException("PING got no answer within " + format(deadline)));
-			outcome = pingWithin(this.settings.missWindow());
+			this.state.detector().unanswered(this.pingSentNanos);
+			outcome = pingWithin(deadline);
 			if (outcome.inFlight()) {
-				this.state.reportFailure(new RedisDeadlineMissedException(
-						"PING got no answer within " + format(deadline.plus(this.settings.missWindow()))));
+				this.state.tripIfHung();
 				return;
 			}
+		}
+		if (outcome.failure() instanceof TimeoutException) {
+			// Older than the PING timeout: the detector has judged that silence already.
+			this.state.tripIfHung();
+			return;
 		}
 		record(outcome);
 	}
@@ -192,10 +224,6 @@ public final class BackendMonitor implements AutoCloseable {
 		}
 	}
 
-	private static Duration min(Duration a, Duration b) {
-		return (a.compareTo(b) <= 0) ? a : b;
-	}
-
 	private void checkSafely() {
 		try {
 			check();
@@ -207,36 +235,80 @@ public final class BackendMonitor implements AutoCloseable {
 
 	/**
 	 * One PING, waited for at most {@code wait}; at most one is in flight, so a server that swallows PINGs does not
-	 * pile up threads. Neither latency nor failure: still in flight, and younger than the PING timeout.
+	 * pile up threads. Neither latency nor failure: still in flight, and younger than the PING timeout. What Redis
+	 * answers, in time or not, goes to the detector as any call's answer does.
 	 */
 	private synchronized PingOutcome pingWithin(Duration wait) {
 		Future<Duration> inFlight = this.pingInFlight;
 		if (inFlight == null || inFlight.isDone()) {
 			// Before startup decides, there is no state yet: a plain PING then.
-			boolean write = this.state != null && !this.state.usesRedis() && this.state.needsWriteProbe();
+			BackendState state = this.state;
+			boolean write = state != null && !state.usesRedis() && state.needsWriteProbe();
 			inFlight = this.pingExecutor.submit(() -> {
 				long start = System.nanoTime();
-				if (write) {
-					this.ping.probeWrite();
+				try {
+					if (write) {
+						this.ping.probeWrite();
+					}
+					else {
+						this.ping.ping();
+					}
 				}
-				else {
-					this.ping.ping();
+				catch (RuntimeException ex) {
+					if (this.state != null && RedisFailures.isReply(ex)) {
+						this.state.detector().answered(start, System.nanoTime());
+					}
+					throw ex;
 				}
-				return Duration.ofNanos(System.nanoTime() - start);
+				long end = System.nanoTime();
+				if (this.state != null) {
+					this.state.detector().answered(start, end);
+				}
+				return Duration.ofNanos(end - start);
 			});
 			this.pingInFlight = inFlight;
 			this.pingSentNanos = System.nanoTime();
 		}
+		return waitFor(inFlight, wait, "no answer to PING");
+	}
+
+	/**
+	 * Waits for one step of the startup decision for up to the PING timeout of time this JVM was running: a machine so
+	 * busy that the app itself hardly runs (two apps starting on two cores) does not make a Redis that answers look
+	 * unreachable. The wait is bounded all the same, at {@value #STARTUP_WAIT_BOUND} PING timeouts.
+	 */
+	private PingOutcome startupWait(Future<Duration> step, String nothing) {
+		long timeout = this.settings.pingTimeout().toNanos();
+		long start = System.nanoTime();
+		while (true) {
+			long now = System.nanoTime();
+			long left = Math.min(timeout - (now - start - this.stalls.stalledNanos(start, now)),
+					STARTUP_WAIT_BOUND * timeout - (now - start));
+			if (left <= 0) {
+				// The step goes on in the background, bounded by the client's own timeouts.
+				return new PingOutcome(null,
+						new TimeoutException(nothing + " within " + format(this.settings.pingTimeout())));
+			}
+			PingOutcome outcome = waitFor(step, Duration.ofNanos(left), nothing);
+			if (!(outcome.failure() instanceof TimeoutException)) {
+				return outcome;
+			}
+		}
+	}
+
+	/** @param nothing what a timeout means, such as {@code "no answer to PING"} */
+	private PingOutcome waitFor(Future<Duration> inFlight, Duration wait, String nothing) {
 		try {
-			return new PingOutcome(inFlight.get(wait.toMillis(), TimeUnit.MILLISECONDS), null);
+			return new PingOutcome(inFlight.get(wait.toNanos(), TimeUnit.NANOSECONDS), null);
 		}
 		catch (TimeoutException ex) {
 			Duration timeout = this.settings.pingTimeout();
-			if (System.nanoTime() - this.pingSentNanos < timeout.toNanos() - TimeUnit.MILLISECONDS.toNanos(1)) {
+			if (wait.compareTo(timeout) < 0
+					&& System.nanoTime() - this.pingSentNanos < timeout.toNanos() - TimeUnit.MILLISECONDS.toNanos(1)) {
 				// Not answered yet, but not timed out either.
 				return new PingOutcome(null, null);
 			}
-			return new PingOutcome(null, new TimeoutException("no answer to PING within " + format(timeout)));
+			return new PingOutcome(null, new TimeoutException(nothing + " within " + format(timeout)));
 		}
 		catch (ExecutionException ex) {
 			return new PingOutcome(null, (ex.getCause() != null) ? ex.getCause() : ex);
@@ -275,28 +347,37 @@ public final class BackendMonitor implements AutoCloseable {
 	 * @param required whether startup fails when Redis is not usable
 	 * @param pingTimeout how long a PING may take before Redis counts as unreachable
 	 * @param pingInterval how often Redis is pinged
-	 * @param deadlineMisses how many calls in a row must miss their deadline to switch to the twins
-	 * @param callDeadline how long a call (the monitor's PING too, while on Redis) may take before it counts as a miss
+	 * @param callDeadline the shortest a call (the monitor's PING too, while on Redis) waits before it counts as late
+	 * @param maxCallDeadline the longest a call waits, however slow Redis has been; slower on average is hung
+	 * @param returnAfter how long probes must all succeed before the app returns to Redis
+	 * @param maxReturnAfter how long that grows to after repeated trips
 	 */
 	public record Settings(BackendSelection selection, boolean required, Duration pingTimeout, Duration pingInterval,
-			int deadlineMisses, Duration callDeadline) {
+			Duration callDeadline, Duration maxCallDeadline, Duration returnAfter, Duration maxReturnAfter) {
 
 		public Settings {
 			Objects.requireNonNull(selection, "'selection' must not be null");
 			requirePositive(pingTimeout, "pingTimeout");
 			requirePositive(pingInterval, "pingInterval");
 			requirePositive(callDeadline, "callDeadline");
-			if (deadlineMisses < 1) {
-				throw new IllegalArgumentException("'deadlineMisses' must be at least 1, got " + deadlineMisses);
+			requirePositive(maxCallDeadline, "maxCallDeadline");
+			requirePositive(returnAfter, "returnAfter");
+			requirePositive(maxReturnAfter, "maxReturnAfter");
+			if (maxCallDeadline.compareTo(callDeadline) < 0) {
+				throw new IllegalArgumentException("'maxCallDeadline' (" + maxCallDeadline
+						+ ") must not be shorter than 'callDeadline' (" + callDeadline + ")");
+			}
+			if (maxReturnAfter.compareTo(returnAfter) < 0) {
+				throw new IllegalArgumentException("'maxReturnAfter' (" + maxReturnAfter
+						+ ") must not be shorter than 'returnAfter' (" + returnAfter + ")");
 			}
 		}
 
-		/**
-		 * How long a run of missed deadlines may last before its next miss switches, however few the calls: two call
-		 * deadlines, so that Redis silent for that long is left, and one slow answer is not.
-		 */
-		public Duration missWindow() {
-			return this.callDeadline.multipliedBy(2);
+		/** The defaults of every duration, with this selection and requirement. */
+		public static Settings defaults(BackendSelection selection, boolean required) {
+			return new Settings(selection, required, Duration.ofSeconds(2), Duration.ofMillis(100),
+					BackendState.DEFAULT_CALL_DEADLINE, BackendState.DEFAULT_MAX_CALL_DEADLINE,
+					BackendState.DEFAULT_RETURN_AFTER, BackendState.DEFAULT_MAX_RETURN_AFTER);
 		}
 
 		private static void requirePositive(Duration duration, String name) {

@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -20,12 +20,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * It trips to {@link BackendMode#MEMORY} on a failure that {@link RedisFailures#isUnavailable(Throwable) means Redis
- * is away} (never on a script error or WRONGTYPE), and only {@link BackendMonitor}'s successful probe brings it back.
- * A call that merely missed its short deadline is answered by the twin without a switch: only
- * {@code deadlineMissesToSwitch} misses in a row trip it (or, when calls are few, two misses in a row a
- * {@code missWindow} apart: Redis has then answered nothing for that long), so that one slow reply does not send
- * every instance through a switch and back. After Redis refused writes (OOM, READONLY), the probe that takes Redis back is a write, so that
- * a server that answers PING but refuses writes does not flap between the two.
+ * is away} (never on a script error or WRONGTYPE). A call that merely missed its deadline is answered by the twin
+ * without a switch: its {@link FailureDetector} switches only once Redis has been silent for two deadlines while calls
+ * waited (our own stalls taken out), or answers slower on average than the longest deadline. Only
+ * {@link BackendMonitor}'s probes bring Redis back, and only once they have all succeeded for a while that grows after
+ * repeated trips ({@link Recovery}). After Redis refused writes (OOM, READONLY), the probe is a write, so that a server
+ * that answers PING but refuses writes is not taken back.
  */
 public final class BackendState {
 
@@ -49,15 +49,11 @@ public final class BackendState {
 
 	private volatile long switchCount;
 
-	private final int deadlineMissesToSwitch;
+	private final FailureDetector detector;
 
-	private final long missWindowNanos;
+	private final Recovery recovery;
 
-	/** Calls that missed their deadline since the last call that answered in time. */
-	private final AtomicInteger deadlineMisses = new AtomicInteger();
-
-	/** When the first of those calls missed its deadline (System.nanoTime). */
-	private volatile long firstMissNanos;
+	private final LongSupplier nanoTime;
 
 	/** Whether Redis has answered a PING since startup: then hints about a wrong set-up (TLS or not) no longer apply. */
 	private volatile boolean answeredOnce;
@@ -65,7 +61,21 @@ public final class BackendState {
 	/** Whether the last switch to the twins was Redis refusing writes: the probe must then be a write. */
 	private volatile boolean refusedWrites;
 
+	/** The shortest call deadline unless told otherwise ({@code redis-starter.call-deadline}). */
+	public static final Duration DEFAULT_CALL_DEADLINE = Duration.ofMillis(100);
+
+	/** The longest call deadline unless told otherwise ({@code redis-starter.max-call-deadline}). */
+	public static final Duration DEFAULT_MAX_CALL_DEADLINE = Duration.ofMillis(500);
+
+	/** How long probes must succeed before a return, unless told otherwise ({@code redis-starter.return-after}). */
+	public static final Duration DEFAULT_RETURN_AFTER = Duration.ofMillis(200);
+
+	/** The longest that wait grows to, unless told otherwise ({@code redis-starter.max-return-after}). */
+	public static final Duration DEFAULT_MAX_RETURN_AFTER = Duration.ofSeconds(30);
+
 	/**
+	 * A state with the default detector and way back, and no watch on this JVM's own stalls (the
+	 * {@link BackendMonitor} gives its state one).
 	 * @param selection how the backend is chosen
 	 * @param endpoint where the configured Redis is, or {@code null} when none is configured
 	 * @param initialMode the backend to start with (the startup check decides it)
@@ -76,35 +86,23 @@ public final class BackendState {
 	 */
 	public BackendState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode initialMode,
 			String initialReason, Secrets secrets, Clock clock, Executor listenerExecutor) {
-		this(selection, endpoint, initialMode, initialReason, secrets, clock, listenerExecutor, DEFAULT_DEADLINE_MISSES,
-				DEFAULT_MISS_WINDOW);
+		this(selection, endpoint, initialMode, initialReason, secrets, clock, listenerExecutor,
+				new FailureDetector(DEFAULT_CALL_DEADLINE, DEFAULT_MAX_CALL_DEADLINE, LocalStalls.recorded()),
+				new Recovery(DEFAULT_RETURN_AFTER, DEFAULT_MAX_RETURN_AFTER), System::nanoTime);
 	}
 
-	/** Misses in a row that trip the switch unless told otherwise ({@code redis-starter.deadline-misses}). */
-	public static final int DEFAULT_DEADLINE_MISSES = 3;
-
-	/** The miss window of the constructor without one: two default call deadlines. */
-	public static final Duration DEFAULT_MISS_WINDOW = Duration.ofMillis(200);
-
-	/**
-	 * @param deadlineMissesToSwitch how many calls in a row must miss their deadline before the twins take over for
-	 * every call (each missed call is answered by the twin anyway)
-	 * @param missWindow how long a run of missed deadlines may last before its next miss switches, however few the
-	 * calls (two call deadlines)
-	 */
-	public BackendState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode initialMode,
-			String initialReason, Secrets secrets, Clock clock, Executor listenerExecutor, int deadlineMissesToSwitch,
-			Duration missWindow) {
-		if (deadlineMissesToSwitch < 1) {
-			throw new IllegalArgumentException("'deadlineMissesToSwitch' must be at least 1, got " + deadlineMissesToSwitch);
-		}
-		this.deadlineMissesToSwitch = deadlineMissesToSwitch;
-		this.missWindowNanos = missWindow.toNanos();
+	/** @param nanoTime the monotonic clock of the detector and the way back ({@code System::nanoTime} but in tests) */
+	BackendState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode initialMode,
+			String initialReason, Secrets secrets, Clock clock, Executor listenerExecutor, FailureDetector detector,
+			Recovery recovery, LongSupplier nanoTime) {
 		this.selection = Objects.requireNonNull(selection, "'selection' must not be null");
 		this.endpoint = endpoint;
 		this.secrets = secrets;
 		this.clock = clock;
 		this.listenerExecutor = listenerExecutor;
+		this.detector = detector;
+		this.recovery = recovery;
+		this.nanoTime = nanoTime;
 		if (initialMode == BackendMode.REDIS && endpoint == null) {
 			throw new IllegalArgumentException("'initialMode' can be REDIS only when an endpoint is configured");
 		}
@@ -164,37 +162,50 @@ public final class BackendState {
 		this.listeners.remove(listener);
 	}
 
+	/** How long a Redis call may wait now: what this Redis usually takes, within the floor and the cap. */
+	public Duration callDeadline() {
+		return Duration.ofNanos(this.detector.deadlineNanos());
+	}
+
+	/** What Redis answers usually take (a smoothed round trip), or {@code null} before the first answer. */
+	public @Nullable Duration typicalLatency() {
+		return this.detector.smoothedLatency();
+	}
+
+	FailureDetector detector() {
+		return this.detector;
+	}
+
 	/**
 	 * Reports a failed Redis call. A failure that means Redis is away switches to the in-memory twins (when falling
-	 * back is allowed), except a missed deadline, which switches only when the calls before it missed theirs too;
-	 * any other failure changes nothing.
+	 * back is allowed), except a missed deadline, which switches only when the detector finds Redis hung; any other
+	 * failure changes nothing.
 	 * @return whether the failure means Redis cannot answer this call (the caller may answer from the twin)
 	 */
 	public boolean reportFailure(Throwable failure) {
 		if (!RedisFailures.isUnavailable(failure)) {
 			return false;
 		}
-		if (RedisFailures.isDeadlineMiss(failure) && !longRunOfMisses()) {
+		if (RedisFailures.isDeadlineMiss(failure)) {
+			tripIfHung();
 			return true;
 		}
 		trip(failure);
 		return true;
 	}
 
-	/** Counts a missed deadline; whether the run it ends is long enough to switch, by count or by time. */
-	private boolean longRunOfMisses() {
-		long now = System.nanoTime();
-		int misses = this.deadlineMisses.incrementAndGet();
-		if (misses == 1) {
-			this.firstMissNanos = now;
-			return this.deadlineMissesToSwitch == 1;
+	/** Switches to the twins if the detector finds Redis hung now. */
+	void tripIfHung() {
+		String hung = this.detector.hungReason(this.nanoTime.getAsLong());
+		if (hung != null && canFallBack()) {
+			switchTo(BackendMode.MEMORY, hung, false);
 		}
-		return misses >= this.deadlineMissesToSwitch || now - this.firstMissNanos >= this.missWindowNanos;
 	}
 
 	/**
-	 * Reports a failed Redis write that other instances rely on (a cache eviction): even a single missed deadline
-	 * switches, so that the way back invalidates what the lost write should have removed.
+	 * Reports a failed Redis write that other instances rely on (a cache eviction, which waits up to the longest
+	 * deadline): any failure that means Redis is away switches, a missed deadline too, so that the way back
+	 * invalidates what the lost write should have removed.
 	 * @return whether the failure means Redis cannot answer this call
 	 */
 	public boolean reportLostWrite(Throwable failure) {
@@ -203,13 +214,6 @@ public final class BackendState {
 		}
 		trip(failure);
 		return true;
-	}
-
-	/** Reports a Redis call that answered in time: ends a run of missed deadlines. */
-	public void reportSuccess() {
-		if (this.deadlineMisses.get() != 0) {
-			this.deadlineMisses.set(0);
-		}
 	}
 
 	/** A failure in a few words, secrets masked: fit for a log line. */
@@ -233,26 +237,42 @@ public final class BackendState {
 		}
 	}
 
-	/** Records a PING that got its PONG; in {@code auto}, takes Redis back. */
+	/**
+	 * Records a probe that succeeded (a PONG, or the write probe). On the twins in {@code auto}, Redis is taken back
+	 * once probes have succeeded for the while {@link Recovery} asks, each within the longest call deadline.
+	 */
 	void recordPingSuccess(Duration latency) {
 		this.answeredOnce = true;
 		Ping previous = this.lastPing;
 		this.lastPing = new Ping(this.clock.instant(), latency, null);
-		if (canFallBack()) {
-			switchTo(BackendMode.REDIS, (this.refusedWrites ? "probe write answered in " : "PING answered in ")
-					+ Ping.formatMillis(latency), false);
+		if (!canFallBack()) {
+			if (previous != null && !previous.succeeded()) {
+				logger.info("Redis at " + this.endpoint + " answers again (PING " + Ping.formatMillis(latency) + ")");
+			}
+			return;
 		}
-		else if (previous != null && !previous.succeeded()) {
-			logger.info("Redis at " + this.endpoint + " answers again (PING " + Ping.formatMillis(latency) + ")");
+		if (usesRedis()) {
+			return;
+		}
+		if (this.detector.tooSlow(latency)) {
+			this.recovery.unhealthy();
+			return;
+		}
+		long now = this.nanoTime.getAsLong();
+		if (this.recovery.healthy(now)) {
+			switchTo(BackendMode.REDIS, (this.refusedWrites ? "probe write answered in " : "PING answered in ")
+					+ Ping.formatMillis(latency) + ", every probe for "
+					+ Ping.formatDuration(Duration.ofNanos(this.recovery.healthyForNanos(now))), false);
 		}
 	}
 
-	/** Records a PING that failed; in {@code auto}, a failure that means Redis is away switches to the twins. */
+	/** Records a probe that failed; in {@code auto}, a failure that means Redis is away switches to the twins. */
 	void recordPingFailure(Throwable failure) {
 		Ping previous = this.lastPing;
 		String cause = this.secrets.mask(words(failure));
 		this.lastPing = new Ping(this.clock.instant(), null, cause);
 		if (canFallBack()) {
+			this.recovery.unhealthy();
 			if (RedisFailures.isUnavailable(failure)) {
 				switchTo(BackendMode.MEMORY, cause, RedisFailures.isWriteRefusal(failure));
 			}
@@ -273,7 +293,12 @@ public final class BackendState {
 				return;
 			}
 			this.refusedWrites = writesRefused;
-			this.deadlineMisses.set(0);
+			if (target == BackendMode.MEMORY) {
+				this.recovery.tripped(this.nanoTime.getAsLong());
+			}
+			else {
+				this.recovery.returned(this.nanoTime.getAsLong());
+			}
 			Instant now = this.clock.instant();
 			this.current = new Current(target, now, reason);
 			this.switchCount++;

@@ -5,15 +5,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * Runs one call of a capability on the side {@link BackendState} says: the Redis implementation, or the in-memory
  * twin. A Redis call that fails because Redis is away is reported (which switches the backend) and answered by the
- * twin, so the caller sees a result, not an outage; so is a call that missed its deadline, though only a run of
- * them switches (see {@link BackendState#reportFailure}). Any other failure reaches the caller unchanged, and so does every
- * failure when falling back is not allowed ({@code redis-starter.mode=redis}).
+ * twin, so the caller sees a result, not an outage; so is a call that missed its deadline, though that switches only
+ * when Redis is found hung (see {@link BackendState#reportFailure}). Any other failure reaches the caller unchanged, and
+ * so does every failure when falling back is not allowed ({@code redis-starter.mode=redis}). What Redis answers is
+ * measured where the call waits for it ({@link RedisCalls}), not here.
  */
 public final class Failover {
 
@@ -24,23 +24,11 @@ public final class Failover {
 	}
 
 	public <T> T call(Supplier<T> onRedis, Supplier<T> inMemory) {
-		return call(onRedis, inMemory, (value) -> true);
-	}
-
-	/**
-	 * {@link #call(Supplier, Supplier)} for a Redis side that may answer without asking Redis (from a local cache of
-	 * its answers): only a value {@code answeredByRedis} accepts ends a run of missed deadlines.
-	 */
-	public <T> T call(Supplier<T> onRedis, Supplier<T> inMemory, Predicate<? super T> answeredByRedis) {
 		if (!this.state.usesRedis()) {
 			return inMemory.get();
 		}
 		try {
-			T value = onRedis.get();
-			if (answeredByRedis.test(value)) {
-				this.state.reportSuccess();
-			}
-			return value;
+			return onRedis.get();
 		}
 		catch (RuntimeException ex) {
 			if (this.state.reportFailure(ex) && this.state.canFallBack()) {
@@ -55,12 +43,6 @@ public final class Failover {
 	 * a failure are treated alike; the fallback runs on the thread that completed the stage.
 	 */
 	public <T> CompletionStage<T> callAsync(Supplier<? extends CompletionStage<T>> onRedis, Supplier<T> inMemory) {
-		return callAsync(onRedis, inMemory, (value) -> true);
-	}
-
-	/** {@link #callAsync(Supplier, Supplier)} with {@code answeredByRedis} as in {@link #call(Supplier, Supplier, Predicate)}. */
-	public <T> CompletionStage<T> callAsync(Supplier<? extends CompletionStage<T>> onRedis, Supplier<T> inMemory,
-			Predicate<? super T> answeredByRedis) {
 		if (!this.state.usesRedis()) {
 			return supplyNow(inMemory);
 		}
@@ -73,9 +55,6 @@ public final class Failover {
 		}
 		return stage.handle((value, failure) -> {
 			if (failure == null) {
-				if (answeredByRedis.test(value)) {
-					this.state.reportSuccess();
-				}
 				return CompletableFuture.completedFuture(value);
 			}
 			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)

@@ -3,9 +3,10 @@ package io.github.redisstarter.connection;
 import io.lettuce.core.RedisCommandTimeoutException;
 
 /**
- * A Redis call that did not answer within the starter's short call deadline ({@code redis-starter.call-deadline}).
- * The call is abandoned (it may still run in Redis later) and the caller is answered by the in-memory twin; only
- * {@code redis-starter.deadline-misses} misses in a row count as an outage (see {@link BackendState#reportFailure}).
+ * A Redis call that did not answer within the starter's call deadline, which follows what Redis usually takes
+ * between {@code redis-starter.call-deadline} and {@code redis-starter.max-call-deadline}.
+ * The call is abandoned (it may still run in Redis later) and the caller is answered by the in-memory twin; a miss
+ * switches nothing by itself, only a Redis found hung does (see {@link BackendState#reportFailure}).
  */
 public final class RedisDeadlineMissedException extends RedisCommandTimeoutException {
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLException;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +54,11 @@ public final class RedisFailures {
 			}
 		}
 		return false;
+	}
+
+	/** Whether this failure is an error reply of Redis (a script error, OOM, NOSCRIPT): Redis answered, so it is alive. */
+	public static boolean isReply(Throwable failure) {
+		return causeMatching(failure, (t) -> t instanceof RedisCommandExecutionException);
 	}
 
 	/** Whether this failure is a call that missed the starter's deadline (rather than a dead connection). */

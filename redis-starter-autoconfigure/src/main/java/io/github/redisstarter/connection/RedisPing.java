@@ -7,6 +7,13 @@ public interface RedisPing {
 	void ping();
 
 	/**
+	 * Opens the connection the PINGs go over, if it is not open yet, so that the startup PING measures Redis rather
+	 * than the client's cold start. Defaults to doing nothing.
+	 */
+	default void connect() {
+	}
+
+	/**
 	 * A probe that only succeeds when Redis takes writes: a short-lived key written over the app's own connection.
 	 * The monitor sends it instead of PING after Redis refused writes (OOM, READONLY). Defaults to {@link #ping()}.
 	 */

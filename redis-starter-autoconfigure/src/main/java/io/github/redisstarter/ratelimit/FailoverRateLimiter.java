@@ -52,7 +52,7 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 		long start = System.nanoTime();
 		try {
 			Decision decision = this.failover.call(() -> this.redis.check(limit, key, cost, consume),
-					() -> withoutRedis(limit, key, cost, consume), FailoverRateLimiter::answeredByRedis);
+					() -> withoutRedis(limit, key, cost, consume));
 			this.observer.onDecision(limit.limit(), decision, System.nanoTime() - start);
 			return decision;
 		}
@@ -66,8 +66,7 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 	CompletionStage<Decision> checkAsync(CompiledLimit limit, String key, long cost, boolean consume) {
 		long start = System.nanoTime();
 		return this.failover
-			.callAsync(() -> this.redis.checkAsync(limit, key, cost, consume), () -> withoutRedis(limit, key, cost, consume),
-					FailoverRateLimiter::answeredByRedis)
+			.callAsync(() -> this.redis.checkAsync(limit, key, cost, consume), () -> withoutRedis(limit, key, cost, consume))
 			.whenComplete((decision, failure) -> {
 				if (failure != null) {
 					this.observer.onError(limit.limit(), failure);
@@ -84,11 +83,6 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 		this.memory.reset(limit, key);
 		this.failover.run(() -> this.redis.reset(limit, key), () -> {
 		});
-	}
-
-	/** A denial remembered locally proves nothing about Redis now: it must not end a run of missed deadlines. */
-	private static boolean answeredByRedis(Decision decision) {
-		return decision.source() == Decision.Source.REDIS;
 	}
 
 	private Decision withoutRedis(CompiledLimit limit, String key, long cost, boolean consume) {

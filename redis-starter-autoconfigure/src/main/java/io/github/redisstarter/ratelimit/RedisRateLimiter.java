@@ -35,26 +35,30 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 
 	private final @Nullable InstantSource clock;
 
-	private final Duration deadline;
+	private final RedisCalls calls;
 
 	private final @Nullable DenyCache denyCache;
 
 	/** Per limit, by {@link CompiledLimit#index()}: what every check of it sends and says, built once. */
-	private final LimitCall[] calls;
+	private final LimitCall[] limitCalls;
 
 	/**
 	 * @param commands the Redis connection (Lettuce's, standalone or cluster); asked on each call, so it may connect lazily
-	 * @param settings the key prefix, clock, timeout and deny cache
+	 * @param calls how long a check waits for Redis (the backend's deadline), and what its answers tell the backend;
+	 * a check not answered in time fails with a
+	 * {@link io.github.redisstarter.connection.RedisDeadlineMissedException} (answered by the in-memory twin behind a
+	 * {@link FailoverRateLimiter})
+	 * @param settings the key prefix, clock and deny cache
 	 */
 	public RedisRateLimiter(RateLimits limits, Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
-			Settings settings) {
+			RedisCalls calls, Settings settings) {
 		super(limits);
 		this.commands = Objects.requireNonNull(commands, "'commands' must not be null");
+		this.calls = Objects.requireNonNull(calls, "'calls' must not be null");
 		this.keys = new RedisKeys(settings.keyPrefix());
 		this.clock = settings.clock();
-		this.deadline = settings.deadline();
 		this.denyCache = (settings.denyCacheSize() > 0) ? new DenyCache(settings.denyCacheSize()) : null;
-		this.calls = new LimitCall[limits.all().size()];
+		this.limitCalls = new LimitCall[limits.all().size()];
 		for (CompiledLimit limit : limits.compiledAll()) {
 			List<GcraBand> bands = limit.bands();
 			byte[][] arguments = new byte[bands.size() * 4][];
@@ -65,7 +69,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 				arguments[4 * i + 2] = bytes(band.capacity());
 				arguments[4 * i + 3] = bytes(band.periodMicros());
 			}
-			this.calls[limit.index()] = new LimitCall(arguments, "rate-limit check of '" + limit.name() + "'");
+			this.limitCalls[limit.index()] = new LimitCall(arguments, "rate-limit check of '" + limit.name() + "'");
 		}
 	}
 
@@ -83,8 +87,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		if (local != null) {
 			return local;
 		}
-		return RedisCalls.await(evaluate(limit, key, cost, consume), this.deadline,
-				this.calls[limit.index()].description());
+		return this.calls.await(evaluate(limit, key, cost, consume), this.limitCalls[limit.index()].description());
 	}
 
 	@Override
@@ -93,8 +96,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		if (local != null) {
 			return CompletableFuture.completedFuture(local);
 		}
-		return RedisCalls.withDeadline(evaluate(limit, key, cost, consume), this.deadline,
-				this.calls[limit.index()].description());
+		return this.calls.withDeadline(evaluate(limit, key, cost, consume), this.limitCalls[limit.index()].description());
 	}
 
 	@Override
@@ -103,8 +105,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 			this.denyCache.forget(limit.limit(), key);
 		}
 		byte[][] names = this.keys.of(limit.limit(), key, limit.bands().size());
-		RedisCalls.await(this.commands.get().del(names).toCompletableFuture(), this.deadline,
-				"rate-limit reset of '" + limit.name() + "'");
+		this.calls.await(this.commands.get().del(names).toCompletableFuture(), "rate-limit reset of '" + limit.name() + "'");
 	}
 
 	private @Nullable Decision denied(CompiledLimit limit, String key, long cost) {
@@ -113,7 +114,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 
 	private CompletableFuture<Decision> evaluate(CompiledLimit limit, String key, long cost, boolean consume) {
 		byte[][] names = this.keys.of(limit.limit(), key, limit.bands().size());
-		byte[][] bandArguments = this.calls[limit.index()].bandArguments();
+		byte[][] bandArguments = this.limitCalls[limit.index()].bandArguments();
 		byte[][] arguments = new byte[3 + bandArguments.length][];
 		arguments[0] = (cost == 1) ? ONE : bytes(cost);
 		arguments[1] = consume ? ONE : ZERO;
@@ -144,27 +145,23 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 	}
 
 	/**
-	 * How a {@link RedisRateLimiter} talks to Redis.
+	 * How a {@link RedisRateLimiter} keeps its keys.
 	 *
 	 * @param keyPrefix the first part of every key, without '{' or '}'
 	 * @param clock {@code null} to take time from Redis {@code TIME} (the default); a clock for managed Redis services
 	 * that forbid {@code TIME} in scripts (the app nodes' clocks must then agree)
-	 * @param deadline how long a check waits for Redis; a check not answered by then is abandoned and fails with a
-	 * {@link io.github.redisstarter.connection.RedisDeadlineMissedException} (answered by the in-memory twin behind a
-	 * {@link FailoverRateLimiter})
 	 * @param denyCacheSize how many recent denials are remembered locally; 0 turns the deny cache off
 	 */
-	public record Settings(String keyPrefix, @Nullable InstantSource clock, Duration deadline, long denyCacheSize) {
+	public record Settings(String keyPrefix, @Nullable InstantSource clock, long denyCacheSize) {
 
 		public Settings {
-			Objects.requireNonNull(deadline, "'deadline' must not be null");
 			if (denyCacheSize < 0) {
 				throw new IllegalArgumentException("'denyCacheSize' must not be negative, got " + denyCacheSize);
 			}
 		}
 
 		public static Settings defaults() {
-			return new Settings("rl", null, Duration.ofMillis(100), 10_000);
+			return new Settings("rl", null, 10_000);
 		}
 
 	}

@@ -44,6 +44,8 @@ class ConfigurationMistakeTests {
 			"negative TTL|redis-starter.cache.ttl=-5m|redis-starter.cache.ttl|positive durations",
 			"negative TTL of one cache|redis-starter.cache.caches.roles.ttl=-1s|redis-starter.cache.caches.roles.ttl|positive durations",
 			"zero call deadline|redis-starter.call-deadline=0ms|redis-starter.call-deadline|positive duration",
+			"longest deadline below the shortest|redis-starter.max-call-deadline=50ms|redis-starter.max-call-deadline|at least redis-starter.call-deadline",
+			"longest wait to return below the shortest|redis-starter.max-return-after=100ms|redis-starter.max-return-after|at least redis-starter.return-after",
 			"zero message size|redis-starter.broadcast.max-message-size=0B|redis-starter.broadcast.max-message-size|64KB" })
 	void aSettingThatCannotWorkStopsStartupWithOneReport(String mistake, String setting, String property, String accepted,
 			CapturedOutput output) {
@@ -60,6 +62,18 @@ class ConfigurationMistakeTests {
 		String report = all.substring(all.indexOf("APPLICATION FAILED TO START"));
 		assertThat(report).contains(property).containsIgnoringCase(accepted);
 		assertThat(all).doesNotContain(PASSWORD);
+	}
+
+	@Test
+	void aSettingNoLongerUsedIsNamedInOneWarning(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = TestApp.run(Map.of(), "redis-starter.deadline-misses=3")) {
+			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
+		}
+		assertThat(output.getAll().lines().filter((line) -> line.contains(" WARN ") && line.contains("deadline-misses")))
+			.singleElement()
+			.asString()
+			.contains("no longer used")
+			.contains("redis-starter.call-deadline");
 	}
 
 	@Test

@@ -165,7 +165,9 @@ class OutageTests {
 	private static void assertHealth(ConfigurableApplicationContext context, Status status, String mode) {
 		Health health = context.getBean(BackendHealthIndicator.class).health(true);
 		assertThat(health.getStatus()).isEqualTo(status);
-		assertThat(health.getDetails()).containsEntry("mode", mode).containsKey("endpoint");
+		assertThat(health.getDetails()).containsEntry("mode", mode).containsKey("endpoint").containsKey("detector");
+		assertThat(context.getBean(MeterRegistry.class).get(BackendMetrics.CALL_DEADLINE).gauge().value())
+			.as("the call deadline, in seconds").isBetween(0.1, 0.5);
 		assertThat(health.toString()).doesNotContain(PASSWORD);
 	}
 

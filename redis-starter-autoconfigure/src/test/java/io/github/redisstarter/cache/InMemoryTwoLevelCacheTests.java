@@ -3,6 +3,7 @@ package io.github.redisstarter.cache;
 import java.time.Clock;
 
 import io.github.redisstarter.cache.Roles.Role;
+import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
@@ -18,8 +19,8 @@ class InMemoryTwoLevelCacheTests extends TwoLevelCacheContract {
 	private final BackendState state = new BackendState(BackendSelection.AUTO, null, BackendMode.MEMORY,
 			"no Redis configured", Secrets.none(), Clock.systemUTC(), Runnable::run);
 
-	private final TwoLevelCacheFactory factory = new TwoLevelCacheFactory(this.state, null, null,
-			JsonMapper.builder().build(), CacheObserver.NONE, "cache", java.time.Duration.ofSeconds(1), (name) -> SETTINGS);
+	private final TwoLevelCacheFactory factory = new TwoLevelCacheFactory(this.state, null, new RedisCalls(this.state),
+			null, JsonMapper.builder().build(), CacheObserver.NONE, "cache", (name) -> SETTINGS);
 
 	private int created;
 
@@ -37,8 +38,8 @@ class InMemoryTwoLevelCacheTests extends TwoLevelCacheContract {
 		BackendState outage = new BackendState(BackendSelection.AUTO,
 				new io.github.redisstarter.connection.RedisEndpoint("127.0.0.1:1", false, null, 0), BackendMode.MEMORY,
 				"connection refused", Secrets.none(), Clock.systemUTC(), Runnable::run);
-		TwoLevelCache<Role> cache = new TwoLevelCacheFactory(outage, null, null, JsonMapper.builder().build(),
-				CacheObserver.NONE, "cache", java.time.Duration.ofSeconds(1), (name) -> SETTINGS)
+		TwoLevelCache<Role> cache = new TwoLevelCacheFactory(outage, null, new RedisCalls(outage), null,
+				JsonMapper.builder().build(), CacheObserver.NONE, "cache", (name) -> SETTINGS)
 			.create("roles", Role.class, this.roles);
 		cache.get("admin");
 		this.roles.put(new Role("admin", "Changed elsewhere", java.util.List.of()));

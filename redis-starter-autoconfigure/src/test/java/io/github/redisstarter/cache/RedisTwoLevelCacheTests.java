@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.redisstarter.cache.Roles.Role;
+import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.RedisSubscriber;
 import io.github.redisstarter.connection.Secrets;
@@ -45,13 +46,16 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		return instance().create("roles" + (this.created++), codec(), loader, settings);
 	}
 
+	/** A deadline no busy test machine reaches: these tests are about freshness, not slowness. */
+	private static final RedisCalls PATIENT = RedisCalls.withFixedDeadline(Duration.ofSeconds(2));
+
 	/** One app instance: its own backend state and invalidation subscription, sharing the Redis server. */
 	private TwoLevelCacheFactory instance() {
 		BackendState state = connection.onRedis();
 		RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8), Secrets.none());
 		this.subscribers.add(subscriber);
-		return new TwoLevelCacheFactory(state, connection::async, subscriber, JsonMapper.builder().build(), this.observer,
-				"cache", Duration.ofSeconds(2), (name) -> SETTINGS);
+		return new TwoLevelCacheFactory(state, connection::async, PATIENT, subscriber, JsonMapper.builder().build(),
+				this.observer, "cache", (name) -> SETTINGS);
 	}
 
 	private static JsonCacheCodec<Role> codec() {
@@ -123,8 +127,7 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		}, Secrets.none());
 		this.subscribers.add(deaf);
 		DefaultTwoLevelCache<Role> cache = (DefaultTwoLevelCache<Role>) new TwoLevelCacheFactory(connection.onRedis(),
-				connection::async, deaf, JsonMapper.builder().build(), this.observer, "cache", Duration.ofSeconds(2),
-				(name) -> SETTINGS)
+				connection::async, PATIENT, deaf, JsonMapper.builder().build(), this.observer, "cache", (name) -> SETTINGS)
 			.create("deaf", codec(), this.roles, SETTINGS);
 		assertThat(cache.get("admin")).isPresent();
 		assertThat(cache.get("admin")).isPresent();

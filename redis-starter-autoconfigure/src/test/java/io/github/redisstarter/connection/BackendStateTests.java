@@ -6,18 +6,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.RedisConnectionFailureException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * The switch decisions, on a clock the test moves: which evidence switches to the twins and which does not, and what
+ * it takes to come back. Times are in milliseconds from an arbitrary start.
+ */
 class BackendStateTests {
 
 	private static final RedisEndpoint ENDPOINT = new RedisEndpoint("127.0.0.1:6390", false, null, 0);
 
 	private final List<BackendSwitch> heard = new ArrayList<>();
+
+	private final AtomicLong nanos = new AtomicLong();
+
+	private final LocalStalls stalls = LocalStalls.recorded();
 
 	@Test
 	void manyFailuresMakeOneSwitchAndOneNotification() {
@@ -33,34 +43,71 @@ class BackendStateTests {
 	}
 
 	@Test
-	void missedDeadlinesSwitchOnlyWhenSeveralInARowMissThem() {
+	void callsInFlightTogetherAreOnePieceOfEvidence() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
-		for (int round = 0; round < 3; round++) {
-			// Each miss is answered without Redis, yet two misses, then a call in time, switch nothing.
-			assertThat(state.reportFailure(missed())).isTrue();
-			assertThat(state.reportFailure(missed())).isTrue();
-			state.reportSuccess();
+		// Ten requests stuck behind one slow reply: each misses its 100 ms deadline, and each is answered by its twin.
+		for (int i = 0; i < 10; i++) {
+			assertThat(missAt(state, i, 100 + i)).isTrue();
 		}
-		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
-		state.reportFailure(missed());
-		state.reportFailure(missed());
-		state.reportFailure(missed());
-		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
-		assertThat(this.heard).singleElement().satisfies((change) -> assertThat(change.reason()).startsWith("timed out"));
+		assertThat(state.mode()).as("109 ms of silence is one silence, not ten misses").isEqualTo(BackendMode.REDIS);
+		answerAt(state, 5, 150);
+		for (int i = 0; i < 10; i++) {
+			missAt(state, 160 + i, 260 + i);
+		}
+		assertThat(state.mode()).as("an answer in between ended the first silence").isEqualTo(BackendMode.REDIS);
 	}
 
 	@Test
-	void whenCallsAreFewTwoMissesInARowAWindowApartSwitch() throws InterruptedException {
-		BackendState state = new BackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start",
-				Secrets.none(), Clock.systemUTC(), Runnable::run, 3, Duration.ofMillis(50));
-		state.reportFailure(missed());
-		Thread.sleep(80);
-		state.reportSuccess();
-		state.reportFailure(missed());
-		assertThat(state.mode()).as("a call in time between them: no run").isEqualTo(BackendMode.REDIS);
-		Thread.sleep(80);
-		state.reportFailure(missed());
-		assertThat(state.mode()).as("two misses in a row, 80 ms apart").isEqualTo(BackendMode.MEMORY);
+	void redisSilentForTwoDeadlinesWhileCallsWaitIsHung() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		missAt(state, 0, 100);
+		missAt(state, 100, 199);
+		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+		missAt(state, 110, 210);
+		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+		assertThat(this.heard).singleElement()
+			.satisfies((change) -> assertThat(change.reason()).startsWith("timed out (no answer for 210 ms while calls waited"));
+	}
+
+	@Test
+	void aSlowButSteadyRedisIsUsedNotLeft() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		SlowRedis redis = new SlowRedis(state, 150);
+		for (long sent = 0; sent < 10_000; sent += 20) {
+			redis.call(sent);
+		}
+		redis.runUntil(10_500);
+		assertThat(this.heard).as("switches").isEmpty();
+		assertThat(state.callDeadline()).as("the deadline has followed Redis").isGreaterThan(Duration.ofMillis(150));
+		assertThat(redis.missesAfter(2_000)).as("calls that missed once the deadline had learnt").isZero();
+	}
+
+	@Test
+	void aStallOfOurOwnIsNoEvidenceAgainstRedis() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		// This JVM stopped from 10 to 410 ms: the call sent at 0 waited in vain, but Redis was never asked to answer in
+		// the time we were running.
+		this.stalls.record(millis(10), millis(410));
+		missAt(state, 0, 420);
+		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+
+		BackendState unaware = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, LocalStalls.recorded());
+		missAt(unaware, 0, 420);
+		assertThat(unaware.mode()).as("without the stall noted, the same silence is a hung Redis").isEqualTo(BackendMode.MEMORY);
+	}
+
+	@Test
+	void answersSlowerOnAverageThanTheLongestDeadlineAreAHungRedis() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		for (int i = 0; i < 40; i++) {
+			long sent = i * 10;
+			this.nanos.set(millis(sent + 600));
+			state.detector().answeredLate(millis(sent), millis(sent + 600));
+		}
+		assertThat(state.callDeadline()).isEqualTo(Duration.ofMillis(500));
+		missAt(state, 400, 900);
+		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+		assertThat(state.reason()).contains("on average, more than redis-starter.max-call-deadline (500 ms)");
 	}
 
 	@Test
@@ -72,14 +119,65 @@ class BackendStateTests {
 	}
 
 	@Test
+	void theWayBackNeedsEveryProbeToSucceedForAWhile() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
+		probeAt(state, 0, true);
+		probeAt(state, 100, true);
+		probeAt(state, 150, false);
+		probeAt(state, 250, true);
+		probeAt(state, 350, true);
+		assertThat(state.mode()).as("healthy for 100 ms since the failure").isEqualTo(BackendMode.MEMORY);
+		probeAt(state, 450, true);
+		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+		assertThat(state.reason()).isEqualTo("PING answered in 1.00 ms, every probe for 0.2 s");
+	}
+
+	@Test
+	void aProbeAnsweredSlowerThanTheLongestDeadlineDoesNotCount() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
+		for (long at = 0; at <= 1000; at += 100) {
+			this.nanos.set(millis(at));
+			state.recordPingSuccess(Duration.ofMillis(600));
+		}
+		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+	}
+
+	@Test
+	void eachTripSoonAfterAReturnDoublesTheWaitUntilRedisStaysInUse() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		long at = 0;
+		List<Long> waits = new ArrayList<>();
+		for (int trip = 0; trip < 5; trip++) {
+			this.nanos.set(millis(at));
+			state.reportFailure(refused());
+			long healthySince = at + 10;
+			at = healthySince;
+			while (state.mode() == BackendMode.MEMORY) {
+				probeAt(state, at, true);
+				at += 10;
+			}
+			waits.add(at - 10 - healthySince);
+			at += 1_000;
+		}
+		assertThat(waits).containsExactly(200L, 400L, 800L, 1600L, 3200L);
+		// In use for ten times the last wait (32 s) without a trip: the next outage is a new one.
+		at += 32_000;
+		this.nanos.set(millis(at));
+		state.reportFailure(refused());
+		probeAt(state, at + 10, true);
+		probeAt(state, at + 210, true);
+		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+	}
+
+	@Test
 	void afterRefusedWritesOnlyAWriteProbeBringsRedisBack() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		assertThat(state.needsWriteProbe()).isFalse();
-		state.reportFailure(new io.lettuce.core.RedisCommandExecutionException(
-				"OOM command not allowed when used memory > 'maxmemory'."));
+		state.reportFailure(new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
 		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
 		assertThat(state.needsWriteProbe()).isTrue();
-		state.recordPingSuccess(Duration.ofMillis(1));
+		probeAt(state, 0, true);
+		probeAt(state, 200, true);
 		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
 		assertThat(state.reason()).startsWith("probe write answered");
 		state.reportFailure(refused());
@@ -95,11 +193,12 @@ class BackendStateTests {
 	}
 
 	@Test
-	void onlyAPongBringsRedisBack() {
+	void onlyProbesBringRedisBack() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
 		state.recordPingFailure(refused());
 		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
-		state.recordPingSuccess(Duration.ofMillis(1));
+		probeAt(state, 0, true);
+		probeAt(state, 200, true);
 		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
 		assertThat(this.heard).extracting(BackendSwitch::to).containsExactly(BackendMode.REDIS);
 	}
@@ -108,6 +207,7 @@ class BackendStateTests {
 	void forcedRedisNeverFallsBack() {
 		BackendState state = state(BackendSelection.REDIS, ENDPOINT, BackendMode.REDIS);
 		assertThat(state.reportFailure(refused())).isTrue();
+		missAt(state, 0, 1000);
 		state.recordPingFailure(refused());
 		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
 		assertThat(state.lastPing().succeeded()).isFalse();
@@ -131,10 +231,42 @@ class BackendStateTests {
 	}
 
 	private BackendState state(BackendSelection selection, RedisEndpoint endpoint, BackendMode initial) {
+		return state(selection, endpoint, initial, this.stalls);
+	}
+
+	private BackendState state(BackendSelection selection, RedisEndpoint endpoint, BackendMode initial,
+			LocalStalls stalls) {
 		BackendState state = new BackendState(selection, endpoint, initial, "start", Secrets.none(), Clock.systemUTC(),
-				Runnable::run);
+				Runnable::run, new FailureDetector(Duration.ofMillis(100), Duration.ofMillis(500), stalls),
+				new Recovery(Duration.ofMillis(200), Duration.ofSeconds(30)), this.nanos::get);
 		state.addListener(this.heard::add);
 		return state;
+	}
+
+	/** A call sent at {@code sent} ms is still unanswered at {@code now} ms, and reported as RedisCalls does. */
+	private boolean missAt(BackendState state, long sent, long now) {
+		this.nanos.set(millis(now));
+		state.detector().unanswered(millis(sent));
+		return state.reportFailure(missed());
+	}
+
+	private void answerAt(BackendState state, long sent, long now) {
+		this.nanos.set(millis(now));
+		state.detector().answered(millis(sent), millis(now));
+	}
+
+	private void probeAt(BackendState state, long now, boolean succeeded) {
+		this.nanos.set(millis(now));
+		if (succeeded) {
+			state.recordPingSuccess(Duration.ofMillis(1));
+		}
+		else {
+			state.recordPingFailure(refused());
+		}
+	}
+
+	private static long millis(long millis) {
+		return Duration.ofMillis(millis).toNanos();
 	}
 
 	private static RuntimeException missed() {
@@ -143,6 +275,65 @@ class BackendStateTests {
 
 	private static RuntimeException refused() {
 		return new RedisConnectionFailureException("x", new ConnectException("Connection refused"));
+	}
+
+	/**
+	 * A Redis that answers every call after {@code latency} ms, in order, and callers that wait each call's deadline
+	 * as {@link RedisCalls} does, played in time order.
+	 */
+	private final class SlowRedis {
+
+		private final BackendState state;
+
+		private final long latency;
+
+		private final java.util.PriorityQueue<long[]> events = new java.util.PriorityQueue<>(
+				java.util.Comparator.comparingLong((long[] event) -> event[0]));
+
+		private final List<Long> missedCallsSent = new ArrayList<>();
+
+		SlowRedis(BackendState state, long latency) {
+			this.state = state;
+			this.latency = latency;
+		}
+
+		/** A call sent at {@code sent}: its deadline is fixed when it is sent, as RedisCalls fixes it. */
+		void call(long sent) {
+			this.events.add(new long[] { sent, sent, 0 });
+		}
+
+		void runUntil(long end) {
+			while (!this.events.isEmpty() && this.events.peek()[0] <= end) {
+				long[] event = this.events.poll();
+				long at = event[0];
+				long sent = event[1];
+				switch ((int) event[2]) {
+					case 0 -> {
+						long deadline = this.state.callDeadline().toMillis();
+						boolean misses = deadline < this.latency;
+						this.events.add(new long[] { sent + this.latency, sent, misses ? 3 : 1 });
+						if (misses) {
+							this.events.add(new long[] { sent + deadline, sent, 2 });
+						}
+					}
+					case 1 -> answerAt(this.state, sent, at);
+					case 2 -> {
+						this.missedCallsSent.add(sent);
+						missAt(this.state, sent, at);
+					}
+					case 3 -> {
+						BackendStateTests.this.nanos.set(millis(at));
+						this.state.detector().answeredLate(millis(sent), millis(at));
+					}
+					default -> throw new IllegalStateException();
+				}
+			}
+		}
+
+		long missesAfter(long sent) {
+			return this.missedCallsSent.stream().filter((s) -> s >= sent).count();
+		}
+
 	}
 
 }

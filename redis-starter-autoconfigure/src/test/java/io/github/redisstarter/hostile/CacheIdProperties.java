@@ -13,6 +13,7 @@ import io.github.redisstarter.cache.CacheObserver;
 import io.github.redisstarter.cache.CacheSettings;
 import io.github.redisstarter.cache.TwoLevelCache;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
+import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
@@ -91,15 +92,16 @@ class CacheIdProperties {
 		RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8),
 				Secrets.none());
 		this.subscribers.add(subscriber);
-		return new TwoLevelCacheFactory(connection.onRedis(), connection::async, subscriber, JsonMapper.builder().build(),
-				CacheObserver.NONE, "cache", Duration.ofSeconds(5), (name) -> CacheSettings.defaults());
+		return new TwoLevelCacheFactory(connection.onRedis(), connection::async,
+				RedisCalls.withFixedDeadline(Duration.ofSeconds(5)), subscriber, JsonMapper.builder().build(),
+				CacheObserver.NONE, "cache", (name) -> CacheSettings.defaults());
 	}
 
 	private static TwoLevelCacheFactory inMemory() {
 		BackendState state = new BackendState(BackendSelection.AUTO, null, BackendMode.MEMORY, "no Redis configured",
 				Secrets.none(), Clock.systemUTC(), Runnable::run);
-		return new TwoLevelCacheFactory(state, null, null, JsonMapper.builder().build(), CacheObserver.NONE, "cache",
-				Duration.ofSeconds(5), (name) -> CacheSettings.defaults());
+		return new TwoLevelCacheFactory(state, null, new RedisCalls(state), null, JsonMapper.builder().build(),
+				CacheObserver.NONE, "cache", (name) -> CacheSettings.defaults());
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.redisstarter.connection.LettuceTestConnection;
+import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.ratelimit.Band;
 import io.github.redisstarter.ratelimit.InMemoryRateLimiter;
 import io.github.redisstarter.ratelimit.RateLimit;
@@ -42,7 +43,7 @@ class RateLimitKeyProperties {
 			String second = pair.second();
 			redis.server().flushAll();
 			RateLimiter onRedis = new RedisRateLimiter(LIMITS, connection::async,
-					new RedisRateLimiter.Settings("rl", null, Duration.ofSeconds(5), 0));
+					RedisCalls.withFixedDeadline(Duration.ofSeconds(5)), new RedisRateLimiter.Settings("rl", null, 0));
 			for (RateLimiter limiter : List.of(onRedis, new InMemoryRateLimiter(LIMITS, Clock.systemUTC(), 1000))) {
 				if (first.isBlank() || second.isBlank()) {
 					String blank = first.isBlank() ? first : second;

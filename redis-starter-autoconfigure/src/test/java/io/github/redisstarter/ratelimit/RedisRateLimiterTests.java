@@ -7,6 +7,7 @@ import java.util.TreeMap;
 
 import io.github.redisstarter.test.RedisServer;
 import io.github.redisstarter.connection.LettuceTestConnection;
+import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.test.RedisServerExtension;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.cluster.SlotHash;
@@ -26,18 +27,21 @@ class RedisRateLimiterTests extends RateLimiterContract {
 	@RegisterExtension
 	static final LettuceTestConnection connection = new LettuceTestConnection(redis);
 
+	/** A deadline no busy test machine reaches: these tests are about the script, not about slowness. */
+	private static final RedisCalls PATIENT = RedisCalls.withFixedDeadline(Duration.ofSeconds(5));
+
 	@Override
 	protected RateLimiter create(RateLimits limits, ManualClock clock) {
 		// The caller's clock and no deny cache: the contract drives time itself.
-		return limiter(limits, new RedisRateLimiter.Settings("rl", clock, Duration.ofSeconds(5), 0));
+		return limiter(limits, new RedisRateLimiter.Settings("rl", clock, 0), PATIENT);
 	}
 
-	static RedisRateLimiter limiter(RateLimits limits, RedisRateLimiter.Settings settings) {
-		return new RedisRateLimiter(limits, connection::async, settings);
+	static RedisRateLimiter limiter(RateLimits limits, RedisRateLimiter.Settings settings, RedisCalls calls) {
+		return new RedisRateLimiter(limits, connection::async, calls, settings);
 	}
 
 	private static RedisRateLimiter withRedisTime(RateLimits limits) {
-		return limiter(limits, new RedisRateLimiter.Settings("rl", null, Duration.ofSeconds(5), 0));
+		return limiter(limits, new RedisRateLimiter.Settings("rl", null, 0), PATIENT);
 	}
 
 	@Test
@@ -63,7 +67,8 @@ class RedisRateLimiterTests extends RateLimiterContract {
 
 	@Test
 	void aTimedOutCheckIsNotSentAgain() {
-		RedisRateLimiter limiter = limiter(LIMITS, new RedisRateLimiter.Settings("rl", null, Duration.ofMillis(200), 0));
+		RedisRateLimiter limiter = limiter(LIMITS, new RedisRateLimiter.Settings("rl", null, 0),
+				RedisCalls.withFixedDeadline(Duration.ofMillis(200)));
 		limiter.tryAcquire("burst", "k");
 		redis.server().command("CONFIG", "RESETSTAT");
 		redis.server().pause();
@@ -115,7 +120,7 @@ class RedisRateLimiterTests extends RateLimiterContract {
 	@Test
 	void aDeniedKeyIsAnsweredLocallyUntilItsRetryTime() {
 		RedisRateLimiter limiter = limiter(RateLimits.of(RateLimit.of("slow", Band.parse("1/600ms"))),
-				new RedisRateLimiter.Settings("rl", null, Duration.ofSeconds(5), 100));
+				new RedisRateLimiter.Settings("rl", null, 100), PATIENT);
 		assertThat(limiter.tryAcquire("slow", "k").source()).isEqualTo(Decision.Source.REDIS);
 		Decision denied = limiter.tryAcquire("slow", "k");
 		assertThat(denied.allowed()).isFalse();

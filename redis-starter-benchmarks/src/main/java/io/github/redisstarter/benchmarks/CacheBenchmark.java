@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.cache.CacheObserver;
 import io.github.redisstarter.cache.CacheSettings;
 import io.github.redisstarter.cache.TwoLevelCache;
@@ -104,8 +105,9 @@ public class CacheBenchmark {
 					throw new IllegalStateException("kept down: every read goes to Redis");
 				}, Secrets.none());
 				CacheSettings settings = CacheSettings.defaults();
-				this.ours = new TwoLevelCacheFactory(Redis.onRedis(), this.connection::async, this.subscriber, this.mapper,
-						CacheObserver.NONE, "bench", Duration.ofSeconds(2), (name) -> settings)
+				this.ours = new TwoLevelCacheFactory(Redis.onRedis(), this.connection::async,
+						RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), this.subscriber, this.mapper, CacheObserver.NONE,
+						"bench", (name) -> settings)
 					.create("roles-" + this.impl, Role.class, (id) -> Optional.of(ADMIN));
 				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 				while (near && !this.subscriber.isLive() && System.nanoTime() < deadline) {

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.cache.CacheObserver;
 import io.github.redisstarter.cache.CacheSettings;
 import io.github.redisstarter.cache.TwoLevelCache;
@@ -64,7 +65,8 @@ final class Extras {
 			String version = info.lines().filter((l) -> l.startsWith("redis_version:")).findFirst().orElse("?").substring(14);
 
 			RedisRateLimiter ours = new RedisRateLimiter(RateLimits.of(RateLimit.of("api", Band.perHour(1000))),
-					connection::async, new RedisRateLimiter.Settings("rl", null, Duration.ofSeconds(5), 10_000));
+					connection::async, RedisCalls.withFixedDeadline(Duration.ofSeconds(5)),
+					new RedisRateLimiter.Settings("rl", null, 10_000));
 			ours.tryAcquire("api", "memory-probe");
 			long oursBytes = usage(text, "rl:{api:memory-probe}*");
 
@@ -117,9 +119,9 @@ final class Extras {
 	private static int coldKeyLoads(RedisClient client, StatefulRedisConnection<byte[], byte[]> connection) {
 		AtomicInteger loads = new AtomicInteger();
 		RedisSubscriber subscriber = new RedisSubscriber(() -> client.connectPubSub(StringCodec.UTF8), Secrets.none());
-		TwoLevelCache<String> cache = new TwoLevelCacheFactory(Redis.onRedis(), connection::async, subscriber,
-				JsonMapper.builder().build(), CacheObserver.NONE, "bench", Duration.ofSeconds(2),
-				(name) -> CacheSettings.defaults())
+		TwoLevelCache<String> cache = new TwoLevelCacheFactory(Redis.onRedis(), connection::async,
+				RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), subscriber, JsonMapper.builder().build(),
+				CacheObserver.NONE, "bench", (name) -> CacheSettings.defaults())
 			.create("cold-" + System.nanoTime(), String.class, (id) -> {
 				loads.incrementAndGet();
 				sleep(100);

@@ -8,6 +8,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.ratelimit.Band;
 import io.github.redisstarter.ratelimit.RateLimit;
 import io.github.redisstarter.ratelimit.RateLimits;
@@ -80,7 +81,8 @@ public class RedisRateLimitBenchmark {
 				// The limiter alone, without the failover that answers a missed deadline from memory: a long deadline,
 				// so that a slow moment of this 2-core machine is measured, not turned into an error.
 				this.ours = new RedisRateLimiter(RateLimits.of(RateLimit.of("api", Band.perSecond(permits))),
-						this.connection::async, new RedisRateLimiter.Settings("rl", null, Duration.ofSeconds(5), 10_000));
+						this.connection::async, RedisCalls.withFixedDeadline(Duration.ofSeconds(5)),
+						new RedisRateLimiter.Settings("rl", null, 10_000));
 			}
 			case "bucket4j" -> {
 				this.client = Redis.client();

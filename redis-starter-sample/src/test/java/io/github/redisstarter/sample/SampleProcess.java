@@ -127,6 +127,26 @@ final class SampleProcess implements AutoCloseable {
 			.get(10, TimeUnit.SECONDS);
 	}
 
+	long pid() {
+		return this.process.pid();
+	}
+
+	/** Stops this instance's JVM (SIGSTOP), as a long GC pause or a frozen container does; {@link #resume()} ends it. */
+	void pause() throws IOException, InterruptedException {
+		signal("-STOP");
+	}
+
+	void resume() throws IOException, InterruptedException {
+		signal("-CONT");
+	}
+
+	private void signal(String signal) throws IOException, InterruptedException {
+		Process kill = new ProcessBuilder("kill", signal, String.valueOf(this.process.pid())).inheritIO().start();
+		if (kill.waitFor() != 0) {
+			throw new IllegalStateException("kill " + signal + " " + this.process.pid() + " failed");
+		}
+	}
+
 	String url(String path) {
 		return "http://127.0.0.1:" + this.port + path;
 	}
@@ -137,6 +157,10 @@ final class SampleProcess implements AutoCloseable {
 
 	@Override
 	public void close() throws IOException, InterruptedException {
+		if (this.process.isAlive()) {
+			// A stopped JVM would not act on SIGTERM.
+			resume();
+		}
 		this.process.destroy();
 		if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
 			this.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

@@ -172,6 +172,25 @@ public abstract class RedisServer implements AutoCloseable {
 		}
 	}
 
+	/** A script that keeps Redis busy for ARGV[1] milliseconds by reading its own clock in a loop. */
+	private static final String BUSY_SCRIPT = """
+			local start = redis.call('TIME')
+			local t0 = start[1] * 1000000 + start[2]
+			local now = t0
+			while now - t0 < tonumber(ARGV[1]) * 1000 do
+			  local t = redis.call('TIME')
+			  now = t[1] * 1000000 + t[2]
+			end
+			return 1""";
+
+	/**
+	 * Keeps the server busy for {@code duration} (under its 5 s script time limit), as a slow command of another client
+	 * does: every other client's command waits, then is answered. Returns when the script ends.
+	 */
+	public void busyFor(Duration duration) {
+		command("EVAL", BUSY_SCRIPT, "0", String.valueOf(duration.toMillis()));
+	}
+
 	/** Deletes every key in every database of this server (never of any other). */
 	public void flushAll() {
 		command("FLUSHALL");

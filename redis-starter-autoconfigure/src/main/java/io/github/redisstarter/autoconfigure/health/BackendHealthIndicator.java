@@ -1,5 +1,6 @@
 package io.github.redisstarter.autoconfigure.health;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -50,12 +51,20 @@ public class BackendHealthIndicator extends AbstractHealthIndicator {
 		details.put("reason", this.state.reason());
 		if (this.state.endpoint() != null) {
 			details.put("endpoint", this.state.endpoint().describe());
+			// What the failure detector judges lateness against: the deadline follows Redis' usual latency.
+			Map<String, Object> detector = new LinkedHashMap<>();
+			detector.put("callDeadlineMillis", millis(this.state.callDeadline()));
+			Duration latency = this.state.typicalLatency();
+			if (latency != null) {
+				detector.put("typicalLatencyMillis", millis(latency));
+			}
+			details.put("detector", detector);
 		}
 		if (ping != null) {
 			Map<String, Object> lastPing = new LinkedHashMap<>();
 			lastPing.put("at", ping.at().toString());
 			if (ping.latency() != null) {
-				lastPing.put("latencyMillis", Math.round(ping.latency().toNanos() / 10_000.0) / 100.0);
+				lastPing.put("latencyMillis", millis(ping.latency()));
 			}
 			else {
 				lastPing.put("failure", ping.failure());
@@ -63,6 +72,11 @@ public class BackendHealthIndicator extends AbstractHealthIndicator {
 			details.put("lastPing", lastPing);
 		}
 		return details;
+	}
+
+	/** Milliseconds, rounded to two decimals. */
+	private static double millis(Duration duration) {
+		return Math.round(duration.toNanos() / 10_000.0) / 100.0;
 	}
 
 	private static String lower(Enum<?> value) {

@@ -15,7 +15,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * {@value #MODE}: 1 for the backend in force and 0 for the other, tagged {@code mode=redis|memory}.
  * {@value #SWITCHES}: switches, tagged {@code direction=to-memory|to-redis}. {@value #PING_LATENCY}: the last PING's
- * round trip in seconds (NaN when it failed or none was sent).
+ * round trip in seconds (NaN when it failed or none was sent). {@value #CALL_DEADLINE}: how long a call waits for
+ * Redis now, in seconds: the deadline the failure detector derives from Redis' usual latency.
  */
 public class BackendMetrics implements MeterBinder, BackendSwitchListener {
 
@@ -24,6 +25,8 @@ public class BackendMetrics implements MeterBinder, BackendSwitchListener {
 	public static final String SWITCHES = "redis.starter.backend.switches";
 
 	public static final String PING_LATENCY = "redis.starter.backend.ping.latency";
+
+	public static final String CALL_DEADLINE = "redis.starter.backend.call.deadline";
 
 	private final BackendState state;
 
@@ -48,6 +51,11 @@ public class BackendMetrics implements MeterBinder, BackendSwitchListener {
 		Gauge.builder(PING_LATENCY, this.state, BackendMetrics::lastPingSeconds)
 			.baseUnit("seconds")
 			.description("Round trip of the last PING to Redis; NaN when it failed")
+			.register(registry);
+		Gauge.builder(CALL_DEADLINE, this.state, (s) -> s.callDeadline().toNanos() / 1e9)
+			.baseUnit("seconds")
+			.description("How long a call waits for Redis now: Redis' usual latency plus four deviations, within "
+					+ "redis-starter.call-deadline and redis-starter.max-call-deadline")
 			.register(registry);
 		this.registries.addIfAbsent(registry);
 	}

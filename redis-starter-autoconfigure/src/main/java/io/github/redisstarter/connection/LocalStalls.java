@@ -1,0 +1,107 @@
+package io.github.redisstarter.connection;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * When this JVM itself was not running: a GC pause, a safepoint, a starved or throttled CPU, a stopped process. A
+ * daemon thread sleeps {@value #TICK_MILLIS} ms at a time and notes how late it wakes, as jHiccup does; lateness beyond
+ * {@value #STALL_MILLIS} ms is a stall. Silence of Redis that overlaps a stall of ours is no evidence against Redis:
+ * its answer may be sitting in our socket, unread (Cassandra's failure detector ignores such intervals too).
+ *
+ * <p>
+ * Times are {@link System#nanoTime()} values. The last {@value #KEPT} stalls are kept, which covers the few seconds any
+ * question is about.
+ */
+final class LocalStalls implements AutoCloseable {
+
+	static final long TICK_MILLIS = 5;
+
+	static final long STALL_MILLIS = 5;
+
+	static final int KEPT = 64;
+
+	private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+
+	private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
+
+	/** Ring buffers of the stalls' starts and ends, oldest overwritten first; guarded by {@code this}. */
+	private final long[] starts = new long[KEPT];
+
+	private final long[] ends = new long[KEPT];
+
+	private int next;
+
+	private int count;
+
+	private final boolean ticking;
+
+	/** When the ticker last woke: a tick overdue now is a stall in progress that it has not been able to note yet. */
+	private volatile long lastTickNanos;
+
+	private volatile boolean closed;
+
+	private LocalStalls(boolean ticking) {
+		this.ticking = ticking;
+		this.lastTickNanos = System.nanoTime();
+	}
+
+	/** Starts the ticker thread. */
+	static LocalStalls start() {
+		LocalStalls stalls = new LocalStalls(true);
+		Thread ticker = new Thread(stalls::tick, "redis-starter-stall-ticker");
+		ticker.setDaemon(true);
+		ticker.start();
+		return stalls;
+	}
+
+	/** No ticker: stalls are only what {@link #record} is told, for tests and for states that never call Redis. */
+	static LocalStalls recorded() {
+		return new LocalStalls(false);
+	}
+
+	private void tick() {
+		while (!this.closed) {
+			long before = System.nanoTime();
+			LockSupport.parkNanos(TICK_NANOS);
+			long after = System.nanoTime();
+			if (after - before - TICK_NANOS > STALL_NANOS) {
+				record(before + TICK_NANOS, after);
+			}
+			this.lastTickNanos = after;
+		}
+	}
+
+	/** Notes that this JVM did not run from {@code from} to {@code to}. */
+	synchronized void record(long from, long to) {
+		this.starts[this.next] = from;
+		this.ends[this.next] = to;
+		this.next = (this.next + 1) % KEPT;
+		this.count = Math.min(this.count + 1, KEPT);
+	}
+
+	/** How long, within {@code from} to {@code to}, this JVM is known not to have run: noted stalls, and one in progress. */
+	long stalledNanos(long from, long to) {
+		long stalled = 0;
+		synchronized (this) {
+			for (int i = 0; i < this.count; i++) {
+				stalled += overlap(this.starts[i], this.ends[i], from, to);
+			}
+		}
+		if (this.ticking) {
+			long overdueSince = this.lastTickNanos + TICK_NANOS + STALL_NANOS;
+			stalled += overlap(overdueSince, Math.max(overdueSince, System.nanoTime()), from, to);
+		}
+		return Math.min(stalled, Math.max(0, to - from));
+	}
+
+	private static long overlap(long start, long end, long from, long to) {
+		return Math.max(0, Math.min(end, to) - Math.max(start, from));
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+	}
+
+}
