@@ -31,6 +31,18 @@ public final class BackendState {
 
 	private static final Log logger = LogFactory.getLog(BackendState.class);
 
+	/** The shortest call deadline unless told otherwise ({@code redis-starter.call-deadline}). */
+	public static final Duration DEFAULT_CALL_DEADLINE = Duration.ofMillis(100);
+
+	/** The longest call deadline unless told otherwise ({@code redis-starter.max-call-deadline}). */
+	public static final Duration DEFAULT_MAX_CALL_DEADLINE = Duration.ofMillis(500);
+
+	/** How long probes must succeed before a return, unless told otherwise ({@code redis-starter.return-after}). */
+	public static final Duration DEFAULT_RETURN_AFTER = Duration.ofMillis(200);
+
+	/** The longest that wait grows to, unless told otherwise ({@code redis-starter.max-return-after}). */
+	public static final Duration DEFAULT_MAX_RETURN_AFTER = Duration.ofSeconds(30);
+
 	private final BackendSelection selection;
 
 	private final @Nullable RedisEndpoint endpoint;
@@ -60,18 +72,6 @@ public final class BackendState {
 
 	/** Whether the last switch to the twins was Redis refusing writes: the probe must then be a write. */
 	private volatile boolean refusedWrites;
-
-	/** The shortest call deadline unless told otherwise ({@code redis-starter.call-deadline}). */
-	public static final Duration DEFAULT_CALL_DEADLINE = Duration.ofMillis(100);
-
-	/** The longest call deadline unless told otherwise ({@code redis-starter.max-call-deadline}). */
-	public static final Duration DEFAULT_MAX_CALL_DEADLINE = Duration.ofMillis(500);
-
-	/** How long probes must succeed before a return, unless told otherwise ({@code redis-starter.return-after}). */
-	public static final Duration DEFAULT_RETURN_AFTER = Duration.ofMillis(200);
-
-	/** The longest that wait grows to, unless told otherwise ({@code redis-starter.max-return-after}). */
-	public static final Duration DEFAULT_MAX_RETURN_AFTER = Duration.ofSeconds(30);
 
 	/**
 	 * A state with the default detector and way back, and no watch on this JVM's own stalls (the

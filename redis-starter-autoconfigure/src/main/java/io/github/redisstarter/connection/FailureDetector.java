@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * grows with a silence measured against what this Redis usually takes). Calls in flight together share one silence,
  * so three requests stuck behind one slow reply are one piece of evidence, not three. Any answer ends it.</li>
  * <li><b>Our own stalls are not Redis' silence.</b> The time {@link LocalStalls} saw this JVM not running is taken out
- * of the silence: an answer may have waited in our socket while we were paused.</li>
+ * of the silence and of every latency sample: an answer may have waited in our socket while we were paused.</li>
  * <li><b>Hung</b> means silent for two deadlines, or answering slower on average than the cap.</li>
  * </ul>
  *
@@ -98,7 +98,7 @@ final class FailureDetector {
 		long last = this.lastAnswerNanos.get();
 		if ((last == NO_ANSWER || nowNanos - last >= SAMPLE_SPACING_NANOS)
 				&& this.lastAnswerNanos.compareAndSet(last, nowNanos)) {
-			sample(nowNanos - sentNanos);
+			sample(sentNanos, nowNanos);
 		}
 		endSilenceUpTo(sentNanos);
 	}
@@ -106,7 +106,7 @@ final class FailureDetector {
 	/** An answer that came after its caller stopped waiting: always a sample, since slowness is what it shows. */
 	void answeredLate(long sentNanos, long nowNanos) {
 		this.lastAnswerNanos.accumulateAndGet(nowNanos, (last, now) -> (last == NO_ANSWER || now - last > 0) ? now : last);
-		sample(nowNanos - sentNanos);
+		sample(sentNanos, nowNanos);
 		endSilenceUpTo(sentNanos);
 	}
 
@@ -167,7 +167,9 @@ final class FailureDetector {
 		return latency.toNanos() > this.capNanos;
 	}
 
-	private void sample(long rttNanos) {
+	/** A round trip, less the time this JVM was stalled meanwhile: what Redis took, as far as we can tell. */
+	private void sample(long sentNanos, long nowNanos) {
+		long rttNanos = nowNanos - sentNanos - this.stalls.stalledNanos(sentNanos, nowNanos);
 		long r = Math.min(MAX_MICROS, Math.max(1, rttNanos / 1000));
 		long current = this.estimate.get();
 		long next;

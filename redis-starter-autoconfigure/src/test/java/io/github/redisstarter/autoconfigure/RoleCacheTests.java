@@ -124,23 +124,16 @@ class RoleCacheTests {
 			assertThat(name(b, "admin")).isEqualTo("Administrator");
 
 			// A hung Redis keeps its data: the old role is still in it when it wakes up.
-			redis.server().pause();
-			try {
-				await().atMost(Duration.ofSeconds(10))
-					.until(() -> stateA.mode() == BackendMode.MEMORY && stateB.mode() == BackendMode.MEMORY);
+			hangUntilBothAreOnTheTwins(stateA, stateB, () -> {
 				database.put("admin", new Role("admin", "Changed during the outage", List.of()));
 				roles(a).evict("admin");
 				for (int i = 0; i < 5; i++) {
 					assertThat(name(a, "admin")).isEqualTo("Changed during the outage");
 					assertThat(name(b, "admin")).isEqualTo("Changed during the outage");
 				}
-			}
-			finally {
-				redis.server().resume();
-			}
+			});
 			assertThat(((String) redis.server().command("GET", "cache:{roles:1}:admin"))).contains("Administrator");
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> stateA.mode() == BackendMode.REDIS && stateB.mode() == BackendMode.REDIS);
+			awaitBothOnRedis(stateA, stateB);
 			// A, whose eviction did not reach Redis, invalidates the shared cache before it reads it again; from then
 			// on neither instance serves the old role.
 			long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -162,20 +155,29 @@ class RoleCacheTests {
 			assertThat(name(b, "admin")).isEqualTo("Administrator");
 			assertThat(loads).as("one load, shared through Redis").hasValue(1);
 
-			redis.server().pause();
-			try {
-				await().atMost(Duration.ofSeconds(10))
-					.until(() -> stateA.mode() == BackendMode.MEMORY && stateB.mode() == BackendMode.MEMORY);
-			}
-			finally {
-				redis.server().resume();
-			}
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> stateA.mode() == BackendMode.REDIS && stateB.mode() == BackendMode.REDIS);
+			hangUntilBothAreOnTheTwins(stateA, stateB, () -> {
+			});
+			awaitBothOnRedis(stateA, stateB);
 			assertThat(name(a, "admin")).isEqualTo("Administrator");
 			assertThat(name(b, "admin")).isEqualTo("Administrator");
 			assertThat(loads).as("nobody evicted anything meanwhile: the shared cache still serves both").hasValue(1);
 		}
+	}
+
+	/** Freezes Redis until both instances run on their twins, runs {@code meanwhile}, then lets Redis go on. */
+	private static void hangUntilBothAreOnTheTwins(BackendState a, BackendState b, Runnable meanwhile) {
+		redis.server().pause();
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> a.mode() == BackendMode.MEMORY && b.mode() == BackendMode.MEMORY);
+			meanwhile.run();
+		}
+		finally {
+			redis.server().resume();
+		}
+	}
+
+	private static void awaitBothOnRedis(BackendState a, BackendState b) {
+		await().atMost(Duration.ofSeconds(10)).until(() -> a.mode() == BackendMode.REDIS && b.mode() == BackendMode.REDIS);
 	}
 
 	@Test

@@ -52,7 +52,8 @@ class SlowAndRefusingRedisTests {
 	private static ConfigurableApplicationContext run(Duration pingInterval) {
 		return TestApp.run(Map.of("REDIS_URL", redis.server().url()), "spring.data.redis.timeout=5s",
 				"redis-starter.ping-interval=" + pingInterval.toMillis() + "ms", "redis-starter.ping-timeout=4s",
-				"redis-starter.rate-limit.limits.api.bands=100/1m", "redis-starter.rate-limit.limits.tight.bands=1/1m");
+				"redis-starter.rate-limit.limits.api.bands=100/1m", "redis-starter.rate-limit.limits.tight.bands=1/1m",
+				"redis-starter.rate-limit.limits.wide.bands=1000000/1m");
 	}
 
 	@Test
@@ -139,6 +140,40 @@ class SlowAndRefusingRedisTests {
 			assertThat(late.getOrDefault(Decision.Source.REDIS, 0)).isPositive();
 			assertThat(late.getOrDefault(Decision.Source.FALLBACK, 0)).as("answered by the twin after the first second, of %s", late)
 				.isLessThanOrEqualTo(late.getOrDefault(Decision.Source.REDIS, 0) / 10);
+		}
+	}
+
+	@Test
+	void pausesOfThisJvmAreNotMistakenForASilentRedis() throws Exception {
+		try (ConfigurableApplicationContext context = run()) {
+			RateLimiter limiter = context.getBean(RateLimiter.class);
+			BackendState state = context.getBean(BackendState.class);
+			assertThat(limiter.tryAcquire("wide", "k").source()).isEqualTo(Decision.Source.REDIS);
+			// Checks in flight all the time, while another process stops this very JVM for 400 ms, five times (as a
+			// long GC pause does): the answers arrive while we are stopped, and wait in the socket.
+			AtomicBoolean checking = new AtomicBoolean(true);
+			Map<Decision.Source, Integer> sources = new java.util.concurrent.ConcurrentHashMap<>();
+			List<CompletableFuture<Void>> callers = new java.util.ArrayList<>();
+			for (int t = 0; t < 4; t++) {
+				String key = "caller-" + t;
+				callers.add(CompletableFuture.runAsync(() -> {
+					while (checking.get()) {
+						sources.merge(limiter.tryAcquire("wide", key).source(), 1, Integer::sum);
+					}
+				}));
+			}
+			long pid = ProcessHandle.current().pid();
+			Process stopper = new ProcessBuilder("sh", "-c", "for i in 1 2 3 4 5; do sleep 0.3; kill -STOP " + pid
+					+ "; sleep 0.4; kill -CONT " + pid + "; done").start();
+			try {
+				assertThat(stopper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+			}
+			finally {
+				checking.set(false);
+				CompletableFuture.allOf(callers.toArray(CompletableFuture[]::new)).join();
+			}
+			assertThat(state.switchCount()).as("switches").isZero();
+			assertThat(sources).as("where the checks were answered").containsOnlyKeys(Decision.Source.REDIS);
 		}
 	}
 

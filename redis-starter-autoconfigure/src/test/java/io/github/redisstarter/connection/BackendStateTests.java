@@ -97,6 +97,21 @@ class BackendStateTests {
 	}
 
 	@Test
+	void answersThatWaitedOutAStallOfOurOwnDoNotMakeRedisLookSlow() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		// A 2 s GC pause: twenty calls sent just before it get their answers just after it.
+		this.stalls.record(millis(5), millis(2005));
+		for (int i = 0; i < 20; i++) {
+			this.nanos.set(millis(2010 + i));
+			state.detector().answeredLate(millis(i / 4), millis(2010 + i));
+		}
+		assertThat(state.typicalLatency()).isLessThan(Duration.ofMillis(50));
+		assertThat(state.callDeadline()).isEqualTo(Duration.ofMillis(100));
+		missAt(state, 2030, 2130);
+		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+	}
+
+	@Test
 	void answersSlowerOnAverageThanTheLongestDeadlineAreAHungRedis() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		for (int i = 0; i < 40; i++) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.redisstarter.test.CpuStarvation;
 import io.github.redisstarter.test.CpuThrottle;
@@ -103,7 +104,8 @@ class FaultSuiteTests {
 				Duration.ofSeconds(3)),
 
 		APP_PAUSED("instance A's JVM stopped with SIGSTOP for " + APP_PAUSE.toMillis() + " ms, " + APP_PAUSES
-				+ " times, while Redis is healthy (a GC pause, a frozen container)", Switches.NONE, Duration.ofMillis(
+				+ " times, while Redis is healthy (a GC pause, a frozen container) and four more clients keep checks of A "
+				+ "in flight", Switches.NONE, Duration.ofMillis(
 						APP_PAUSES * (APP_PAUSE.toMillis() + APP_RUNS.toMillis()))),
 
 		FULL("maxmemory " + FULL_HEADROOM_BYTES / 1024 + " KB above what Redis holds, with noeviction, under a load of new "
@@ -239,12 +241,12 @@ class FaultSuiteTests {
 		int[] linesBefore = { lines(a, TO_MEMORY), lines(b, TO_MEMORY), lines(a, BACK), lines(b, BACK) };
 		double twinAnswersBefore = twinAnswers(a) + twinAnswers(b);
 		long injected = System.nanoTime();
-		AutoCloseable undo = inject(fault, a, b);
+		AutoCloseable undo = inject(fault, a, b, load);
 		// A client never seen before, in the middle of the fault: where Redis keeps answering, its limit is shared.
 		CompletableFuture<String> exactDuring = (fault.expected == Switches.NONE)
 				? CompletableFuture.supplyAsync(() -> exactnessLater(fault.hold.dividedBy(2), "10.2." + fault.ordinal() + ".1", a, b))
 				: null;
-		FixedClient fixed = (fault == Fault.FULL) ? new FixedClient(a, b, "10.3." + fault.ordinal() + ".1") : null;
+		FixedClient fixed = (fault == Fault.FULL) ? new FixedClient(load, a, b, "10.3." + fault.ordinal() + ".1") : null;
 		if (fault == Fault.APP_PAUSED) {
 			for (int i = 0; i < APP_PAUSES; i++) {
 				a.pause();
@@ -267,7 +269,7 @@ class FaultSuiteTests {
 		Figures f = new Figures(fault);
 		if (fixed != null) {
 			fixed.close();
-			f.fixedClientAllowed = fixed.allowed;
+			f.fixedClientAllowed = fixed.allowed.get();
 			f.fixedClientBound = fixed.policyBound();
 		}
 		f.exactnessDuring = (exactDuring != null) ? exactDuring.join() : null;
@@ -294,7 +296,7 @@ class FaultSuiteTests {
 	}
 
 	/** Applies the fault; closing what it returns ends it (or nothing, for faults that end by themselves). */
-	private AutoCloseable inject(Fault fault, SampleProcess a, SampleProcess b) throws InterruptedException {
+	private AutoCloseable inject(Fault fault, SampleProcess a, SampleProcess b, SampleLoad load) throws InterruptedException {
 		return switch (fault) {
 			case KILL -> {
 				redis.server().kill();
@@ -345,14 +347,28 @@ class FaultSuiteTests {
 				}
 				yield () -> throttles.forEach(CpuThrottle::close);
 			}
-			case APP_PAUSED -> () -> {
-				// The pauses are made by the caller, during the hold.
-			};
+			case APP_PAUSED -> {
+				// The pauses are made by the caller, during the hold. Meanwhile new clients keep checks of instance A
+				// in flight at every moment, so that the stops catch calls waiting on Redis.
+				List<SampleLoad.Loop> clients = new ArrayList<>();
+				for (int c = 0; c < 4; c++) {
+					String prefix = "10.8." + c + ".";
+					clients.add(load.alsoEvery(0, (n) -> load.record("ping",
+							() -> a.get("/api/ping", "X-Forwarded-For", prefix + (n % 250)))));
+				}
+				yield () -> {
+					for (SampleLoad.Loop client : clients) {
+						client.close();
+					}
+				};
+			}
 			case FULL -> {
 				long used = Long.parseLong(redis.server().info("used_memory"));
 				redis.server().command("CONFIG", "SET", "maxmemory-policy", "noeviction");
 				redis.server().command("CONFIG", "SET", "maxmemory", String.valueOf(used + FULL_HEADROOM_BYTES));
-				NewClients clients = new NewClients(a);
+				// A load of new keys: a client never seen before every few milliseconds, each making a rate-limit key.
+				SampleLoad.Loop clients = load.alsoEvery(NEW_CLIENT_EVERY_MILLIS, (n) -> load.record("ping",
+						() -> a.get("/api/ping", "X-Forwarded-For", "10.9." + (n / 250 % 250) + "." + (n % 250))));
 				yield () -> {
 					clients.close();
 					redis.server().command("CONFIG", "SET", "maxmemory", "0");
@@ -367,39 +383,6 @@ class FaultSuiteTests {
 			.asDouble();
 	}
 
-	/** A load of new keys: a client never seen before every few milliseconds, each creating a rate-limit key. */
-	private static final class NewClients implements AutoCloseable {
-
-		private final AtomicBoolean running = new AtomicBoolean(true);
-
-		private final CompletableFuture<Void> loop;
-
-		NewClients(SampleProcess sample) {
-			this.loop = CompletableFuture.runAsync(() -> {
-				for (int n = 0; this.running.get(); n++) {
-					try {
-						sample.get("/api/ping", "X-Forwarded-For", "10.9." + (n / 250 % 250) + "." + (n % 250));
-						Thread.sleep(NEW_CLIENT_EVERY_MILLIS);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						return;
-					}
-					catch (IOException ex) {
-						// The main load records failures; this one only makes keys.
-					}
-				}
-			});
-		}
-
-		@Override
-		public void close() {
-			this.running.set(false);
-			this.loop.join();
-		}
-
-	}
-
 	/**
 	 * One client pinging every 100 ms, alternating instances, for a whole episode: under the fallback policy each
 	 * instance counts it in memory while away, so it may get at most the allowance of Redis plus that of each instance
@@ -407,32 +390,20 @@ class FaultSuiteTests {
 	 */
 	private static final class FixedClient implements AutoCloseable {
 
-		private final AtomicBoolean running = new AtomicBoolean(true);
-
-		private final CompletableFuture<Void> loop;
-
 		private final long startNanos = System.nanoTime();
+
+		private final SampleLoad.Loop loop;
 
 		private long endNanos;
 
-		volatile int allowed;
+		private final AtomicInteger allowed = new AtomicInteger();
 
-		FixedClient(SampleProcess a, SampleProcess b, String ip) {
-			this.loop = CompletableFuture.runAsync(() -> {
-				for (int n = 0; this.running.get(); n++) {
-					try {
-						if (((n % 2 == 0) ? a : b).get("/api/ping", "X-Forwarded-For", ip).statusCode() == 200) {
-							this.allowed++;
-						}
-						Thread.sleep(100);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						return;
-					}
-					catch (IOException ex) {
-						// Counted by the main load's figures.
-					}
+		FixedClient(SampleLoad load, SampleProcess a, SampleProcess b, String ip) {
+			this.loop = load.alsoEvery(100, (n) -> {
+				HttpResponse<String> response = load.record("ping", () -> ((n % 2 == 0) ? a : b).get("/api/ping",
+						"X-Forwarded-For", ip));
+				if (response != null && response.statusCode() == 200) {
+					this.allowed.incrementAndGet();
 				}
 			});
 		}
@@ -444,9 +415,8 @@ class FaultSuiteTests {
 		}
 
 		@Override
-		public void close() {
-			this.running.set(false);
-			this.loop.join();
+		public void close() throws Exception {
+			this.loop.close();
 			this.endNanos = System.nanoTime();
 		}
 

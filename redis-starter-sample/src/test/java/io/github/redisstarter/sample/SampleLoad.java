@@ -8,9 +8,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -113,7 +115,8 @@ final class SampleLoad implements AutoCloseable {
 		return this.instances[(int) (n % 2)];
 	}
 
-	private HttpResponse<String> record(String kind, Call call) {
+	/** Sends one request and records it with the load's; null when it got no response. */
+	HttpResponse<String> record(String kind, Call call) {
 		long start = System.nanoTime();
 		HttpResponse<String> response = attempt(call);
 		this.requests.add(new Request(start, System.nanoTime(), kind, status(response), false));
@@ -134,9 +137,13 @@ final class SampleLoad implements AutoCloseable {
 	}
 
 	private void loop(long pauseMillis, Step step) {
-		this.threads.execute(() -> {
+		loop(pauseMillis, this.running::get, step);
+	}
+
+	private Future<?> loop(long pauseMillis, BooleanSupplier going, Step step) {
+		return this.threads.submit(() -> {
 			long n = 0;
-			while (this.running.get()) {
+			while (going.getAsBoolean()) {
 				try {
 					step.run(n++);
 					Thread.sleep(pauseMillis);
@@ -152,6 +159,28 @@ final class SampleLoad implements AutoCloseable {
 		});
 	}
 
+	/**
+	 * Runs {@code step} every {@code pauseMillis} beside the load, until the returned loop is closed (or the load
+	 * stops). A step records its requests with {@link #record}.
+	 */
+	Loop alsoEvery(long pauseMillis, Step step) {
+		AtomicBoolean going = new AtomicBoolean(true);
+		Future<?> loop = loop(pauseMillis, () -> going.get() && this.running.get(), step);
+		return () -> {
+			going.set(false);
+			loop.get(40, TimeUnit.SECONDS);
+		};
+	}
+
+	/** A loop beside the load; closing it waits for its last step. */
+	@FunctionalInterface
+	interface Loop extends AutoCloseable {
+
+		@Override
+		void close() throws Exception;
+
+	}
+
 	@Override
 	public void close() throws InterruptedException {
 		this.running.set(false);
@@ -163,14 +192,14 @@ final class SampleLoad implements AutoCloseable {
 	}
 
 	@FunctionalInterface
-	private interface Call {
+	interface Call {
 
 		HttpResponse<String> send() throws Exception;
 
 	}
 
 	@FunctionalInterface
-	private interface Step {
+	interface Step {
 
 		void run(long n) throws Exception;
 
