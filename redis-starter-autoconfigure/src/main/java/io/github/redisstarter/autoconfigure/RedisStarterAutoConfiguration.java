@@ -95,8 +95,11 @@ public final class RedisStarterAutoConfiguration {
 
 		@Override
 		public void connect() {
-			// With Boot's shared connection (the default), this opens it; the PING that follows reuses it.
-			factory().getConnection().close();
+			// With Boot's shared connection (the default), this opens it, and a first PING loads what the client
+			// needs to send a command: the PING that is timed next reuses both and measures Redis.
+			try (RedisConnection connection = factory().getConnection()) {
+				connection.ping();
+			}
 		}
 
 		@Override

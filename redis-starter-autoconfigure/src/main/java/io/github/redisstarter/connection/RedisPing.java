@@ -7,8 +7,8 @@ public interface RedisPing {
 	void ping();
 
 	/**
-	 * Opens the connection the PINGs go over, if it is not open yet, so that the startup PING measures Redis rather
-	 * than the client's cold start. Defaults to doing nothing.
+	 * Opens the connection the PINGs go over, if it is not open yet, and warms it up, so that the startup PING that
+	 * follows measures Redis rather than the client's cold start. Defaults to doing nothing.
 	 */
 	default void connect() {
 	}
