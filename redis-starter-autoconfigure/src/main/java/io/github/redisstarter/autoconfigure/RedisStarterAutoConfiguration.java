@@ -86,8 +86,8 @@ public final class RedisStarterAutoConfiguration {
 	}
 
 	/**
-	 * PING, or a short-lived write when Redis last refused writes, over the app's own connection. After OOM, the write
-	 * probe also asks INFO whether Redis has room to take the app's writes again (see {@link RedisMemory}).
+	 * PING, or a short-lived write when Redis last refused writes, over the app's own connection; after OOM, the
+	 * monitor also reads INFO to see whether Redis has room to take the app's writes again (see {@link RedisMemory}).
 	 */
 	private record ConnectionPing(@Nullable RedisConnectionFactory connectionFactory) implements RedisPing {
 
@@ -114,20 +114,17 @@ public final class RedisStarterAutoConfiguration {
 			try (RedisConnection connection = factory().getConnection()) {
 				connection.stringCommands()
 					.set(PROBE_KEY, PROBE_KEY, Expiration.milliseconds(2000), RedisStringCommands.SetOption.upsert());
-				RedisMemory memory = memory(connection);
-				if (memory != null && !memory.hasRoomForWrites()) {
-					throw new IllegalStateException(memory.describeShortage());
-				}
 			}
 		}
 
-		/** What INFO says of memory, or null when INFO is not allowed (an ACL user without it): the write decides. */
-		private static @Nullable RedisMemory memory(RedisConnection connection) {
-			try {
+		@Override
+		public @Nullable RedisMemory memory() {
+			try (RedisConnection connection = factory().getConnection()) {
 				Properties info = connection.serverCommands().info("memory");
 				return (info != null) ? RedisMemory.of(info) : null;
 			}
 			catch (RuntimeException ex) {
+				// Not allowed to run INFO (an ACL user without it): the write probe alone decides.
 				return null;
 			}
 		}

@@ -132,7 +132,7 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		if (!followBackend() || onRedis(() -> {
 			this.store.evict(id);
 			return id;
-		}, true).isEmpty()) {
+		}).isEmpty()) {
 			undelivered();
 		}
 	}
@@ -141,7 +141,7 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 	public void evictAll() {
 		forgetAllLocally();
 		this.observer.onEviction(this.name, true);
-		if (!followBackend() || onRedis(() -> this.store.invalidateAll(true), true).isEmpty()) {
+		if (!followBackend() || onRedis(() -> this.store.invalidateAll(true)).isEmpty()) {
 			undelivered();
 		}
 	}
@@ -187,7 +187,7 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 			synchronized (this) {
 				if (this.redisEpoch != switches) {
 					if (this.undelivered) {
-						if (onRedis(() -> this.store.invalidateAll(false), false).isEmpty()) {
+						if (onRedis(() -> this.store.invalidateAll(false)).isEmpty()) {
 							return false;
 						}
 						this.undelivered = false;
@@ -246,7 +246,7 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		boolean timely = System.nanoTime() - start < this.store.tombstoneLife().toNanos() / 2;
 		RedisCacheStore.Read missed = read;
 		// A store that fails does not fail the read: the value is the loader's, only its sharing is lost.
-		if (timely && onRedis(() -> this.store.write(id, missed, ttl, payload), false).orElse(false)) {
+		if (timely && onRedis(() -> this.store.write(id, missed, ttl, payload)).orElse(false)) {
 			keepNear(id, value, nearLifetime(value), flight, epoch);
 		}
 		return value;
@@ -311,18 +311,16 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 	}
 
 	/**
-	 * Runs a Redis call; an outage is reported and answered by empty, anything else reaches the caller.
-	 * @param othersRelyOnIt whether other instances rely on the call (an eviction): then even one missed deadline
-	 * switches, so that the way back invalidates what the call may not have removed
+	 * Runs a Redis call; an outage (a missed deadline too) is reported and answered by empty, anything else reaches
+	 * the caller.
 	 */
-	private <T> Optional<T> onRedis(Supplier<T> call, boolean othersRelyOnIt) {
+	private <T> Optional<T> onRedis(Supplier<T> call) {
 		try {
 			return Optional.of(call.get());
 		}
 		catch (RuntimeException ex) {
 			this.observer.onError(this.name, ex);
-			boolean away = othersRelyOnIt ? this.state.reportLostWrite(ex) : this.state.reportFailure(ex);
-			if (away && this.state.canFallBack()) {
+			if (this.state.reportFailure(ex) && this.state.canFallBack()) {
 				return Optional.empty();
 			}
 			throw ex;

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,7 +50,7 @@ public final class BackendMonitor implements AutoCloseable {
 	/** The longest a startup step waits, in PING timeouts, however little this JVM ran meanwhile. */
 	private static final int STARTUP_WAIT_BOUND = 3;
 
-	private @Nullable Future<Duration> pingInFlight;
+	private @Nullable Future<Probed> pingInFlight;
 
 	/** When the PING in flight was sent (System.nanoTime). */
 	private long pingSentNanos;
@@ -66,7 +67,14 @@ public final class BackendMonitor implements AutoCloseable {
 		this.listenerExecutor = Executors.newSingleThreadExecutor(daemonThreads("redis-starter-switch"));
 		this.stalls = (endpoint != null && settings.selection() != BackendSelection.MEMORY) ? LocalStalls.start()
 				: LocalStalls.recorded();
-		this.state = decideAtStartup(settings, endpoint, secrets, clock);
+		try {
+			this.state = decideAtStartup(settings, endpoint, secrets, clock);
+		}
+		catch (RuntimeException ex) {
+			// Startup stops (Redis required but unusable): no thread of this monitor may outlive it.
+			close();
+			throw ex;
+		}
 		// At once, not when the context has started: a Redis missed at startup is taken back without waiting for the
 		// rest of the app to start.
 		start();
@@ -105,17 +113,17 @@ public final class BackendMonitor implements AutoCloseable {
 		// The client's cold start (class loading, Netty, the first connect) is not Redis' latency: connect first, then
 		// time the PING.
 		long connectStart = System.nanoTime();
-		PingOutcome outcome = startupWait(this.pingExecutor.submit(() -> {
+		PingOutcome outcome = startupWait(() -> {
 			this.ping.connect();
-			return Duration.ZERO;
-		}), "no connection");
+			return null;
+		}, "no connection");
 		Duration connected = Duration.ofNanos(System.nanoTime() - connectStart);
 		if (outcome.failure() == null) {
-			outcome = startupWait(this.pingExecutor.submit(() -> {
+			outcome = startupWait(() -> {
 				long start = System.nanoTime();
 				this.ping.ping();
-				return Duration.ofNanos(System.nanoTime() - start);
-			}), "no answer to PING");
+				return new Probed(Duration.ofNanos(System.nanoTime() - start), null);
+			}, "no answer to PING");
 		}
 		Duration latency = outcome.latency();
 		if (latency != null) {
@@ -200,24 +208,33 @@ public final class BackendMonitor implements AutoCloseable {
 		Duration deadline = this.state.callDeadline();
 		PingOutcome outcome = pingWithin(deadline);
 		if (outcome.inFlight()) {
-			this.state.detector().unanswered(this.pingSentNanos);
+			stillWaiting();
 			outcome = pingWithin(deadline);
-			if (outcome.inFlight()) {
-				this.state.tripIfHung();
-				return;
-			}
 		}
-		if (outcome.failure() instanceof TimeoutException) {
-			// Older than the PING timeout: the detector has judged that silence already.
+		if (outcome.inFlight() || outcome.failure() instanceof TimeoutException) {
+			// Older than the PING timeout, or still waiting: the silence is the detector's to judge.
+			stillWaiting();
 			this.state.tripIfHung();
 			return;
 		}
 		record(outcome);
 	}
 
+	/**
+	 * Tells the detector that the PING in flight is still waiting; if it answered in the meantime (after the wait
+	 * timed out, before the detector heard), its answer ends that silence again.
+	 */
+	private synchronized void stillWaiting() {
+		Future<Probed> inFlight = this.pingInFlight;
+		this.state.detector().unanswered(this.pingSentNanos);
+		if (inFlight != null && inFlight.isDone() && waitFor(inFlight, Duration.ZERO, "").latency() != null) {
+			this.state.detector().endSilenceUpTo(this.pingSentNanos);
+		}
+	}
+
 	private void record(PingOutcome outcome) {
 		if (outcome.latency() != null) {
-			this.state.recordPingSuccess(outcome.latency());
+			this.state.recordPingSuccess(outcome.latency(), outcome.shortage());
 		}
 		else if (outcome.failure() != null) {
 			this.state.recordPingFailure(outcome.failure());
@@ -234,50 +251,54 @@ public final class BackendMonitor implements AutoCloseable {
 	}
 
 	/**
-	 * One PING, waited for at most {@code wait}; at most one is in flight, so a server that swallows PINGs does not
+	 * One probe, waited for at most {@code wait}; at most one is in flight, so a server that swallows PINGs does not
 	 * pile up threads. Neither latency nor failure: still in flight, and younger than the PING timeout. What Redis
-	 * answers, in time or not, goes to the detector as any call's answer does.
+	 * answers, in time or not, goes to the detector as any call's answer does. On the twins after Redis refused
+	 * writes, the probe is a write, and after OOM also a look at Redis' memory.
 	 */
 	private synchronized PingOutcome pingWithin(Duration wait) {
-		Future<Duration> inFlight = this.pingInFlight;
+		Future<Probed> inFlight = this.pingInFlight;
 		if (inFlight == null || inFlight.isDone()) {
-			// Before startup decides, there is no state yet: a plain PING then.
-			BackendState state = this.state;
-			boolean write = state != null && !state.usesRedis() && state.needsWriteProbe();
+			BackendState.Probe probe = this.state.usesRedis() ? BackendState.Probe.PING : this.state.probe();
+			FailureDetector detector = this.state.detector();
+			long sent = System.nanoTime();
 			inFlight = this.pingExecutor.submit(() -> {
-				long start = System.nanoTime();
+				String shortage = null;
 				try {
-					if (write) {
-						this.ping.probeWrite();
-					}
-					else {
-						this.ping.ping();
+					switch (probe) {
+						case PING -> this.ping.ping();
+						case WRITE -> this.ping.probeWrite();
+						case WRITE_WITH_ROOM -> {
+							this.ping.probeWrite();
+							RedisMemory memory = this.ping.memory();
+							shortage = (memory != null && !memory.hasRoomForWrites()) ? memory.describeShortage() : null;
+						}
 					}
 				}
 				catch (RuntimeException ex) {
-					if (this.state != null && RedisFailures.isReply(ex)) {
-						this.state.detector().answered(start, System.nanoTime());
+					if (RedisFailures.isReply(ex)) {
+						detector.answered(sent, System.nanoTime());
 					}
 					throw ex;
 				}
 				long end = System.nanoTime();
-				if (this.state != null) {
-					this.state.detector().answered(start, end);
-				}
-				return Duration.ofNanos(end - start);
+				detector.answered(sent, end);
+				// What Redis took: a stall of this JVM while the probe waited is not Redis' latency.
+				return new Probed(Duration.ofNanos(end - sent - this.stalls.stalledNanos(sent, end)), shortage);
 			});
 			this.pingInFlight = inFlight;
-			this.pingSentNanos = System.nanoTime();
+			this.pingSentNanos = sent;
 		}
 		return waitFor(inFlight, wait, "no answer to PING");
 	}
 
 	/**
-	 * Waits for one step of the startup decision for up to the PING timeout of time this JVM was running: a machine so
-	 * busy that the app itself hardly runs (two apps starting on two cores) does not make a Redis that answers look
-	 * unreachable. The wait is bounded all the same, at {@value #STARTUP_WAIT_BOUND} PING timeouts.
+	 * Runs one step of the startup decision and waits for it for up to the PING timeout of time this JVM was running:
+	 * a machine so busy that the app itself hardly runs does not make a Redis that answers look unreachable. The wait
+	 * is bounded all the same, at {@value #STARTUP_WAIT_BOUND} PING timeouts.
 	 */
-	private PingOutcome startupWait(Future<Duration> step, String nothing) {
+	private PingOutcome startupWait(Callable<@Nullable Probed> step, String nothing) {
+		Future<@Nullable Probed> running = this.pingExecutor.submit(step);
 		long timeout = this.settings.pingTimeout().toNanos();
 		long start = System.nanoTime();
 		while (true) {
@@ -286,41 +307,57 @@ public final class BackendMonitor implements AutoCloseable {
 					STARTUP_WAIT_BOUND * timeout - (now - start));
 			if (left <= 0) {
 				// The step goes on in the background, bounded by the client's own timeouts.
-				return new PingOutcome(null,
+				return new PingOutcome(null, null,
 						new TimeoutException(nothing + " within " + format(this.settings.pingTimeout())));
 			}
-			PingOutcome outcome = waitFor(step, Duration.ofNanos(left), nothing);
-			if (!(outcome.failure() instanceof TimeoutException)) {
-				return outcome;
+			try {
+				Probed probed = running.get(left, TimeUnit.NANOSECONDS);
+				return (probed != null) ? new PingOutcome(probed.latency(), null, null)
+						: new PingOutcome(Duration.ZERO, null, null);
+			}
+			catch (TimeoutException ex) {
+				// Loop: the time this JVM was stalled meanwhile is not charged.
+			}
+			catch (ExecutionException ex) {
+				return new PingOutcome(null, null, (ex.getCause() != null) ? ex.getCause() : ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return new PingOutcome(null, null, ex);
 			}
 		}
 	}
 
 	/** @param nothing what a timeout means, such as {@code "no answer to PING"} */
-	private PingOutcome waitFor(Future<Duration> inFlight, Duration wait, String nothing) {
+	private PingOutcome waitFor(Future<Probed> inFlight, Duration wait, String nothing) {
 		try {
-			return new PingOutcome(inFlight.get(wait.toNanos(), TimeUnit.NANOSECONDS), null);
+			Probed probed = inFlight.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+			return new PingOutcome(probed.latency(), probed.shortage(), null);
 		}
 		catch (TimeoutException ex) {
 			Duration timeout = this.settings.pingTimeout();
 			if (wait.compareTo(timeout) < 0
 					&& System.nanoTime() - this.pingSentNanos < timeout.toNanos() - TimeUnit.MILLISECONDS.toNanos(1)) {
 				// Not answered yet, but not timed out either.
-				return new PingOutcome(null, null);
+				return new PingOutcome(null, null, null);
 			}
-			return new PingOutcome(null, new TimeoutException(nothing + " within " + format(timeout)));
+			return new PingOutcome(null, null, new TimeoutException(nothing + " within " + format(timeout)));
 		}
 		catch (ExecutionException ex) {
-			return new PingOutcome(null, (ex.getCause() != null) ? ex.getCause() : ex);
+			return new PingOutcome(null, null, (ex.getCause() != null) ? ex.getCause() : ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return new PingOutcome(null, ex);
+			return new PingOutcome(null, null, ex);
 		}
 	}
 
-	/** The latency of a PONG, or why there was none, or neither while the PING is still in flight. */
-	private record PingOutcome(@Nullable Duration latency, @Nullable Throwable failure) {
+	/** What a probe that answered found: its latency, and after OOM why Redis has too little room yet, if it has. */
+	private record Probed(Duration latency, @Nullable String shortage) {
+	}
+
+	/** The latency of an answer, or why there was none, or neither while the probe is still in flight. */
+	private record PingOutcome(@Nullable Duration latency, @Nullable String shortage, @Nullable Throwable failure) {
 
 		boolean inFlight() {
 			return this.latency == null && this.failure == null;
@@ -371,13 +408,6 @@ public final class BackendMonitor implements AutoCloseable {
 				throw new IllegalArgumentException("'maxReturnAfter' (" + maxReturnAfter
 						+ ") must not be shorter than 'returnAfter' (" + returnAfter + ")");
 			}
-		}
-
-		/** The defaults of every duration, with this selection and requirement. */
-		public static Settings defaults(BackendSelection selection, boolean required) {
-			return new Settings(selection, required, Duration.ofSeconds(2), Duration.ofMillis(100),
-					BackendState.DEFAULT_CALL_DEADLINE, BackendState.DEFAULT_MAX_CALL_DEADLINE,
-					BackendState.DEFAULT_RETURN_AFTER, BackendState.DEFAULT_MAX_RETURN_AFTER);
 		}
 
 		private static void requirePositive(Duration duration, String name) {

@@ -70,8 +70,8 @@ public final class BackendState {
 	/** Whether Redis has answered a PING since startup: then hints about a wrong set-up (TLS or not) no longer apply. */
 	private volatile boolean answeredOnce;
 
-	/** Whether the last switch to the twins was Redis refusing writes: the probe must then be a write. */
-	private volatile boolean refusedWrites;
+	/** The probe that takes Redis back: a write after Redis refused writes, and a look at its memory after OOM. */
+	private volatile Probe probe = Probe.PING;
 
 	/**
 	 * A state with the default detector and way back, and no watch on this JVM's own stalls (the
@@ -198,22 +198,8 @@ public final class BackendState {
 	void tripIfHung() {
 		String hung = this.detector.hungReason(this.nanoTime.getAsLong());
 		if (hung != null && canFallBack()) {
-			switchTo(BackendMode.MEMORY, hung, false);
+			switchTo(BackendMode.MEMORY, hung, Probe.PING);
 		}
-	}
-
-	/**
-	 * Reports a failed Redis write that other instances rely on (a cache eviction, which waits up to the longest
-	 * deadline): any failure that means Redis is away switches, a missed deadline too, so that the way back
-	 * invalidates what the lost write should have removed.
-	 * @return whether the failure means Redis cannot answer this call
-	 */
-	public boolean reportLostWrite(Throwable failure) {
-		if (!RedisFailures.isUnavailable(failure)) {
-			return false;
-		}
-		trip(failure);
-		return true;
 	}
 
 	/** A failure in a few words, secrets masked: fit for a log line. */
@@ -228,23 +214,30 @@ public final class BackendState {
 
 	/** Whether the probe that takes Redis back must be a write (Redis last refused writes, not every command). */
 	public boolean needsWriteProbe() {
-		return this.refusedWrites;
+		return this.probe != Probe.PING;
+	}
+
+	/** The probe that takes Redis back. */
+	Probe probe() {
+		return this.probe;
 	}
 
 	private void trip(Throwable failure) {
 		if (canFallBack()) {
-			switchTo(BackendMode.MEMORY, words(failure), RedisFailures.isWriteRefusal(failure));
+			switchTo(BackendMode.MEMORY, words(failure), Probe.after(failure));
 		}
 	}
 
 	/**
 	 * Records a probe that succeeded (a PONG, or the write probe). On the twins in {@code auto}, Redis is taken back
 	 * once probes have succeeded for the while {@link Recovery} asks, each within the longest call deadline.
+	 * @param shortage after OOM, why Redis still has too little free memory, or {@code null}: then only a run of
+	 * successful probes as long as the longest wait ({@code redis-starter.max-return-after}) takes Redis back
 	 */
-	void recordPingSuccess(Duration latency) {
+	void recordPingSuccess(Duration latency, @Nullable String shortage) {
 		this.answeredOnce = true;
 		Ping previous = this.lastPing;
-		this.lastPing = new Ping(this.clock.instant(), latency, null);
+		this.lastPing = new Ping(this.clock.instant(), latency, shortage);
 		if (!canFallBack()) {
 			if (previous != null && !previous.succeeded()) {
 				logger.info("Redis at " + this.endpoint + " answers again (PING " + Ping.formatMillis(latency) + ")");
@@ -258,12 +251,17 @@ public final class BackendState {
 			this.recovery.unhealthy();
 			return;
 		}
-		long now = this.nanoTime.getAsLong();
-		if (this.recovery.healthy(now)) {
-			switchTo(BackendMode.REDIS, (this.refusedWrites ? "probe write answered in " : "PING answered in ")
-					+ Ping.formatMillis(latency) + ", every probe for "
-					+ Ping.formatDuration(Duration.ofNanos(this.recovery.healthyForNanos(now))), false);
+		long healthyFor = this.recovery.healthyFor(this.nanoTime.getAsLong(), shortage != null);
+		if (healthyFor >= 0) {
+			switchTo(BackendMode.REDIS, ((this.probe != Probe.PING) ? "probe write answered in " : "PING answered in ")
+					+ Ping.formatMillis(latency) + ", every probe for " + Ping.formatDuration(Duration.ofNanos(healthyFor))
+					+ ((shortage != null) ? ", though with less than " + RedisMemory.REQUIRED_FREE_PERCENT
+							+ "% of maxmemory free" : ""), Probe.PING);
 		}
+	}
+
+	void recordPingSuccess(Duration latency) {
+		recordPingSuccess(latency, null);
 	}
 
 	/** Records a probe that failed; in {@code auto}, a failure that means Redis is away switches to the twins. */
@@ -274,7 +272,7 @@ public final class BackendState {
 		if (canFallBack()) {
 			this.recovery.unhealthy();
 			if (RedisFailures.isUnavailable(failure)) {
-				switchTo(BackendMode.MEMORY, cause, RedisFailures.isWriteRefusal(failure));
+				switchTo(BackendMode.MEMORY, cause, Probe.after(failure));
 			}
 		}
 		else if (previous == null || previous.succeeded()) {
@@ -284,7 +282,7 @@ public final class BackendState {
 		}
 	}
 
-	private void switchTo(BackendMode target, String rawReason, boolean writesRefused) {
+	private void switchTo(BackendMode target, String rawReason, Probe probe) {
 		String reason = this.secrets.mask(rawReason);
 		BackendSwitch change;
 		synchronized (this) {
@@ -292,7 +290,7 @@ public final class BackendState {
 			if (before.mode == target) {
 				return;
 			}
-			this.refusedWrites = writesRefused;
+			this.probe = probe;
 			if (target == BackendMode.MEMORY) {
 				this.recovery.tripped(this.nanoTime.getAsLong());
 			}
@@ -341,12 +339,32 @@ public final class BackendState {
 	private record Current(BackendMode mode, Instant since, String reason) {
 	}
 
+	/** The probe that takes Redis back after a switch to the twins. */
+	enum Probe {
+
+		/** A PING: Redis failed to answer. */
+		PING,
+
+		/** A short-lived write: Redis answered but refused writes (READONLY). */
+		WRITE,
+
+		/** A write, and enough free memory in INFO: Redis refused writes with OOM. */
+		WRITE_WITH_ROOM;
+
+		static Probe after(Throwable failure) {
+			return RedisFailures.isOutOfMemory(failure) ? WRITE_WITH_ROOM
+					: RedisFailures.isWriteRefusal(failure) ? WRITE : PING;
+		}
+
+	}
+
 	/**
-	 * One PING of the monitor.
+	 * One probe of the monitor.
 	 *
 	 * @param at when it completed
 	 * @param latency how long it took, or {@code null} when it failed
-	 * @param failure why it failed (masked), or {@code null}
+	 * @param failure why it failed (masked), or why Redis, though it answered, may not be taken back yet (too little
+	 * free memory after OOM); {@code null} when neither
 	 */
 	public record Ping(Instant at, @Nullable Duration latency, @Nullable String failure) {
 

@@ -5,13 +5,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * When this JVM itself was not running: a GC pause, a safepoint, a starved or throttled CPU, a stopped process. A
- * daemon thread sleeps {@value #TICK_MILLIS} ms at a time and notes how late it wakes, as jHiccup does; lateness beyond
- * {@value #STALL_MILLIS} ms is a stall. Silence of Redis that overlaps a stall of ours is no evidence against Redis:
- * its answer may be sitting in our socket, unread (Cassandra's failure detector ignores such intervals too).
+ * daemon thread sleeps {@value #TICK_MILLIS} ms at a time and notes how late it wakes, as jHiccup does; lateness
+ * beyond the usual ({@value #STALL_MILLIS} ms more than the least lateness of the last {@value #WINDOW_TICKS} ticks,
+ * so that a coarse timer is not a stall) is a stall. Silence of Redis that overlaps a stall of ours is no evidence
+ * against Redis: its answer may be sitting in our socket, unread (Cassandra's failure detector ignores such intervals
+ * too).
  *
  * <p>
- * Times are {@link System#nanoTime()} values. The last {@value #KEPT} stalls are kept, which covers the few seconds any
- * question is about.
+ * Times are {@link System#nanoTime()} values. The last {@value #KEPT} stalls are kept: at a stall every tick, the
+ * seconds that any question is about.
  */
 final class LocalStalls implements AutoCloseable {
 
@@ -19,13 +21,15 @@ final class LocalStalls implements AutoCloseable {
 
 	static final long STALL_MILLIS = 5;
 
-	static final int KEPT = 64;
+	static final int WINDOW_TICKS = 200;
+
+	static final int KEPT = 1024;
 
 	private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
 
 	private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
 
-	/** Ring buffers of the stalls' starts and ends, oldest overwritten first; guarded by {@code this}. */
+	/** Ring buffers of the stalls' starts and ends, in time order, oldest overwritten first; guarded by {@code this}. */
 	private final long[] starts = new long[KEPT];
 
 	private final long[] ends = new long[KEPT];
@@ -36,7 +40,10 @@ final class LocalStalls implements AutoCloseable {
 
 	private final boolean ticking;
 
-	/** When the ticker last woke: a tick overdue now is a stall in progress that it has not been able to note yet. */
+	/**
+	 * When the ticker last woke: a tick overdue now is a stall in progress that it has not been able to note yet.
+	 * Written with a stall's record under {@code this}, so that a reader never counts a stall twice.
+	 */
 	private volatile long lastTickNanos;
 
 	private volatile boolean closed;
@@ -61,14 +68,24 @@ final class LocalStalls implements AutoCloseable {
 	}
 
 	private void tick() {
-		while (!this.closed) {
+		long usual = 0;
+		long leastInWindow = Long.MAX_VALUE;
+		for (int ticks = 1; !this.closed; ticks++) {
 			long before = System.nanoTime();
 			LockSupport.parkNanos(TICK_NANOS);
 			long after = System.nanoTime();
-			if (after - before - TICK_NANOS > STALL_NANOS) {
-				record(before + TICK_NANOS, after);
+			long lateness = after - before - TICK_NANOS;
+			leastInWindow = Math.min(leastInWindow, lateness);
+			if (ticks % WINDOW_TICKS == 0) {
+				usual = Math.max(0, leastInWindow);
+				leastInWindow = Long.MAX_VALUE;
 			}
-			this.lastTickNanos = after;
+			if (lateness - usual > STALL_NANOS) {
+				record(before + TICK_NANOS + usual, after);
+			}
+			else {
+				this.lastTickNanos = after;
+			}
 		}
 	}
 
@@ -78,15 +95,19 @@ final class LocalStalls implements AutoCloseable {
 		this.ends[this.next] = to;
 		this.next = (this.next + 1) % KEPT;
 		this.count = Math.min(this.count + 1, KEPT);
+		this.lastTickNanos = Math.max(this.lastTickNanos, to);
 	}
 
 	/** How long, within {@code from} to {@code to}, this JVM is known not to have run: noted stalls, and one in progress. */
-	long stalledNanos(long from, long to) {
+	synchronized long stalledNanos(long from, long to) {
 		long stalled = 0;
-		synchronized (this) {
-			for (int i = 0; i < this.count; i++) {
-				stalled += overlap(this.starts[i], this.ends[i], from, to);
+		// Newest first: the stalls before the interval are all older than the first one that ends before it starts.
+		for (int i = 1; i <= this.count; i++) {
+			int index = (this.next - i + KEPT) % KEPT;
+			if (this.ends[index] - from <= 0) {
+				break;
 			}
+			stalled += overlap(this.starts[index], this.ends[index], from, to);
 		}
 		if (this.ticking) {
 			long overdueSince = this.lastTickNanos + TICK_NANOS + STALL_NANOS;

@@ -36,9 +36,6 @@ final class Recovery {
 	private long healthySinceNanos = NONE;
 
 	Recovery(Duration base, Duration max) {
-		if (max.compareTo(base) < 0) {
-			throw new IllegalArgumentException("'max' (" + max + ") must not be shorter than 'base' (" + base + ")");
-		}
 		this.baseNanos = base.toNanos();
 		this.maxNanos = max.toNanos();
 	}
@@ -58,12 +55,17 @@ final class Recovery {
 		this.healthySinceNanos = NONE;
 	}
 
-	/** A probe succeeded: whether Redis has now been healthy long enough to be taken back. */
-	synchronized boolean healthy(long nowNanos) {
+	/**
+	 * A probe succeeded: how long Redis has now been healthy, if that is long enough to take it back, or -1.
+	 * @param doubtful whether the probe left a doubt (too little free memory after OOM): then only the longest wait
+	 * will do
+	 */
+	synchronized long healthyFor(long nowNanos, boolean doubtful) {
 		if (this.healthySinceNanos == NONE) {
 			this.healthySinceNanos = nowNanos;
 		}
-		return nowNanos - this.healthySinceNanos >= waitNanos();
+		long healthy = nowNanos - this.healthySinceNanos;
+		return (healthy >= (doubtful ? this.maxNanos : waitNanos())) ? healthy : -1;
 	}
 
 	/** A probe failed, or answered too slowly: the run of healthy probes starts again. */
@@ -75,14 +77,9 @@ final class Recovery {
 	synchronized long waitNanos() {
 		long wait = this.baseNanos;
 		for (int i = 0; i < this.repeats && wait < this.maxNanos; i++) {
-			wait *= 2;
+			wait = (wait > this.maxNanos / 2) ? this.maxNanos : wait * 2;
 		}
 		return Math.min(wait, this.maxNanos);
-	}
-
-	/** How long the current run of healthy probes has lasted. */
-	synchronized long healthyForNanos(long nowNanos) {
-		return (this.healthySinceNanos == NONE) ? 0 : nowNanos - this.healthySinceNanos;
 	}
 
 }

@@ -71,6 +71,11 @@ public final class RedisFailures {
 		return causeMatching(failure, (t) -> t.getMessage() != null && startsWithAny(t.getMessage(), WRITE_REFUSALS));
 	}
 
+	/** Whether Redis refused a write because it is out of memory ({@code maxmemory} with {@code noeviction}). */
+	public static boolean isOutOfMemory(Throwable failure) {
+		return causeMatching(failure, (t) -> t.getMessage() != null && t.getMessage().startsWith("OOM "));
+	}
+
 	private static boolean causeMatching(Throwable failure, java.util.function.Predicate<Throwable> test) {
 		Throwable t = failure;
 		for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {

@@ -1,5 +1,7 @@
 package io.github.redisstarter.connection;
 
+import org.jspecify.annotations.Nullable;
+
 /** Sends one PING to Redis over the app's own connection; throws whatever the client throws when it gets no PONG. */
 @FunctionalInterface
 public interface RedisPing {
@@ -19,6 +21,14 @@ public interface RedisPing {
 	 */
 	default void probeWrite() {
 		ping();
+	}
+
+	/**
+	 * Redis' memory as {@code INFO memory} tells it, or {@code null} when it cannot be read (a user without the right
+	 * to run INFO): the monitor asks after Redis refused writes with OOM. Defaults to {@code null}.
+	 */
+	default @Nullable RedisMemory memory() {
+		return null;
 	}
 
 }

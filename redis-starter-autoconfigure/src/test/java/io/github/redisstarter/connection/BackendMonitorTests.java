@@ -67,6 +67,22 @@ class BackendMonitorTests {
 		}
 	}
 
+	@Test
+	void aPingTimeoutNoLongerThanTheDeadlineStillLeavesAHungRedis() {
+		AtomicBoolean hung = new AtomicBoolean();
+		RedisPing ping = () -> {
+			while (hung.get()) {
+				sleep(10);
+			}
+		};
+		try (BackendMonitor monitor = BackendMonitor.startUp(settings(Duration.ofMillis(100)), ENDPOINT, ping,
+				Secrets.none(), Clock.systemUTC())) {
+			hung.set(true);
+			await().atMost(Duration.ofSeconds(4)).until(() -> monitor.state().mode() == BackendMode.MEMORY);
+			hung.set(false);
+		}
+	}
+
 	private static BackendMonitor.Settings settings(Duration pingTimeout) {
 		return new BackendMonitor.Settings(BackendSelection.AUTO, false, pingTimeout, Duration.ofMillis(50),
 				Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(200), Duration.ofSeconds(30));

@@ -126,14 +126,6 @@ class BackendStateTests {
 	}
 
 	@Test
-	void aLostWriteSwitchesOnItsFirstMissedDeadline() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
-		assertThat(state.reportLostWrite(missed())).isTrue();
-		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
-		assertThat(state.reportLostWrite(new IllegalStateException("WRONGTYPE"))).isFalse();
-	}
-
-	@Test
 	void theWayBackNeedsEveryProbeToSucceedForAWhile() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
 		probeAt(state, 0, true);
@@ -197,6 +189,32 @@ class BackendStateTests {
 		assertThat(state.reason()).startsWith("probe write answered");
 		state.reportFailure(refused());
 		assertThat(state.needsWriteProbe()).isFalse();
+	}
+
+	@Test
+	void afterOutOfMemoryARedisWithoutRoomIsTakenBackOnlyAfterTheLongestWait() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		state.reportFailure(new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
+		assertThat(state.probe()).isEqualTo(BackendState.Probe.WRITE_WITH_ROOM);
+		String shortage = "OOM (checked by the starter): used_memory 950 of maxmemory 1000 with noeviction";
+		for (long at = 0; at < 30_000; at += 100) {
+			this.nanos.set(millis(at));
+			state.recordPingSuccess(Duration.ofMillis(1), shortage);
+			assertThat(state.mode()).as("at %d ms", at).isEqualTo(BackendMode.MEMORY);
+		}
+		assertThat(state.lastPing().failure()).isEqualTo(shortage);
+		// Writes have succeeded for the longest wait (30 s): a Redis that runs nearly full is taken back all the same.
+		this.nanos.set(millis(30_000));
+		state.recordPingSuccess(Duration.ofMillis(1), shortage);
+		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+		assertThat(state.reason()).contains("every probe for 30.0 s, though with less than 10% of maxmemory free");
+	}
+
+	@Test
+	void afterReadonlyTheProbeIsAWriteWithoutALookAtMemory() {
+		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		state.reportFailure(new RedisCommandExecutionException("READONLY You can't write against a read only replica."));
+		assertThat(state.probe()).isEqualTo(BackendState.Probe.WRITE);
 	}
 
 	@Test
