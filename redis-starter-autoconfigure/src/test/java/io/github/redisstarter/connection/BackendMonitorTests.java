@@ -47,39 +47,29 @@ class BackendMonitorTests {
 
 	@Test
 	void aPingThatNeverAnswersLeavesRedisWithinAFewDeadlinesEvenWithoutCalls() {
-		AtomicBoolean hung = new AtomicBoolean();
-		RedisPing ping = () -> {
-			while (hung.get()) {
-				sleep(10);
-			}
-		};
+		HangingRedis ping = new HangingRedis();
 		try (BackendMonitor monitor = BackendMonitor.startUp(settings(Duration.ofSeconds(5)), ENDPOINT, ping,
 				Secrets.none(), Clock.systemUTC())) {
 			assertThat(monitor.state().mode()).isEqualTo(BackendMode.REDIS);
-			hung.set(true);
+			ping.hung.set(true);
 			long start = System.nanoTime();
 			await().atMost(Duration.ofSeconds(4)).until(() -> monitor.state().mode() == BackendMode.MEMORY);
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("long before the 5 s PING timeout")
 				.isLessThan(Duration.ofSeconds(3));
 			assertThat(monitor.state().reason()).startsWith("timed out (no answer for ");
-			hung.set(false);
+			ping.hung.set(false);
 			await().atMost(Duration.ofSeconds(5)).until(() -> monitor.state().mode() == BackendMode.REDIS);
 		}
 	}
 
 	@Test
 	void aPingTimeoutNoLongerThanTheDeadlineStillLeavesAHungRedis() {
-		AtomicBoolean hung = new AtomicBoolean();
-		RedisPing ping = () -> {
-			while (hung.get()) {
-				sleep(10);
-			}
-		};
+		HangingRedis ping = new HangingRedis();
 		try (BackendMonitor monitor = BackendMonitor.startUp(settings(Duration.ofMillis(100)), ENDPOINT, ping,
 				Secrets.none(), Clock.systemUTC())) {
-			hung.set(true);
+			ping.hung.set(true);
 			await().atMost(Duration.ofSeconds(4)).until(() -> monitor.state().mode() == BackendMode.MEMORY);
-			hung.set(false);
+			ping.hung.set(false);
 		}
 	}
 
@@ -96,6 +86,20 @@ class BackendMonitorTests {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** Answers at once, until {@code hung} is set: then a PING waits until it is cleared, as on a frozen server. */
+	private static final class HangingRedis implements RedisPing {
+
+		final AtomicBoolean hung = new AtomicBoolean();
+
+		@Override
+		public void ping() {
+			while (this.hung.get()) {
+				sleep(10);
+			}
+		}
+
 	}
 
 	/** Connects on first use, as Lettuce does, unless told to connect first. */
