@@ -20,7 +20,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The {@link Broadcaster}: on Redis pub/sub when Redis is configured (following the backend across outages), within
@@ -38,18 +37,19 @@ public final class BroadcastAutoConfiguration {
 	@ConditionalOnMissingBean
 	Broadcaster redisStarterBroadcaster(BackendState state, BroadcastProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<BroadcastObserver> observers,
-			ObjectProvider<LettuceConnectionFactory> connectionFactory, ObjectProvider<RedisSubscriber> subscriber) {
+			ObjectProvider<SharedRedisCommands> commands, ObjectProvider<RedisSubscriber> subscriber) {
 		BroadcastSettings settings = new BroadcastSettings(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
-				properties.getListenerThreads(), properties.getMaxPending(), properties.getMaxMessageSize().toBytes());
+				properties.getListenerThreads(), properties.getMaxPending(), properties.getMaxMessageSize().toBytes(),
+				properties.getMaxPendingSize().toBytes());
 		List<BroadcastObserver> all = observers.orderedStream().toList();
 		BroadcastObserver observer = (all.size() == 1) ? all.get(0) : new CompositeObserver(all);
-		LettuceConnectionFactory factory = connectionFactory.getIfAvailable();
+		SharedRedisCommands redis = commands.getIfAvailable();
 		RedisSubscriber redisSubscriber = subscriber.getIfAvailable();
-		if (state.endpoint() == null || factory == null || redisSubscriber == null) {
+		if (state.endpoint() == null || redis == null || redisSubscriber == null) {
 			return new InMemoryBroadcaster(settings, observer);
 		}
 		String nodeId = (properties.getNodeId() != null) ? properties.getNodeId() : RedisBroadcaster.randomNodeId();
-		RedisBroadcaster broadcaster = new RedisBroadcaster(new SharedRedisCommands(factory), redisSubscriber, state,
+		RedisBroadcaster broadcaster = new RedisBroadcaster(redis, redisSubscriber, state,
 				nodeId, settings, observer);
 		state.addListener(broadcaster);
 		return broadcaster;

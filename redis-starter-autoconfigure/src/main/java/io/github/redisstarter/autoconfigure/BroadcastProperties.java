@@ -31,6 +31,24 @@ public class BroadcastProperties {
 	 */
 	private DataSize maxMessageSize = DataSize.ofBytes(BroadcastSettings.DEFAULT_MAX_MESSAGE_BYTES);
 
+	/**
+	 * The most memory the messages waiting for one listener may take (two bytes a character); beyond it, as beyond
+	 * 'max-pending', messages to that listener are dropped and counted.
+	 */
+	private DataSize maxPendingSize = DataSize.ofBytes(BroadcastSettings.DEFAULT_MAX_PENDING_BYTES);
+
+	public DataSize getMaxPendingSize() {
+		return this.maxPendingSize;
+	}
+
+	public void setMaxPendingSize(DataSize maxPendingSize) {
+		if (maxPendingSize.toBytes() <= 0) {
+			throw new IllegalArgumentException(
+					"redis-starter.broadcast.max-pending-size must be a positive size such as 16MB, got " + maxPendingSize);
+		}
+		this.maxPendingSize = maxPendingSize;
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}

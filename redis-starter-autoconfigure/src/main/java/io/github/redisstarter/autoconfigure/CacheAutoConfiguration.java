@@ -3,6 +3,7 @@ package io.github.redisstarter.autoconfigure;
 import java.util.List;
 
 import io.github.redisstarter.cache.CacheObserver;
+import io.github.redisstarter.cache.Eviction;
 import io.github.redisstarter.cache.RoleCache;
 import io.github.redisstarter.cache.RoleLoader;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
@@ -38,13 +39,13 @@ public final class CacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TwoLevelCacheFactory redisStarterCacheFactory(BackendState state, LettuceConnectionFactory connectionFactory,
+	TwoLevelCacheFactory redisStarterCacheFactory(BackendState state, SharedRedisCommands commands,
 			RedisSubscriber subscriber, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<CacheObserver> observers,
 			CacheProperties properties) {
 		properties.validate();
 		List<CacheObserver> all = observers.orderedStream().toList();
 		CacheObserver observer = (all.size() == 1) ? all.get(0) : new CompositeCacheObserver(all);
-		return new TwoLevelCacheFactory(state, new SharedRedisCommands(connectionFactory), new RedisCalls(state), subscriber,
+		return new TwoLevelCacheFactory(state, commands, new RedisCalls(state), subscriber,
 				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), observer, properties.getKeyPrefix(),
 				properties::settingsOf);
 	}
@@ -114,8 +115,13 @@ public final class CacheAutoConfiguration {
 		}
 
 		@Override
-		public void onEviction(String cache, boolean all) {
-			this.observers.forEach((o) -> o.onEviction(cache, all));
+		public void onEviction(String cache, boolean all, Eviction eviction) {
+			this.observers.forEach((o) -> o.onEviction(cache, all, eviction));
+		}
+
+		@Override
+		public void onUnacknowledged(String cache) {
+			this.observers.forEach((o) -> o.onUnacknowledged(cache));
 		}
 
 		@Override

@@ -61,6 +61,13 @@ public class CacheProperties {
 	 */
 	private DataSize maxValueSize = DataSize.ofBytes(DEFAULTS.maxValueBytes());
 
+	/**
+	 * Whether 'evict' returns only once every instance on Redis has dropped its near copy (each acknowledges; one that
+	 * does not is waited for up to 'redis-starter.subscription-lease'). False: 'evict' returns once Redis took the
+	 * eviction, and other instances drop their copies when the message reaches them.
+	 */
+	private boolean acknowledgeEvictions = DEFAULTS.acknowledgeEvictions();
+
 	/** Settings of single caches by name, overriding the defaults above. */
 	private Map<String, Cache> caches = new LinkedHashMap<>();
 
@@ -82,7 +89,8 @@ public class CacheProperties {
 			return new CacheSettings(or(own.ttl, this.ttl), or(own.negativeTtl, this.negativeTtl),
 					or(own.ttlJitter, this.ttlJitter), or(own.nearTtl, this.nearTtl), or(own.nearMaxSize, this.nearMaxSize),
 					or(own.degradedTtl, this.degradedTtl), or(own.loadTimeout, this.loadTimeout), or(own.version, this.version),
-					or(own.maxValueSize, this.maxValueSize).toBytes());
+					or(own.maxValueSize, this.maxValueSize).toBytes(),
+					or(own.acknowledgeEvictions, this.acknowledgeEvictions));
 		}
 		catch (IllegalArgumentException ex) {
 			// The message names the setting as CacheSettings does ('negativeTtl'); say it as a property.
@@ -190,6 +198,14 @@ public class CacheProperties {
 		return this.maxValueSize;
 	}
 
+	public boolean isAcknowledgeEvictions() {
+		return this.acknowledgeEvictions;
+	}
+
+	public void setAcknowledgeEvictions(boolean acknowledgeEvictions) {
+		this.acknowledgeEvictions = acknowledgeEvictions;
+	}
+
 	public void setMaxValueSize(DataSize maxValueSize) {
 		this.maxValueSize = maxValueSize;
 	}
@@ -231,6 +247,17 @@ public class CacheProperties {
 
 		/** The largest value (encoded as JSON) this cache keeps. */
 		private @Nullable DataSize maxValueSize;
+
+		/** Whether 'evict' waits until every instance has dropped its copy (see the default above). */
+		private @Nullable Boolean acknowledgeEvictions;
+
+		public @Nullable Boolean getAcknowledgeEvictions() {
+			return this.acknowledgeEvictions;
+		}
+
+		public void setAcknowledgeEvictions(@Nullable Boolean acknowledgeEvictions) {
+			this.acknowledgeEvictions = acknowledgeEvictions;
+		}
 
 		public @Nullable Duration getTtl() {
 			return this.ttl;

@@ -167,6 +167,12 @@ public class RateLimitProperties {
 		/** Path rules: requests matching a rule are limited without touching the controller. */
 		private List<Rule> rules = new ArrayList<>();
 
+		private final ClientIp clientIp = new ClientIp();
+
+		public ClientIp getClientIp() {
+			return this.clientIp;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -189,6 +195,25 @@ public class RateLimitProperties {
 
 		public void setRules(List<Rule> rules) {
 			this.rules = rules;
+		}
+
+	}
+
+	/** How the 'clientIp' key is made from the client's address. */
+	public static class ClientIp {
+
+		/**
+		 * How many leading bits of an IPv6 client address make its key: 64 groups a client's usual allocation, so that
+		 * one client cannot rotate through its addresses for fresh budgets; 128 keys each address alone. From 1 to 128.
+		 */
+		private int ipv6PrefixLength = 64;
+
+		public int getIpv6PrefixLength() {
+			return this.ipv6PrefixLength;
+		}
+
+		public void setIpv6PrefixLength(int ipv6PrefixLength) {
+			this.ipv6PrefixLength = ipv6PrefixLength;
 		}
 
 	}

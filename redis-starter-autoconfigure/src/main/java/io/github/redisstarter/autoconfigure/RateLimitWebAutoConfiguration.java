@@ -8,6 +8,9 @@ import io.github.redisstarter.ratelimit.web.RateLimitInterceptor;
 import io.github.redisstarter.ratelimit.web.RateLimitRule;
 import io.github.redisstarter.ratelimit.web.RateLimited;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -33,6 +37,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 @ConditionalOnProperty(prefix = "redis-starter.rate-limit.web", name = "enabled", matchIfMissing = true)
 public final class RateLimitWebAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(RateLimitWebAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	RateLimitInterceptor redisStarterRateLimitInterceptor(RateLimiter limiter, RateLimitProperties properties,
@@ -42,7 +48,13 @@ public final class RateLimitWebAutoConfiguration {
 		for (int i = 0; i < configured.size(); i++) {
 			rules.add(rule("redis-starter.rate-limit.web.rules[" + i + "]", configured.get(i), limiter));
 		}
-		return new RateLimitInterceptor(limiter, rules, properties.getWeb().isLegacyHeaders(), beanFactory);
+		int prefix = properties.getWeb().getClientIp().getIpv6PrefixLength();
+		if (prefix < 1 || prefix > 128) {
+			throw new InvalidRedisSettingException("redis-starter.rate-limit.web.client-ip.ipv6-prefix-length",
+					Integer.toString(prefix), "not a prefix length of an IPv6 address",
+					"a whole number from 1 to 128, such as 64 (a client's usual allocation) or 128 (each address alone)");
+		}
+		return new RateLimitInterceptor(limiter, rules, properties.getWeb().isLegacyHeaders(), prefix, beanFactory);
 	}
 
 	private static RateLimitRule rule(String property, RateLimitProperties.Rule rule, RateLimiter limiter) {
@@ -91,15 +103,28 @@ public final class RateLimitWebAutoConfiguration {
 		};
 	}
 
-	/** Checks every {@link RateLimited} handler once the handler mappings exist. */
+	/**
+	 * Checks every {@link RateLimited} handler once the handler mappings exist, and warns when limits keyed by the
+	 * client's address trust a header the client writes.
+	 */
 	@Bean
-	static SmartInitializingSingleton redisStarterRateLimitedHandlersCheck(ListableBeanFactory beanFactory) {
+	static SmartInitializingSingleton redisStarterRateLimitedHandlersCheck(ListableBeanFactory beanFactory,
+			Environment environment) {
 		return () -> {
 			RateLimitInterceptor interceptor = beanFactory.getBean(RateLimitInterceptor.class);
 			RateLimiter limiter = beanFactory.getBean(RateLimiter.class);
 			for (RequestMappingHandlerMapping mapping : beanFactory.getBeansOfType(RequestMappingHandlerMapping.class)
 				.values()) {
 				mapping.getHandlerMethods().values().forEach((method) -> interceptor.validate(method, limiter));
+			}
+			String strategy = environment.getProperty("server.forward-headers-strategy", "");
+			if (interceptor.isKeyedByClientIp() && strategy.trim().equalsIgnoreCase("framework")) {
+				logger.warn("Rate limits keyed by clientIp trust X-Forwarded-For with server.forward-headers-strategy="
+						+ "framework: Spring's ForwardedHeaderFilter takes its left-most address, which the client"
+						+ " writes, so a client can choose its own key and get a fresh budget with every request."
+						+ " Use server.forward-headers-strategy=native (Tomcat's RemoteIpValve takes the address"
+						+ " next to your trusted proxies, server.tomcat.remoteip.internal-proxies), or keep framework"
+						+ " only behind a proxy that replaces X-Forwarded-For rather than appending to it");
 			}
 		};
 	}

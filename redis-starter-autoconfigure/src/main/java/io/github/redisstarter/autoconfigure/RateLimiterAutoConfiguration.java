@@ -82,11 +82,11 @@ public final class RateLimiterAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(RateLimiter.class)
 	FailoverRateLimiter redisStarterRateLimiter(RateLimits limits, RateLimitProperties properties,
-			RedisStarterProperties starter, Failover failover, LettuceConnectionFactory connectionFactory,
+			RedisStarterProperties starter, Failover failover, SharedRedisCommands commands,
 			ObjectProvider<RateLimitObserver> observers) {
 		InstantSource clock = (properties.getTimeSource() == RateLimitProperties.TimeSource.CLIENT)
 				? InstantSource.system() : null;
-		RedisRateLimiter redis = new RedisRateLimiter(limits, new SharedRedisCommands(connectionFactory),
+		RedisRateLimiter redis = new RedisRateLimiter(limits, commands,
 				new RedisCalls(failover.state()),
 				new RedisRateLimiter.Settings(properties.getKeyPrefix(), clock, properties.getDenyCacheSize()));
 		InMemoryRateLimiter memory = new InMemoryRateLimiter(limits, properties.getMemoryMaxKeys());

@@ -2,6 +2,7 @@ package io.github.redisstarter.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +14,7 @@ import io.github.redisstarter.connection.RedisEndpoint;
 import io.github.redisstarter.connection.RedisMemory;
 import io.github.redisstarter.connection.RedisPing;
 import io.github.redisstarter.connection.RedisSubscriber;
+import io.github.redisstarter.connection.SharedRedisCommands;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -40,6 +42,8 @@ import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBui
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -162,14 +166,22 @@ public final class RedisStarterAutoConfiguration {
 		return new Failover(state);
 	}
 
+	/** The commands every capability sends to Redis on: the factory's shared connection, or one of the starter's own. */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(LettuceConnectionFactory.class)
+	SharedRedisCommands redisStarterRedisCommands(LettuceConnectionFactory connectionFactory) {
+		return new SharedRedisCommands(connectionFactory);
+	}
+
 	/** The app's one pub/sub connection, opened lazily, for cache invalidations and broadcasts. */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(LettuceConnectionFactory.class)
 	RedisSubscriber redisStarterSubscriber(LettuceConnectionFactory connectionFactory,
-			ObjectProvider<DataRedisConnectionDetails> details) {
+			ObjectProvider<DataRedisConnectionDetails> details, RedisStarterProperties properties) {
 		return new RedisSubscriber(() -> connectPubSub(connectionFactory.getRequiredNativeClient()),
-				RedisConnectionSettings.secrets(details.getIfAvailable()));
+				RedisConnectionSettings.secrets(details.getIfAvailable()), properties.getSubscriptionLease());
 	}
 
 	private static StatefulRedisPubSubConnection<String, String> connectPubSub(AbstractRedisClient client) {
@@ -193,14 +205,31 @@ public final class RedisStarterAutoConfiguration {
 	@ConditionalOnClass(RedisClient.class)
 	static class LettuceTuningConfiguration {
 
+		/**
+		 * Runs after the app's own customizers and adds to the socket options they set: a connect timeout unless one
+		 * was set, and TCP keepalive (idle 30 s, then 3 probes 10 s apart) unless the app configured keepalive itself.
+		 */
 		@Bean
+		@Order(Ordered.LOWEST_PRECEDENCE)
 		LettuceClientOptionsBuilderCustomizer redisStarterClientOptionsCustomizer(DataRedisProperties redis,
 				RedisStarterProperties properties) {
 			return builder -> {
 				builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).autoReconnect(true);
-				if (redis.getConnectTimeout() == null) {
-					builder.socketOptions(SocketOptions.builder().connectTimeout(properties.getConnectTimeout()).build());
+				SocketOptions current = builder.build().getSocketOptions();
+				SocketOptions.Builder socket = current.mutate();
+				if (redis.getConnectTimeout() == null
+						&& current.getConnectTimeout().equals(SocketOptions.DEFAULT_CONNECT_TIMEOUT_DURATION)) {
+					socket.connectTimeout(properties.getConnectTimeout());
 				}
+				if (!current.isKeepAlive() && !current.getKeepAlive().isEnabled()) {
+					socket.keepAlive(SocketOptions.KeepAliveOptions.builder()
+						.enable()
+						.idle(Duration.ofSeconds(30))
+						.interval(Duration.ofSeconds(10))
+						.count(3)
+						.build());
+				}
+				builder.socketOptions(socket.build());
 			};
 		}
 
@@ -216,8 +245,10 @@ public final class RedisStarterAutoConfiguration {
 
 		@Bean
 		ClientResourcesBuilderCustomizer redisStarterReconnectDelayCustomizer(RedisStarterProperties properties) {
-			return builder -> builder.reconnectDelay(Delay.exponential(java.time.Duration.ofMillis(10),
-					properties.getMaxReconnectDelay(), 2, TimeUnit.MILLISECONDS));
+			// Full jitter: a random delay up to the exponential one, so that instances that lost Redis together do not
+			// all knock at the same moments when it returns.
+			return builder -> builder.reconnectDelay(Delay.fullJitter(Duration.ofMillis(10),
+					properties.getMaxReconnectDelay(), 10, TimeUnit.MILLISECONDS));
 		}
 
 	}

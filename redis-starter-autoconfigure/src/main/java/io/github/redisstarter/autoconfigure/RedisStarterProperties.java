@@ -3,6 +3,7 @@ package io.github.redisstarter.autoconfigure;
 import java.time.Duration;
 
 import io.github.redisstarter.connection.BackendSelection;
+import io.github.redisstarter.connection.RedisSubscriber;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -67,6 +68,13 @@ public class RedisStarterProperties {
 
 	/** Upper bound of the delay between Lettuce's reconnect attempts (its own grows to 30 s). */
 	private Duration maxReconnectDelay = Duration.ofMillis(250);
+
+	/**
+	 * How long an answered heartbeat vouches for the pub/sub subscription (a PING every quarter of it). Near copies are
+	 * used only within it, a heartbeat unanswered for it is a gap (near copies dropped), and an acknowledged eviction
+	 * waits at most this long for an instance that does not acknowledge. At least 4ms.
+	 */
+	private Duration subscriptionLease = RedisSubscriber.DEFAULT_LEASE;
 
 	private final Health health = new Health();
 
@@ -175,6 +183,19 @@ public class RedisStarterProperties {
 
 	public void setMaxReconnectDelay(Duration maxReconnectDelay) {
 		this.maxReconnectDelay = positive("redis-starter.max-reconnect-delay", maxReconnectDelay);
+	}
+
+	public Duration getSubscriptionLease() {
+		return this.subscriptionLease;
+	}
+
+	public void setSubscriptionLease(Duration subscriptionLease) {
+		if (subscriptionLease.toMillis() < 4) {
+			throw new IllegalArgumentException(
+					"redis-starter.subscription-lease must be a duration of at least 4ms such as 500ms or 1s, got "
+							+ subscriptionLease);
+		}
+		this.subscriptionLease = subscriptionLease;
 	}
 
 	private static Duration positive(String property, Duration value) {

@@ -38,7 +38,8 @@ abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
 		});
 		this.observer = observer;
 		this.maxMessageBytes = settings.maxMessageBytes();
-		this.local = new LocalDelivery(settings.mapper(), this.listenerThreads, settings.maxPending(), observer);
+		this.local = new LocalDelivery(settings.mapper(), this.listenerThreads, settings.maxPending(),
+				settings.maxPendingBytes(), observer);
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -19,7 +20,7 @@ import io.github.redisstarter.connection.CallerText;
 /**
  * Delivery to this instance's listeners, shared by both broadcasters. Each subscription has its own mailbox, drained
  * on a shared pool one message at a time: a listener sees messages in arrival order, a slow one delays only itself,
- * and a full mailbox drops (and counts) rather than grow without bound. A listener that throws is counted and logged,
+ * and a full mailbox (in messages or in memory) drops (and counts) rather than grow without bound. A listener that throws is counted and logged,
  * and keeps its subscription.
  */
 final class LocalDelivery {
@@ -35,19 +36,22 @@ final class LocalDelivery {
 
 	private final int maxPending;
 
+	private final long maxPendingBytes;
+
 	private final BroadcastObserver observer;
 
 	private final Map<String, List<Mailbox<?>>> channels = new ConcurrentHashMap<>();
 
 	private final Map<String, List<Mailbox<?>>> patterns = new ConcurrentHashMap<>();
 
-	LocalDelivery(JsonMapper mapper, Executor executor, int maxPending, BroadcastObserver observer) {
+	LocalDelivery(JsonMapper mapper, Executor executor, int maxPending, long maxPendingBytes, BroadcastObserver observer) {
 		if (maxPending <= 0) {
 			throw new IllegalArgumentException("'maxPending' must be positive, got " + maxPending);
 		}
 		this.mapper = mapper;
 		this.executor = executor;
 		this.maxPending = maxPending;
+		this.maxPendingBytes = maxPendingBytes;
 		this.observer = observer;
 	}
 
@@ -112,6 +116,9 @@ final class LocalDelivery {
 
 		private final AtomicInteger size = new AtomicInteger();
 
+		/** What the waiting messages take in memory: two bytes a character. */
+		private final AtomicLong bytes = new AtomicLong();
+
 		private final AtomicBoolean scheduled = new AtomicBoolean();
 
 		private volatile boolean closed;
@@ -130,8 +137,11 @@ final class LocalDelivery {
 			if (this.closed) {
 				return;
 			}
-			if (this.size.incrementAndGet() > LocalDelivery.this.maxPending) {
+			long weight = 2L * (channel.length() + payload.length());
+			if (this.size.incrementAndGet() > LocalDelivery.this.maxPending
+					| this.bytes.addAndGet(weight) > LocalDelivery.this.maxPendingBytes) {
 				this.size.decrementAndGet();
+				this.bytes.addAndGet(-weight);
 				LocalDelivery.this.observer.onDropped(channel);
 				return;
 			}
@@ -148,6 +158,7 @@ final class LocalDelivery {
 					break;
 				}
 				this.size.decrementAndGet();
+				this.bytes.addAndGet(-2L * (message[0].length() + message[1].length()));
 				if (!this.closed) {
 					hand(message[0], message[1]);
 				}

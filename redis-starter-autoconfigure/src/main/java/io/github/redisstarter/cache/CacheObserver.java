@@ -35,7 +35,12 @@ public interface CacheObserver {
 	default void onError(String cache, Throwable failure) {
 	}
 
-	default void onEviction(String cache, boolean all) {
+	/** An eviction of one id, or of {@code all}, returned {@code eviction}. */
+	default void onEviction(String cache, boolean all, Eviction eviction) {
+	}
+
+	/** An eviction waited out the subscription lease: some instance that received it did not acknowledge it in time. */
+	default void onUnacknowledged(String cache) {
 	}
 
 	/** A value in Redis could not be decoded (a class changed): it was deleted and loaded afresh. */

@@ -20,9 +20,12 @@ import java.util.regex.Pattern;
  * @param version part of every Redis key of the cache: change it when the value type changes incompatibly
  * @param maxValueBytes the largest encoded value the cache keeps; a loader answer above it is refused with a
  * {@link io.github.redisstarter.connection.PayloadTooLargeException} and nothing is cached
+ * @param acknowledgeEvictions whether an eviction waits until every instance has dropped its copy (at most the
+ * subscription lease), or returns once Redis took it and the other instances drop their copies when the message
+ * reaches them
  */
 public record CacheSettings(Duration ttl, Duration negativeTtl, double ttlJitter, Duration nearTtl, long nearMaxSize,
-		Duration degradedTtl, Duration loadTimeout, String version, long maxValueBytes) {
+		Duration degradedTtl, Duration loadTimeout, String version, long maxValueBytes, boolean acknowledgeEvictions) {
 
 	/** 1 MiB: far above a role with its permissions, well below what would slow Redis down. */
 	public static final long DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
@@ -60,9 +63,20 @@ public record CacheSettings(Duration ttl, Duration negativeTtl, double ttlJitter
 				Duration.ofSeconds(30), Duration.ofSeconds(10), "1", DEFAULT_MAX_VALUE_BYTES);
 	}
 
+	/** Settings whose evictions are acknowledged. */
+	public CacheSettings(Duration ttl, Duration negativeTtl, double ttlJitter, Duration nearTtl, long nearMaxSize,
+			Duration degradedTtl, Duration loadTimeout, String version, long maxValueBytes) {
+		this(ttl, negativeTtl, ttlJitter, nearTtl, nearMaxSize, degradedTtl, loadTimeout, version, maxValueBytes, true);
+	}
+
 	public CacheSettings withTtl(Duration ttl) {
 		return new CacheSettings(ttl, this.negativeTtl, this.ttlJitter, this.nearTtl, this.nearMaxSize,
-				this.degradedTtl, this.loadTimeout, this.version, this.maxValueBytes);
+				this.degradedTtl, this.loadTimeout, this.version, this.maxValueBytes, this.acknowledgeEvictions);
+	}
+
+	public CacheSettings withAcknowledgeEvictions(boolean acknowledgeEvictions) {
+		return new CacheSettings(this.ttl, this.negativeTtl, this.ttlJitter, this.nearTtl, this.nearMaxSize,
+				this.degradedTtl, this.loadTimeout, this.version, this.maxValueBytes, acknowledgeEvictions);
 	}
 
 	private static void positive(String name, Duration value) {

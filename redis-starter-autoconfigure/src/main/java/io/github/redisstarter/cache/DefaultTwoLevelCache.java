@@ -3,7 +3,12 @@ package io.github.redisstarter.cache;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 import java.util.function.Supplier;
 
 import io.github.redisstarter.cache.CacheObserver.Level;
@@ -30,9 +35,15 @@ import org.jspecify.annotations.Nullable;
  * that did not reach Redis (made on the twins, or lost on the way); without any, a blip costs only its own near
  * copies.</li>
  * <li>A load that an eviction overtakes hands its result to its callers but keeps it nowhere.</li>
+ * <li>An eviction returns once every instance on Redis has dropped its copy ({@link Acknowledgments}), unless the
+ * cache is set to publish without waiting; one that Redis did not take is {@link PendingEvictions pending} and retried
+ * in the background, and delivered before this instance reads Redis again.</li>
  * </ul>
  */
 public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
+
+	/** How often pending evictions are retried in the background. */
+	static final long RETRY_MILLIS = 250;
 
 	private final String name;
 
@@ -54,6 +65,27 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 
 	private final Flights<V> flights = new Flights<>();
 
+	private final @Nullable Acknowledgments acknowledgments;
+
+	private final PendingEvictions pending = new PendingEvictions();
+
+	/** Whether a background retry of pending evictions is scheduled. */
+	private final AtomicBoolean retrying = new AtomicBoolean();
+
+	/** Whether a sweep is queued and not yet started. */
+	private final AtomicBoolean sweepQueued = new AtomicBoolean();
+
+	/** Held by the one caller that catches up with Redis, and while an eviction is made pending. */
+	private final ReentrantLock catchingUp = new ReentrantLock();
+
+	/** Runs the retries and the sweeps: the factory's thread. */
+	private final ScheduledExecutorService background;
+
+	private volatile boolean closed;
+
+	/** The invalidation channel this cache listens on, or {@code null} without a subscription. */
+	private volatile @Nullable String channel;
+
 	/** The switch count the near cache's content belongs to. */
 	private volatile long nearEpoch;
 
@@ -63,11 +95,9 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 	 */
 	private volatile long redisEpoch;
 
-	/** Whether an eviction of this instance has not reached Redis yet; guarded by {@code this}. */
-	private boolean undelivered;
-
 	DefaultTwoLevelCache(String name, CacheLoader<V> loader, CacheCodec<V> codec, CacheSettings settings,
-			BackendState state, @Nullable RedisCacheStore store, @Nullable RedisSubscriber subscriber, CacheObserver observer) {
+			BackendState state, @Nullable RedisCacheStore store, @Nullable RedisSubscriber subscriber,
+			@Nullable Acknowledgments acknowledgments, CacheObserver observer, ScheduledExecutorService background) {
 		this.name = name;
 		this.loader = Objects.requireNonNull(loader, "'loader' must not be null");
 		this.codec = codec;
@@ -75,7 +105,9 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 		this.state = state;
 		this.store = store;
 		this.subscriber = subscriber;
+		this.acknowledgments = acknowledgments;
 		this.observer = observer;
+		this.background = background;
 		this.near = new NearCache<>(settings.nearMaxSize());
 		long switches = state.switchCount();
 		this.nearEpoch = switches;
@@ -83,16 +115,21 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 	}
 
 	void listenOn(RedisSubscriber subscriber, String channel) {
+		this.channel = channel;
 		subscriber.subscribe(channel, new RedisSubscriber.Listener() {
 
 			@Override
 			public void onMessage(String channel, String message) {
-				String id = InvalidationMessages.id(message);
-				if (id != null) {
-					forgetLocally(id);
+				InvalidationMessages.Invalidation invalidation = InvalidationMessages.read(message);
+				if (invalidation.id() != null) {
+					forgetLocally(invalidation.id());
 				}
 				else {
 					forgetAllLocally();
+				}
+				// Only once the copy is gone.
+				if (DefaultTwoLevelCache.this.acknowledgments != null) {
+					DefaultTwoLevelCache.this.acknowledgments.acknowledge(invalidation);
 				}
 			}
 
@@ -113,7 +150,9 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 	public Optional<V> get(String id) {
 		requireId(id);
 		boolean onRedis = followBackend();
-		if (!onRedis || this.subscriber == null || this.subscriber.isLive()) {
+		long generation = this.near.generation();
+		boolean heard = !onRedis || heard();
+		if (heard) {
 			Optional<V> near = this.near.get(id);
 			if (near != null) {
 				this.observer.onHit(this.name, Level.L1);
@@ -121,43 +160,136 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 			}
 			this.observer.onMiss(this.name, Level.L1);
 		}
-		return this.flights.join(id, this.settings.loadTimeout(), (flight) -> load(id, flight));
+		return this.flights.join(id, generation, heard, this.settings.loadTimeout(), (flight) -> load(id, flight));
 	}
 
 	@Override
-	public void evict(String id) {
+	public Eviction evict(String id) {
 		requireId(id);
 		forgetLocally(id);
-		this.observer.onEviction(this.name, false);
-		if (!followBackend() || onRedis(() -> {
-			this.store.evict(id);
-			return id;
-		}).isEmpty()) {
-			undelivered();
-		}
+		return delivered(false, (tag) -> this.store.evict(id, tag), () -> this.pending.add(id));
 	}
 
 	@Override
-	public void evictAll() {
+	public Eviction evictAll() {
 		forgetAllLocally();
-		this.observer.onEviction(this.name, true);
-		if (!followBackend() || onRedis(() -> this.store.invalidateAll(true)).isEmpty()) {
-			undelivered();
+		Eviction eviction = delivered(true, (tag) -> this.store.invalidateAll(tag), this.pending::addAll);
+		if (this.store != null && eviction.reachedRedis()) {
+			sweepSoon();
 		}
+		return eviction;
 	}
 
 	/**
-	 * An eviction did not reach Redis (made while Redis is away, or lost): the shared cache is invalidated as a whole
-	 * before this instance reads it again, on the next call if Redis is in use by then.
+	 * Takes an eviction to Redis and, unless the cache publishes without waiting, waits until the other instances
+	 * have dropped their copies; one that Redis cannot take now is kept pending and retried.
 	 */
-	private void undelivered() {
+	private Eviction delivered(boolean all, java.util.function.ToLongFunction<java.util.function.UnaryOperator<String>> evict,
+			Runnable keepPending) {
+		Eviction eviction;
 		if (this.store == null) {
-			return;
+			eviction = Eviction.EVERYWHERE;
 		}
-		synchronized (this) {
-			this.undelivered = true;
+		else if (!followBackend()) {
+			eviction = pending(keepPending);
+		}
+		else if (this.acknowledgments == null || !this.settings.acknowledgeEvictions()) {
+			eviction = onRedis(() -> evict.applyAsLong(UnaryOperator.identity())).isPresent() ? Eviction.PUBLISHED
+					: pending(keepPending);
+		}
+		else {
+			try (Acknowledgments.Waiting waiting = this.acknowledgments.open()) {
+				Optional<Long> receivers = onRedis(() -> evict.applyAsLong(waiting::tag));
+				eviction = receivers.isPresent() ? acknowledged(waiting, receivers.get()) : pending(keepPending);
+			}
+		}
+		this.observer.onEviction(this.name, all, eviction);
+		return eviction;
+	}
+
+	private Eviction acknowledged(Acknowledgments.Waiting waiting, long receivers) {
+		return switch (waiting.await(receivers)) {
+			case ACKNOWLEDGED -> Eviction.EVERYWHERE;
+			case LEASE_RAN_OUT -> {
+				this.observer.onUnacknowledged(this.name);
+				yield Eviction.EVERYWHERE;
+			}
+			// Redis took it, but the wait for the others was cut short.
+			case INTERRUPTED -> Eviction.PUBLISHED;
+		};
+	}
+
+	/**
+	 * An eviction did not reach Redis (made while Redis is away, or lost): it is delivered before this instance reads
+	 * Redis again, on the next call if Redis is in use by then, and retried in the background meanwhile.
+	 */
+	private Eviction pending(Runnable keepPending) {
+		this.catchingUp.lock();
+		try {
+			keepPending.run();
 			this.redisEpoch = -1;
 		}
+		finally {
+			this.catchingUp.unlock();
+		}
+		retrySoon();
+		return Eviction.PENDING;
+	}
+
+	private void retrySoon() {
+		if (!this.closed && this.retrying.compareAndSet(false, true)) {
+			try {
+				this.background.schedule(this::retry, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+			}
+			catch (java.util.concurrent.RejectedExecutionException ex) {
+				// The app stops: what is pending stays with it (see role-cache.md).
+			}
+		}
+	}
+
+	/** Deletes invalidated entries in the background, one sweep queued at a time. */
+	private void sweepSoon() {
+		if (!this.closed && this.sweepQueued.compareAndSet(false, true)) {
+			try {
+				this.background.execute(() -> {
+					this.sweepQueued.set(false);
+					try {
+						this.store.sweep();
+					}
+					catch (RuntimeException ex) {
+						// The entries expire by themselves.
+					}
+				});
+			}
+			catch (java.util.concurrent.RejectedExecutionException ex) {
+				this.sweepQueued.set(false);
+			}
+		}
+	}
+
+	/** A background retry: delivers what is pending if Redis is in use, and comes back while anything is pending. */
+	private void retry() {
+		this.retrying.set(false);
+		try {
+			followBackend();
+		}
+		catch (RuntimeException ex) {
+			// Not an outage (a script error): the next call or retry tries again.
+		}
+		if (!this.pending.isEmpty()) {
+			retrySoon();
+		}
+	}
+
+	/** Stops the background retries (the app stops). */
+	void close() {
+		this.closed = true;
+	}
+
+	/** Whether evictions published on Redis now reach this instance's near copies. */
+	private boolean heard() {
+		String listening = this.channel;
+		return this.subscriber == null || (listening != null && this.subscriber.isLive(listening));
 	}
 
 	/** How many near copies this instance holds (an estimate that counts copies about to expire). */
@@ -184,19 +316,46 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 			return false;
 		}
 		if (this.redisEpoch != switches) {
-			synchronized (this) {
+			// One caller catches up (delivering pending evictions may take several calls); the others do not queue
+			// behind it but are answered without Redis meanwhile.
+			if (!this.catchingUp.tryLock()) {
+				return false;
+			}
+			try {
 				if (this.redisEpoch != switches) {
-					if (this.undelivered) {
-						if (onRedis(() -> this.store.invalidateAll(false)).isEmpty()) {
-							return false;
-						}
-						this.undelivered = false;
+					if (!this.pending.isEmpty() && !deliverPending()) {
+						return false;
 					}
 					this.redisEpoch = switches;
 				}
 			}
+			finally {
+				this.catchingUp.unlock();
+			}
 		}
 		return true;
+	}
+
+	/**
+	 * Delivers the pending evictions: each id, or the whole cache at once when that was asked or there are many. Other
+	 * instances are told but not waited for: nobody waits on a retry.
+	 * @return whether they all reached Redis
+	 */
+	private boolean deliverPending() {
+		PendingEvictions.Batch batch = this.pending.take();
+		boolean delivered = onRedis(() -> {
+			if (batch.all()) {
+				this.store.invalidateAll(UnaryOperator.identity());
+			}
+			else {
+				batch.ids().keySet().forEach((id) -> this.store.evict(id, UnaryOperator.identity()));
+			}
+			return true;
+		}).isPresent();
+		if (delivered) {
+			this.pending.delivered(batch);
+		}
+		return delivered;
 	}
 
 	private Optional<V> load(String id, Flights.Flight<V> flight) {
@@ -300,9 +459,9 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 	 * invalidation subscription is not live: evictions published meanwhile would never reach the copy.
 	 */
 	private void keepNear(String id, Optional<V> value, Duration lifetime, Flights.Flight<V> flight, long epoch) {
-		boolean heard = this.subscriber == null || !this.state.usesRedis() || this.subscriber.isLive();
-		if (heard && !flight.overtaken() && this.state.switchCount() == epoch && this.nearEpoch == epoch) {
-			this.near.put(id, value, lifetime);
+		boolean heard = !this.state.usesRedis() || heard();
+		if (heard && this.state.switchCount() == epoch && this.nearEpoch == epoch) {
+			this.near.put(id, value, lifetime, flight.generation(), flight::overtaken);
 		}
 	}
 
@@ -328,12 +487,10 @@ public final class DefaultTwoLevelCache<V> implements TwoLevelCache<V> {
 	}
 
 	private void forgetLocally(String id) {
-		this.flights.invalidate(id);
-		this.near.invalidate(id);
+		this.near.invalidate(id, () -> this.flights.invalidate(id));
 	}
 
 	private void forgetAllLocally() {
-		this.flights.invalidateAll();
 		this.near.clear();
 	}
 

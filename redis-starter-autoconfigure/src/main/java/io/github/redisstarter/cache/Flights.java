@@ -2,6 +2,7 @@ package io.github.redisstarter.cache;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -14,16 +15,32 @@ import io.github.redisstarter.connection.CallerText;
 /**
  * Single-flight loads: the first caller of a cold id loads it, and the callers that arrive meanwhile wait for that
  * load instead of starting their own. A wait is bounded: a caller still waiting after the load timeout loads for
- * itself rather than hang behind a stuck load. A load that an eviction overtakes is marked, so that what it found
- * is handed to its callers but not kept.
+ * itself rather than hang behind a stuck load. Every load, a straggler's too, is registered while it runs, so that
+ * an eviction marks it: what it found is handed to the callers that were waiting already, but not kept, and nobody
+ * joins it afterwards.
  */
 final class Flights<V> {
 
-	private final ConcurrentHashMap<String, Flight<V>> inFlight = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, Flight<V>> leaders = new ConcurrentHashMap<>();
 
-	Optional<V> join(String id, Duration wait, Function<Flight<V>, Optional<V>> load) {
-		Flight<V> mine = new Flight<>();
-		Flight<V> leader = this.inFlight.putIfAbsent(id, mine);
+	/** Loads of callers that load alone (they stopped waiting, or may not join): rare, and marked like leaders. */
+	private final Set<Flight<V>> stragglers = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * @param generation the near cache's generation when the caller began, which the flight carries; a load of an
+	 * older generation (begun before a clear) is not joined
+	 * @param mayJoin whether the caller may take another caller's result: not while evictions might not reach this
+	 * instance, since nothing would mark a load they overtook
+	 */
+	Optional<V> join(String id, long generation, boolean mayJoin, Duration wait, Function<Flight<V>, Optional<V>> load) {
+		Flight<V> mine = new Flight<>(id, generation);
+		if (!mayJoin) {
+			return alone(mine, load);
+		}
+		Flight<V> leader = this.leaders.putIfAbsent(id, mine);
+		if (leader != null && leader.generation != generation) {
+			return alone(mine, load);
+		}
 		if (leader == null) {
 			try {
 				Optional<V> value = load.apply(mine);
@@ -35,14 +52,14 @@ final class Flights<V> {
 				throw ex;
 			}
 			finally {
-				this.inFlight.remove(id, mine);
+				this.leaders.remove(id, mine);
 			}
 		}
 		try {
 			return leader.result.get(wait.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
-			return load.apply(new Flight<>());
+			return alone(mine, load);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
@@ -60,16 +77,34 @@ final class Flights<V> {
 		}
 	}
 
-	/** Marks the load of {@code id} in progress, if any, as overtaken by an eviction. */
-	void invalidate(String id) {
-		Flight<V> flight = this.inFlight.get(id);
-		if (flight != null) {
-			flight.overtaken = true;
+	/** A load of the caller's own, registered so that an eviction marks it all the same. */
+	private Optional<V> alone(Flight<V> mine, Function<Flight<V>, Optional<V>> load) {
+		this.stragglers.add(mine);
+		try {
+			return load.apply(mine);
+		}
+		finally {
+			this.stragglers.remove(mine);
 		}
 	}
 
-	void invalidateAll() {
-		this.inFlight.values().forEach((flight) -> flight.overtaken = true);
+	/**
+	 * Marks every load of {@code id} in progress as overtaken by an eviction, and lets no later caller join one: a
+	 * caller that arrives after the eviction starts a load of its own rather than take what an older load found.
+	 */
+	void invalidate(String id) {
+		Flight<V> leader = this.leaders.get(id);
+		if (leader != null) {
+			leader.overtaken = true;
+			this.leaders.remove(id, leader);
+		}
+		if (!this.stragglers.isEmpty()) {
+			this.stragglers.forEach((flight) -> {
+				if (flight.id.equals(id)) {
+					flight.overtaken = true;
+				}
+			});
+		}
 	}
 
 	/** One load in progress. */
@@ -77,11 +112,25 @@ final class Flights<V> {
 
 		private final CompletableFuture<Optional<V>> result = new CompletableFuture<>();
 
+		private final String id;
+
+		private final long generation;
+
 		private volatile boolean overtaken;
+
+		Flight(String id, long generation) {
+			this.id = id;
+			this.generation = generation;
+		}
 
 		/** Whether an eviction came while this load ran: its result must not be kept. */
 		boolean overtaken() {
 			return this.overtaken;
+		}
+
+		/** The near cache's generation when the load began. */
+		long generation() {
+			return this.generation;
 		}
 
 	}

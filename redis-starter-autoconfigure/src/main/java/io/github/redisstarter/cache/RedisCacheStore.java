@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.connection.RedisKeyEncoding;
@@ -15,6 +17,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
@@ -38,6 +41,8 @@ final class RedisCacheStore {
 	private static final RedisScript INVALIDATE_ALL = RedisScript.load(RedisCacheStore.class, "invalidate-all.lua");
 
 	private static final int SCAN_BATCH = 1000;
+
+	private static final int SWEEP_CALL_SECONDS = 10;
 
 	private final String cache;
 
@@ -111,12 +116,14 @@ final class RedisCacheStore {
 	/**
 	 * Evicts {@code id}, leaving a tombstone, and tells every instance. Other instances rely on it: it waits up to the
 	 * longest call deadline.
+	 * @param tag turns the invalidation message into the one to publish (asking for acknowledgments, or not)
+	 * @return how many subscribers received the message, or -1 when Redis cannot tell (Cluster)
 	 */
-	void evict(String id) {
+	long evict(String id, UnaryOperator<String> tag) {
 		RedisClusterAsyncCommands<byte[], byte[]> redis = this.commands.get();
 		awaitWrite(EVICT.run(redis, ScriptOutputType.INTEGER, new byte[][] { entry(id) },
 				bytes(Math.max(1, this.tombstoneLife.toMillis()))), "eviction");
-		publish(redis, InvalidationMessages.one(id));
+		return publish(redis, tag.apply(InvalidationMessages.one(id)));
 	}
 
 	/** Deletes an entry that cannot be decoded. */
@@ -125,16 +132,25 @@ final class RedisCacheStore {
 	}
 
 	/**
-	 * Invalidates every entry at once (one key write), tells every instance, then, if asked, deletes the entries in
-	 * batches with SCAN and UNLINK: Redis never blocks on a large cache, and correctness does not wait for the sweep.
-	 * Other instances rely on the invalidation: it waits up to the longest call deadline.
-	 * @return how many keys the sweep removed
+	 * Invalidates every entry at once (one key write) and tells every instance; {@link #sweep()} deletes the entries
+	 * afterwards. Other instances rely on the invalidation: it waits up to the longest call deadline.
+	 * @param tag turns the invalidation message into the one to publish (asking for acknowledgments, or not)
+	 * @return how many subscribers received the message, or -1 when Redis cannot tell (Cluster)
 	 */
-	long invalidateAll(boolean sweep) {
+	long invalidateAll(UnaryOperator<String> tag) {
 		RedisClusterAsyncCommands<byte[], byte[]> redis = this.commands.get();
 		awaitWrite(INVALIDATE_ALL.run(redis, ScriptOutputType.INTEGER, new byte[][] { this.validAfterKey }), "invalidation");
-		publish(redis, InvalidationMessages.ALL);
-		return sweep ? sweep(redis) : 0;
+		return publish(redis, tag.apply(InvalidationMessages.ALL));
+	}
+
+	/**
+	 * Deletes the invalidated entries in batches with SCAN and UNLINK, in the background: Redis never blocks on a
+	 * large cache, correctness does not wait for the sweep, and a slow batch is no evidence against Redis: its calls
+	 * are not timed by the failure detector, and a failure ends the sweep without being reported (the entries expire).
+	 * @return how many keys the sweep removed
+	 */
+	long sweep() {
+		return sweep(this.commands.get());
 	}
 
 	private long sweep(RedisClusterAsyncCommands<byte[], byte[]> redis) {
@@ -142,11 +158,11 @@ final class RedisCacheStore {
 		long removed = 0;
 		ScanCursor cursor = ScanCursor.INITIAL;
 		do {
-			KeyScanCursor<byte[]> batch = await(redis.scan(cursor, match).toCompletableFuture(), "scan");
+			KeyScanCursor<byte[]> batch = untimed(redis.scan(cursor, match));
 			List<byte[]> keys = new ArrayList<>(batch.getKeys());
 			keys.removeIf((key) -> java.util.Arrays.equals(key, this.validAfterKey));
 			if (!keys.isEmpty()) {
-				removed += await(redis.unlink(keys.toArray(byte[][]::new)).toCompletableFuture(), "unlink");
+				removed += untimed(redis.unlink(keys.toArray(byte[][]::new)));
 			}
 			cursor = batch;
 		}
@@ -154,8 +170,9 @@ final class RedisCacheStore {
 		return removed;
 	}
 
-	private void publish(RedisClusterAsyncCommands<byte[], byte[]> redis, String message) {
-		awaitWrite(redis.publish(this.channel, bytes(message)).toCompletableFuture(), "invalidation message");
+	private long publish(RedisClusterAsyncCommands<byte[], byte[]> redis, String message) {
+		Long receivers = awaitWrite(redis.publish(this.channel, bytes(message)).toCompletableFuture(), "invalidation message");
+		return (redis instanceof RedisAdvancedClusterAsyncCommands) ? -1 : receivers;
 	}
 
 	private byte[][] keys(String id) {
@@ -164,6 +181,20 @@ final class RedisCacheStore {
 
 	private byte[] entry(String id) {
 		return bytes(this.entryPrefix + RedisKeyEncoding.encode(id));
+	}
+
+	/** A sweep's call, waited for at most {@value #SWEEP_CALL_SECONDS} s and no evidence for the failure detector. */
+	private static <T> T untimed(io.lettuce.core.RedisFuture<T> call) {
+		try {
+			return call.toCompletableFuture().get(SWEEP_CALL_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while sweeping", ex);
+		}
+		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+			throw new IllegalStateException("sweep stopped: " + ex, ex);
+		}
 	}
 
 	private <T> T await(java.util.concurrent.CompletableFuture<T> call, String what) {

@@ -25,14 +25,17 @@ public final class RoleCache<R> {
 		return this.cache.get(id);
 	}
 
-	/** Call after changing a role: every instance forgets it. */
-	public void evict(String id) {
-		this.cache.evict(id);
+	/**
+	 * Call after changing a role: every instance forgets it.
+	 * @return what the eviction achieved (see {@link TwoLevelCache#evict(String)})
+	 */
+	public Eviction evict(String id) {
+		return this.cache.evict(id);
 	}
 
 	/** Call after a bulk change: every instance forgets every role. */
-	public void evictAll() {
-		this.cache.evictAll();
+	public Eviction evictAll() {
+		return this.cache.evictAll();
 	}
 
 	public TwoLevelCache<R> cache() {

@@ -22,11 +22,15 @@ public interface TwoLevelCache<V> {
 	 */
 	Optional<V> get(String id);
 
-	/** Forgets the value for {@code id} in every instance. */
-	void evict(String id);
+	/**
+	 * Forgets the value for {@code id} in every instance. By default it returns once every instance on Redis has
+	 * dropped its copy, so that a read that starts after it, anywhere, gets the new value.
+	 * @return what the eviction achieved: {@link Eviction#PENDING} when Redis could not take it now (it is retried)
+	 */
+	Eviction evict(String id);
 
-	/** Forgets every value of this cache in every instance. */
-	void evictAll();
+	/** Forgets every value of this cache in every instance; returns as {@link #evict(String)} does. */
+	Eviction evictAll();
 
 	/** The cache's name: it tags metrics and scopes the Redis keys. */
 	String name();

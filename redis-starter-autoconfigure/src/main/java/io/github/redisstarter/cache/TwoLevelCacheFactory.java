@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -23,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * TwoLevelCache&lt;Permission&gt; permissions = caches.create("permissions", Permission.class, repository::findPermission);
  * </pre>
  */
-public final class TwoLevelCacheFactory {
+public final class TwoLevelCacheFactory implements AutoCloseable {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -43,7 +45,20 @@ public final class TwoLevelCacheFactory {
 
 	private final Function<String, CacheSettings> settings;
 
-	private final Map<String, TwoLevelCache<?>> created = new ConcurrentHashMap<>();
+	private final Map<String, DefaultTwoLevelCache<?>> created = new ConcurrentHashMap<>();
+
+	/**
+	 * The caches' background work, one daemon thread (started with the first task): retries of pending evictions and
+	 * the sweeps after evictAll, one at a time.
+	 */
+	private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "redis-starter-cache");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	/** This instance's acknowledgments, made with the first cache on Redis. */
+	private @Nullable Acknowledgments acknowledgments;
 
 	/**
 	 * @param commands the shared Redis connection, or {@code null} for caches that never use Redis
@@ -85,8 +100,9 @@ public final class TwoLevelCacheFactory {
 				? new RedisCacheStore(this.keyPrefix, name, settings.version(), this.commands, this.calls,
 						settings.loadTimeout())
 				: null;
+		Acknowledgments acks = (store != null && this.subscriber != null) ? acknowledgments() : null;
 		DefaultTwoLevelCache<V> cache = new DefaultTwoLevelCache<>(name, loader, codec, settings, this.state, store,
-				(store != null) ? this.subscriber : null, this.observer);
+				(store != null) ? this.subscriber : null, acks, this.observer, this.background);
 		if (this.created.putIfAbsent(name, cache) != null) {
 			throw new IllegalArgumentException("A cache named '" + name + "' exists already; give each cache its own name");
 		}
@@ -94,6 +110,20 @@ public final class TwoLevelCacheFactory {
 			cache.listenOn(this.subscriber, RedisCacheStore.channelName(this.keyPrefix, name, settings.version()));
 		}
 		return cache;
+	}
+
+	private synchronized Acknowledgments acknowledgments() {
+		if (this.acknowledgments == null) {
+			this.acknowledgments = new Acknowledgments(this.keyPrefix, this.commands, this.subscriber);
+		}
+		return this.acknowledgments;
+	}
+
+	/** Stops the caches' background work: retries of evictions that have not reached Redis, and sweeps. */
+	@Override
+	public void close() {
+		this.created.values().forEach(DefaultTwoLevelCache::close);
+		this.background.shutdownNow();
 	}
 
 }

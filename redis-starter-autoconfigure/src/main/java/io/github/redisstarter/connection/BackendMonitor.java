@@ -55,6 +55,9 @@ public final class BackendMonitor implements AutoCloseable {
 	/** When the PING in flight was sent (System.nanoTime). */
 	private long pingSentNanos;
 
+	/** How many switches had happened when the probe in flight was sent: one sent before a switch is no evidence after it. */
+	private long pingSwitches;
+
 	private @Nullable ScheduledFuture<?> schedule;
 
 	private BackendMonitor(Settings settings, @Nullable RedisEndpoint endpoint, RedisPing ping, Secrets secrets,
@@ -111,19 +114,21 @@ public final class BackendMonitor implements AutoCloseable {
 			return newState(selection, null, BackendMode.MEMORY, "no Redis configured", secrets, clock);
 		}
 		// The client's cold start (class loading, Netty, the first connect) is not Redis' latency: connect first, then
-		// time the PING.
+		// time the PING. The connection is bounded by the client's own connect and command timeouts, which fail an
+		// address that drops packets or a server that never answers; on a starved machine the cold start alone can
+		// take seconds of this JVM's share of the CPU, so only the wall-time bound applies to it.
 		long connectStart = System.nanoTime();
 		PingOutcome outcome = startupWait(() -> {
 			this.ping.connect();
 			return null;
-		}, "no connection");
+		}, "no connection", false);
 		Duration connected = Duration.ofNanos(System.nanoTime() - connectStart);
 		if (outcome.failure() == null) {
 			outcome = startupWait(() -> {
 				long start = System.nanoTime();
 				this.ping.ping();
 				return new Probed(Duration.ofNanos(System.nanoTime() - start), null);
-			}, "no answer to PING");
+			}, "no answer to PING", true);
 		}
 		Duration latency = outcome.latency();
 		if (latency != null) {
@@ -234,7 +239,7 @@ public final class BackendMonitor implements AutoCloseable {
 
 	private void record(PingOutcome outcome) {
 		if (outcome.latency() != null) {
-			this.state.recordPingSuccess(outcome.latency(), outcome.shortage());
+			this.state.recordPingSuccess(outcome.latency(), outcome.shortage(), this.pingSwitches);
 		}
 		else if (outcome.failure() != null) {
 			this.state.recordPingFailure(outcome.failure());
@@ -259,6 +264,7 @@ public final class BackendMonitor implements AutoCloseable {
 	private synchronized PingOutcome pingWithin(Duration wait) {
 		Future<Probed> inFlight = this.pingInFlight;
 		if (inFlight == null || inFlight.isDone()) {
+			long switches = this.state.switchCount();
 			BackendState.Probe probe = this.state.usesRedis() ? BackendState.Probe.PING : this.state.probe();
 			FailureDetector detector = this.state.detector();
 			long sent = System.nanoTime();
@@ -288,27 +294,30 @@ public final class BackendMonitor implements AutoCloseable {
 			});
 			this.pingInFlight = inFlight;
 			this.pingSentNanos = sent;
+			this.pingSwitches = switches;
 		}
 		return waitFor(inFlight, wait, "no answer to PING");
 	}
 
 	/**
-	 * Runs one step of the startup decision and waits for it for up to the PING timeout of time this JVM was running:
-	 * a machine so busy that the app itself hardly runs does not make a Redis that answers look unreachable. The wait
-	 * is bounded all the same, at {@value #STARTUP_WAIT_BOUND} PING timeouts.
+	 * Runs one step of the startup decision and waits for it for up to the PING timeout of time this JVM was running
+	 * (when {@code runningTimeBound}): a machine so busy that the app itself hardly runs does not make a Redis that
+	 * answers look unreachable. The wait is bounded all the same, at {@value #STARTUP_WAIT_BOUND} PING timeouts.
 	 */
-	private PingOutcome startupWait(Callable<@Nullable Probed> step, String nothing) {
+	private PingOutcome startupWait(Callable<@Nullable Probed> step, String nothing, boolean runningTimeBound) {
 		Future<@Nullable Probed> running = this.pingExecutor.submit(step);
 		long timeout = this.settings.pingTimeout().toNanos();
 		long start = System.nanoTime();
 		while (true) {
 			long now = System.nanoTime();
-			long left = Math.min(timeout - (now - start - this.stalls.stalledNanos(start, now)),
-					STARTUP_WAIT_BOUND * timeout - (now - start));
+			long wallLeft = STARTUP_WAIT_BOUND * timeout - (now - start);
+			long left = runningTimeBound
+					? Math.min(timeout - (now - start - this.stalls.stalledNanos(start, now)), wallLeft) : wallLeft;
 			if (left <= 0) {
 				// The step goes on in the background, bounded by the client's own timeouts.
-				return new PingOutcome(null, null,
-						new TimeoutException(nothing + " within " + format(this.settings.pingTimeout())));
+				return new PingOutcome(null, null, new TimeoutException(nothing + " within "
+						+ format(runningTimeBound ? this.settings.pingTimeout() : this.settings.pingTimeout()
+							.multipliedBy(STARTUP_WAIT_BOUND))));
 			}
 			try {
 				Probed probed = running.get(left, TimeUnit.NANOSECONDS);

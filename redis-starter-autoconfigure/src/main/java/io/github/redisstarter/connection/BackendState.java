@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -54,6 +56,12 @@ public final class BackendState {
 	private final Executor listenerExecutor;
 
 	private final List<BackendSwitchListener> listeners = new CopyOnWriteArrayList<>();
+
+	/** Switches the listeners have not heard yet, oldest first. */
+	private final Queue<BackendSwitch> unheard = new ConcurrentLinkedQueue<>();
+
+	/** Whether a thread is telling the listeners now; guarded by {@code unheard}. */
+	private boolean telling;
 
 	private volatile Current current;
 
@@ -235,6 +243,14 @@ public final class BackendState {
 	 * successful probes as long as the longest wait ({@code redis-starter.max-return-after}) takes Redis back
 	 */
 	void recordPingSuccess(Duration latency, @Nullable String shortage) {
+		recordPingSuccess(latency, shortage, this.switchCount);
+	}
+
+	/**
+	 * {@link #recordPingSuccess(Duration, String)} for a probe sent when {@code switchesWhenSent} switches had happened:
+	 * one sent before the latest switch (a PING in flight when writes were refused) is no evidence for the way back.
+	 */
+	void recordPingSuccess(Duration latency, @Nullable String shortage, long switchesWhenSent) {
 		this.answeredOnce = true;
 		Ping previous = this.lastPing;
 		this.lastPing = new Ping(this.clock.instant(), latency, shortage);
@@ -244,7 +260,7 @@ public final class BackendState {
 			}
 			return;
 		}
-		if (usesRedis()) {
+		if (usesRedis() || switchesWhenSent != this.switchCount) {
 			return;
 		}
 		if (this.detector.tooSlow(latency)) {
@@ -261,7 +277,7 @@ public final class BackendState {
 	}
 
 	void recordPingSuccess(Duration latency) {
-		recordPingSuccess(latency, null);
+		recordPingSuccess(latency, null, this.switchCount);
 	}
 
 	/** Records a probe that failed; in {@code auto}, a failure that means Redis is away switches to the twins. */
@@ -302,9 +318,31 @@ public final class BackendState {
 			this.switchCount++;
 			change = new BackendSwitch(before.mode, target, reason, now);
 			log(change, Duration.between(before.since, now));
+			// Queued in switch order under the lock; handed out in that order by one drain at a time, whatever the
+			// executor: a listener never hears "back on Redis" before the "away" that preceded it.
+			this.unheard.add(change);
 		}
-		for (BackendSwitchListener listener : this.listeners) {
-			this.listenerExecutor.execute(() -> notify(listener, change));
+		this.listenerExecutor.execute(this::tellListeners);
+	}
+
+	private void tellListeners() {
+		synchronized (this.unheard) {
+			// A listener that causes a switch (on a direct executor) comes back here: the loop below tells that
+			// switch too, once every listener has heard the one before it.
+			if (this.telling) {
+				return;
+			}
+			this.telling = true;
+			try {
+				for (BackendSwitch change; (change = this.unheard.poll()) != null;) {
+					for (BackendSwitchListener listener : this.listeners) {
+						notify(listener, change);
+					}
+				}
+			}
+			finally {
+				this.telling = false;
+			}
 		}
 	}
 

@@ -23,6 +23,19 @@ public final class RedisKeyEncoding {
 		if (data.length() <= MAX_PLAIN_LENGTH && !data.startsWith("#") && isWellFormed(data)) {
 			return data;
 		}
+		return digest(data);
+	}
+
+	/**
+	 * The form of caller data kept as a key in this JVM's memory (the in-memory limiter, the deny cache): itself when
+	 * short and not starting with '#', its digest otherwise, so that a map of many keys is bounded in bytes as well as
+	 * in entries. Java strings carry any text exactly, so, unlike {@link #encode}, well-formedness does not matter.
+	 */
+	public static String compact(String data) {
+		return (data.length() <= MAX_PLAIN_LENGTH && !data.startsWith("#")) ? data : digest(data);
+	}
+
+	private static String digest(String data) {
 		try {
 			MessageDigest digest = MessageDigest.getInstance("SHA-256");
 			for (int i = 0; i < data.length(); i++) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.github.redisstarter.connection.RedisKeyEncoding;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,7 +40,7 @@ final class DenyCache {
 
 	/** The local answer for this request, or {@code null} when Redis must be asked. */
 	@Nullable Decision lookup(RateLimit limit, String key, long cost) {
-		Denial denial = this.denials.getIfPresent(new Key(limit.name(), key));
+		Denial denial = this.denials.getIfPresent(new Key(limit.name(), RedisKeyEncoding.compact(key)));
 		if (denial == null || cost < denial.cost) {
 			return null;
 		}
@@ -56,12 +57,17 @@ final class DenyCache {
 
 	void remember(RateLimit limit, String key, long cost, Decision denied) {
 		long now = System.nanoTime();
-		this.denials.put(new Key(limit.name(), key),
+		this.denials.put(new Key(limit.name(), RedisKeyEncoding.compact(key)),
 				new Denial(denied, cost, now, now + denied.retryAfter().toNanos()));
 	}
 
 	void forget(RateLimit limit, String key) {
-		this.denials.invalidate(new Key(limit.name(), key));
+		this.denials.invalidate(new Key(limit.name(), RedisKeyEncoding.compact(key)));
+	}
+
+	/** The keys kept, as kept: long keys as their digests. */
+	java.util.List<String> keptKeys() {
+		return this.denials.asMap().keySet().stream().map(Key::key).toList();
 	}
 
 	private record Key(String limit, String key) {

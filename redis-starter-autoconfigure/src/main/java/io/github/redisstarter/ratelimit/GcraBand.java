@@ -34,7 +34,8 @@ record GcraBand(long permits, long periodMicros, long permitCost, long scale, lo
 		long gcd = gcd(periodMicros, permits);
 		long permitCost = periodMicros / gcd;
 		long scale = permits / gcd;
-		if (permitCost > MAX_CAPACITY / scale) {
+		// The capacity (permitCost x permits) is what the script and the twin count in, not permitCost x scale.
+		if (permitCost > MAX_CAPACITY / permits) {
 			throw tooFine(permits, period);
 		}
 		return new GcraBand(permits, periodMicros, permitCost, scale, permitCost * permits);

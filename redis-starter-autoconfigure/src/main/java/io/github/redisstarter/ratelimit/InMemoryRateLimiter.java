@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.redisstarter.connection.RedisKeyEncoding;
 
 /**
  * The in-memory twin: the same {@link Gcra} arithmetic as the Redis script, counted per JVM.
@@ -70,7 +71,8 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 	}
 
 	@Override
-	Decision check(CompiledLimit limit, String key, long cost, boolean consume) {
+	Decision check(CompiledLimit limit, String rawKey, long cost, boolean consume) {
+		String key = RedisKeyEncoding.compact(rawKey);
 		List<GcraBand> bands = limit.bands();
 		Cache<String, AtomicReference<long[]>> keys = this.states[limit.index()];
 		AtomicReference<long[]> state = consume ? keys.get(key, (k) -> new AtomicReference<>())
@@ -93,7 +95,12 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 
 	@Override
 	void reset(CompiledLimit limit, String key) {
-		this.states[limit.index()].invalidate(key);
+		this.states[limit.index()].invalidate(RedisKeyEncoding.compact(key));
+	}
+
+	/** The keys the limit holds state for now, as kept: long keys as their digests. */
+	java.util.Set<String> keptKeys(String limit) {
+		return this.states[this.limits().compiled(limit).index()].asMap().keySet();
 	}
 
 	/** How many keys the limit holds state for now (an estimate that includes entries about to expire). */

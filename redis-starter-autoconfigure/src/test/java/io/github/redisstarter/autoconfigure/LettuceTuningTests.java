@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.github.redisstarter.test.RedisServerExtension;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.resource.ClientResources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,6 +40,88 @@ class LettuceTuningTests {
 			ClientResources resources = context.getBean(ClientResources.class);
 			assertThat(resources.reconnectDelay().createDelay(30)).isLessThanOrEqualTo(Duration.ofSeconds(1));
 		}
+	}
+
+	@Test
+	void socketOptionsTheAppSetAreKeptAndKeepaliveIsAdded() {
+		try (ConfigurableApplicationContext context = TestApp.runWith(new Class<?>[] { AppSocketOptions.class },
+				Map.of("REDIS_URL", redis.server().url()))) {
+			SocketOptions socket = context.getBean(LettuceConnectionFactory.class)
+				.getClientConfiguration()
+				.getClientOptions()
+				.orElseThrow()
+				.getSocketOptions();
+			// The app's own choices survive the starter's tuning.
+			assertThat(socket.isTcpNoDelay()).isFalse();
+			assertThat(socket.getConnectTimeout()).isEqualTo(Duration.ofMillis(1500));
+			// TCP keepalive: a connection that a peer or a middlebox dropped is noticed within about a minute.
+			assertThat(socket.getKeepAlive().isEnabled()).isTrue();
+			assertThat(socket.getKeepAlive().getIdle()).isEqualTo(Duration.ofSeconds(30));
+		}
+	}
+
+	@Test
+	void reconnectsAreSpreadRandomlyUpToTheLongestDelaySoThatInstancesDoNotReconnectInLockstep() {
+		try (ConfigurableApplicationContext context = TestApp.run(Map.of("REDIS_URL", redis.server().url()))) {
+			ClientResources resources = context.getBean(ClientResources.class);
+			java.util.Set<Duration> delays = new java.util.HashSet<>();
+			for (int i = 0; i < 50; i++) {
+				Duration delay = resources.reconnectDelay().createDelay(30);
+				assertThat(delay).isLessThanOrEqualTo(Duration.ofMillis(250));
+				delays.add(delay);
+			}
+			assertThat(delays).hasSizeGreaterThan(10);
+		}
+	}
+
+	@Test
+	void anAppThatTurnsTheSharedConnectionOffKeepsItsWholePool() {
+		try (ConfigurableApplicationContext context = TestApp.runWith(new Class<?>[] { NoSharedConnection.class },
+				Map.of("REDIS_URL", redis.server().url()), "spring.data.redis.lettuce.pool.enabled=true",
+				"spring.data.redis.lettuce.pool.max-active=1", "spring.data.redis.lettuce.pool.max-wait=500ms",
+				"redis-starter.rate-limit.limits.api.bands=100/1s")) {
+			assertThat(context.getBean(LettuceConnectionFactory.class).getShareNativeConnection()).isFalse();
+			// The starter sends its calls on a connection of its own ...
+			assertThat(context.getBean(io.github.redisstarter.ratelimit.RateLimiter.class).tryAcquire("api", "pool-test")
+				.source()).isEqualTo(io.github.redisstarter.ratelimit.Decision.Source.REDIS);
+			// ... so the app's one pooled connection is free, again and again.
+			StringRedisTemplate template = new StringRedisTemplate(context.getBean(RedisConnectionFactory.class));
+			for (int i = 0; i < 3; i++) {
+				template.opsForValue().set("pool-test", "v" + i);
+			}
+			assertThat(template.opsForValue().get("pool-test")).isEqualTo("v2");
+		}
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class NoSharedConnection {
+
+		@org.springframework.context.annotation.Bean
+		static org.springframework.beans.factory.config.BeanPostProcessor noSharedConnection() {
+			return new org.springframework.beans.factory.config.BeanPostProcessor() {
+
+				@Override
+				public Object postProcessBeforeInitialization(Object bean, String name) {
+					if (bean instanceof LettuceConnectionFactory factory) {
+						factory.setShareNativeConnection(false);
+					}
+					return bean;
+				}
+
+			};
+		}
+
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class AppSocketOptions {
+
+		@org.springframework.context.annotation.Bean
+		org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer appSocketOptions() {
+			return (builder) -> builder
+				.socketOptions(SocketOptions.builder().tcpNoDelay(false).connectTimeout(Duration.ofMillis(1500)).build());
+		}
+
 	}
 
 	@Test

@@ -132,6 +132,46 @@ class RateLimitWebTests {
 	}
 
 	@Test
+	void anIpv6ClientStandsForItsSlash64SoThatRotatingAddressesGetsNoFreshBudget() throws Exception {
+		try (Server server = Server.start("server.forward-headers-strategy=native")) {
+			assertThat(statuses(server, "/ping", "X-Forwarded-For", "2001:db8:1:2::1", 5)).containsOnly(200);
+			// Another address of the same /64: the same client, its budget spent.
+			assertThat(statuses(server, "/ping", "X-Forwarded-For", "2001:db8:1:2:ffff:ffff:ffff:fffe", 1))
+				.containsExactly(429);
+			assertThat(statuses(server, "/ping", "X-Forwarded-For", "2001:db8:1:3::1", 1)).containsExactly(200);
+		}
+		redis.server().flushAll();
+		try (Server server = Server.start("server.forward-headers-strategy=native",
+				"redis-starter.rate-limit.web.client-ip.ipv6-prefix-length=128")) {
+			assertThat(statuses(server, "/ping", "X-Forwarded-For", "2001:db8:1:2::1", 5)).containsOnly(200);
+			assertThat(statuses(server, "/ping", "X-Forwarded-For", "2001:db8:1:2::2", 1)).containsExactly(200);
+		}
+	}
+
+	@Test
+	void limitsKeyedByClientIpWarnWhenTheyTrustTheLeftMostForwardedAddress(CapturedOutput output) throws Exception {
+		// A proxy appends the address it saw (203.0.113.9) to whatever the client sent.
+		try (Server server = Server.start("server.forward-headers-strategy=native")) {
+			assertThat(output).doesNotContain("server.forward-headers-strategy=framework");
+			// native reads from the right: the client's made-up addresses do not change its key.
+			assertThat(spoofed(server, 6)).containsExactly(200, 200, 200, 200, 200, 429);
+		}
+		redis.server().flushAll();
+		try (Server server = Server.start("server.forward-headers-strategy=framework")) {
+			assertThat(output).containsOnlyOnce("Rate limits keyed by clientIp trust X-Forwarded-For with"
+					+ " server.forward-headers-strategy=framework");
+			// What it warns of: framework takes the left-most address, the client's own: a fresh budget each time.
+			assertThat(spoofed(server, 6)).containsOnly(200);
+		}
+	}
+
+	@Test
+	void aPrefixLengthOutsideAnIpv6AddressStopsStartup(CapturedOutput output) {
+		assertThatThrownBy(() -> Server.start("redis-starter.rate-limit.web.client-ip.ipv6-prefix-length=0"))
+			.hasStackTraceContaining("redis-starter.rate-limit.web.client-ip.ipv6-prefix-length");
+	}
+
+	@Test
 	void thePrincipalCanBeTheKey() throws Exception {
 		try (Server server = Server.start()) {
 			assertThat(statuses(server, "/me", "X-Test-User", "alice", 6)).endsWith(429);
@@ -201,6 +241,17 @@ class RateLimitWebTests {
 		List<Integer> statuses = new ArrayList<>();
 		for (int i = 0; i < times; i++) {
 			statuses.add(server.send(HttpRequest.newBuilder(server.uri(path)).header(header, value).GET()).statusCode());
+		}
+		return statuses;
+	}
+
+	/** Requests of one client behind an appending proxy, each with a made-up address of its own in front. */
+	private static List<Integer> spoofed(Server server, int times) throws Exception {
+		List<Integer> statuses = new ArrayList<>();
+		for (int i = 0; i < times; i++) {
+			statuses.add(server.send(HttpRequest.newBuilder(server.uri("/ping"))
+				.header("X-Forwarded-For", "198.51.100." + i + ", 203.0.113.9")
+				.GET()).statusCode());
 		}
 		return statuses;
 	}

@@ -106,7 +106,8 @@ class StartupDecisionTests {
 	}
 
 	@Test
-	void anAddressThatDropsPacketsDoesNotHoldStartupPastThePingTimeoutPlusOneSecond() throws IOException {
+	void anAddressThatDropsPacketsDoesNotHoldStartupPastThreePingTimeoutsEvenWithALongConnectTimeout()
+			throws IOException {
 		try (Blackhole blackhole = new Blackhole()) {
 			long start = System.nanoTime();
 			try (ConfigurableApplicationContext context = TestApp.run(
@@ -115,9 +116,9 @@ class StartupDecisionTests {
 				Duration startupDecision = Duration.ofNanos(System.nanoTime() - start);
 				BackendState state = context.getBean(BackendState.class);
 				assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
-				assertThat(state.reason()).contains("timed out");
-				// The context itself takes a second or two to start on a slow machine; the PING adds at most 1 s.
-				assertThat(startupDecision).isLessThan(Duration.ofSeconds(1 + 1 + 3));
+				// The context itself takes a second or two to start on a slow machine; the connection adds at most
+				// three PING timeouts (3 s), not the 10 s connect timeout.
+				assertThat(startupDecision).isLessThan(Duration.ofSeconds(3 + 3));
 			}
 		}
 	}

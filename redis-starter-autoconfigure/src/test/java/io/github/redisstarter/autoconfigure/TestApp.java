@@ -20,13 +20,21 @@ class TestApp {
 
 	/** Starts an app with exactly these environment variables (the machine's are hidden) and command-line settings. */
 	static ConfigurableApplicationContext run(Map<String, String> environmentVariables, String... settings) {
+		return runWith(new Class<?>[0], environmentVariables, settings);
+	}
+
+	/** {@link #run(Map, String...)} with the app's own configuration classes too. */
+	static ConfigurableApplicationContext runWith(Class<?>[] configurations, Map<String, String> environmentVariables,
+			String... settings) {
 		List<String> args = new ArrayList<>();
 		for (String setting : settings) {
 			args.add("--" + setting);
 		}
 		args.add("--spring.main.banner-mode=off");
 		args.add("--management.endpoint.health.show-details=always");
-		return new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
+		List<Class<?>> sources = new ArrayList<>(List.of(configurations));
+		sources.add(0, TestApp.class);
+		return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).web(WebApplicationType.NONE)
 			.environment(new EnvironmentWithVariables(environmentVariables))
 			.run(args.toArray(String[]::new));
 	}

@@ -166,16 +166,7 @@ abstract class BroadcasterContract {
 	void aListenerThatFallsBehindLosesMessagesRatherThanMemory() throws InterruptedException {
 		Broadcaster small = track(create(new BroadcastSettings(JsonMapper.builder().build(), 2, 10, 1024), this.observer));
 		CountDownLatch release = new CountDownLatch(1);
-		AtomicInteger handled = new AtomicInteger();
-		small.subscribe("burst", String.class, (channel, text) -> {
-			try {
-				release.await(10, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			handled.incrementAndGet();
-		});
+		AtomicInteger handled = heldListener(small, "burst", release);
 		for (int i = 0; i < 100; i++) {
 			small.publish("burst", "m" + i);
 		}
@@ -185,6 +176,39 @@ abstract class BroadcasterContract {
 		release.countDown();
 		await().atMost(WAIT).until(() -> handled.get() + this.observer.dropped.get() == 100);
 		assertThat(handled.get()).isBetween(10, 11);
+	}
+
+	@Test
+	void aListenerThatFallsBehindHoldsNoMoreThanItsShareOfMemory() throws InterruptedException {
+		// Room for 10,000 messages, but only 16 KiB of them: messages of 1000 characters (2000 bytes and the channel).
+		Broadcaster small = track(create(new BroadcastSettings(JsonMapper.builder().build(), 2, 10_000, 4096, 16 * 1024),
+				this.observer));
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger handled = heldListener(small, "wide", release);
+		String kilo = "x".repeat(1000);
+		for (int i = 0; i < 100; i++) {
+			small.publish("wide", kilo);
+		}
+		// One in the listener's hands, at most eight (8 x 2008 bytes within 16 KiB) waiting, the rest dropped.
+		await().atMost(WAIT).until(() -> this.observer.dropped.get() >= 91);
+		release.countDown();
+		await().atMost(WAIT).until(() -> handled.get() + this.observer.dropped.get() == 100);
+		assertThat(handled.get()).isBetween(8, 9);
+	}
+
+	/** A listener that holds on to its first message until released: the others wait in its mailbox. */
+	private static AtomicInteger heldListener(Broadcaster broadcaster, String channel, CountDownLatch release) {
+		AtomicInteger handled = new AtomicInteger();
+		broadcaster.subscribe(channel, String.class, (on, text) -> {
+			try {
+				release.await(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			handled.incrementAndGet();
+		});
+		return handled;
 	}
 
 	@Test

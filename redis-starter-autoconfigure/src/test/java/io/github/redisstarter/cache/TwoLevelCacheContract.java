@@ -2,6 +2,7 @@ package io.github.redisstarter.cache;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import io.github.redisstarter.cache.Roles.Role;
 import io.github.redisstarter.connection.PayloadTooLargeException;
@@ -183,6 +184,113 @@ abstract class TwoLevelCacheContract {
 		assertThat(reads).isEqualTo(8 * 200);
 		String current = this.roles.table.get("admin").name();
 		assertThat(this.cache.get("admin")).map(Role::name).contains(current);
+	}
+
+
+	@Test
+	void aCallerThatStoppedWaitingAndLoadedItselfKeepsNothingThatAnEvictionOvertook() throws Exception {
+		java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+		java.util.concurrent.CountDownLatch straggling = new java.util.concurrent.CountDownLatch(1);
+		// Each of the first two loads reads the row, then takes 600 ms: longer than a caller waits for another's load.
+		CacheLoader<Role> slow = (id) -> {
+			Role row = this.roles.table.get(id);
+			if (calls.incrementAndGet() <= 2) {
+				if (calls.get() == 2) {
+					straggling.countDown();
+				}
+				sleep(600);
+			}
+			return Optional.ofNullable(row);
+		};
+		TwoLevelCache<Role> cache = create(slow, new CacheSettings(Duration.ofMinutes(5), Duration.ofMinutes(1), 0,
+				Duration.ofMinutes(1), 1000, Duration.ofMinutes(1), Duration.ofMillis(200), "1", 64 * 1024));
+		Thread leader = new Thread(() -> cache.get("admin"));
+		leader.start();
+		await().until(() -> calls.get() == 1);
+		Thread straggler = new Thread(() -> cache.get("admin"));
+		straggler.start();
+		straggling.await();
+		// Both loads have read the old row; the row changes and is evicted before either ends.
+		this.roles.put(new Role("admin", "Changed", List.of()));
+		cache.evict("admin");
+		leader.join();
+		straggler.join();
+		assertThat(cache.get("admin")).map(Role::name).contains("Changed");
+	}
+
+	@Test
+	void aCallerThatComesAfterAnEvictionDoesNotTakeWhatALoadBeforeItFound() throws Exception {
+		for (boolean all : new boolean[] { false, true }) {
+			java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+			// The first load reads the row, then takes 600 ms; callers wait for it up to a minute.
+			CacheLoader<Role> slowFirst = (id) -> {
+				Role row = this.roles.table.get(id);
+				if (calls.incrementAndGet() == 1) {
+					sleep(600);
+				}
+				return Optional.ofNullable(row);
+			};
+			TwoLevelCache<Role> cache = create(slowFirst, new CacheSettings(Duration.ofMinutes(5), Duration.ofMinutes(1),
+					0, Duration.ofMinutes(1), 1000, Duration.ofMinutes(1), Duration.ofMinutes(1), "1", 64 * 1024));
+			Thread early = new Thread(() -> cache.get("admin"));
+			early.start();
+			await().until(() -> calls.get() == 1);
+			String version = all ? "Changed for all" : "Changed";
+			this.roles.put(new Role("admin", version, List.of()));
+			if (all) {
+				cache.evictAll();
+			}
+			else {
+				cache.evict("admin");
+			}
+			// Started after the eviction returned: it must not wait for, and take, the load that read the old row.
+			assertThat(cache.get("admin")).map(Role::name).as(all ? "after evictAll" : "after evict").contains(version);
+			early.join();
+		}
+	}
+
+	@Test
+	void noEvictionIsLostToALoadThatEndsAtTheSameMoment() throws Exception {
+		// Loads and evictions race at every instant: after each round, the cache must serve the row as it is.
+		for (int round = 0; round < 300; round++) {
+			String version = "v" + round;
+			java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+			Thread reader = new Thread(() -> {
+				awaitLatch(start);
+				this.cache.get("admin");
+			});
+			reader.start();
+			Role before = this.roles.table.get("admin");
+			start.countDown();
+			Thread.onSpinWait();
+			this.roles.put(new Role("admin", version, before.permissions()));
+			if (round % 2 == 0) {
+				this.cache.evict("admin");
+			}
+			else {
+				this.cache.evictAll();
+			}
+			reader.join();
+			assertThat(this.cache.get("admin")).map(Role::name).as("round %d", round).contains(version);
+		}
+	}
+
+	private static void awaitLatch(java.util.concurrent.CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

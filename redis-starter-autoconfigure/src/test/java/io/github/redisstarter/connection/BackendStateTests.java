@@ -192,6 +192,54 @@ class BackendStateTests {
 	}
 
 	@Test
+	void aPingSentBeforeWritesWereRefusedDoesNotCountTowardsTheWayBack() {
+		BackendState state = new BackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start", Secrets.none(),
+				Clock.systemUTC(), Runnable::run, new FailureDetector(Duration.ofMillis(100), Duration.ofMillis(500), this.stalls),
+				new Recovery(Duration.ZERO, Duration.ofSeconds(30)), this.nanos::get);
+		long switchesWhenSent = state.switchCount();
+		// The monitor's PING is on its way when a write is refused.
+		state.reportFailure(new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
+		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+		state.recordPingSuccess(Duration.ofMillis(1), null, switchesWhenSent);
+		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
+		// A probe sent after the switch (the write probe) does count.
+		state.recordPingSuccess(Duration.ofMillis(1), null, state.switchCount());
+		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+	}
+
+	@Test
+	void listenersHearSwitchesInTheOrderTheyHappenedWhateverTheExecutor() throws Exception {
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+		try {
+			BackendState state = new BackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start",
+					Secrets.none(), Clock.systemUTC(), pool, new FailureDetector(Duration.ofMillis(100),
+							Duration.ofMillis(500), this.stalls), new Recovery(Duration.ZERO, Duration.ofSeconds(30)),
+					this.nanos::get);
+			List<BackendMode> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+			state.addListener((change) -> {
+				// A listener that takes a moment lets later switches overtake it on a pool of threads.
+				if (change.to() == BackendMode.MEMORY) {
+					java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+				}
+				heard.add(change.to());
+			});
+			for (int i = 0; i < 200; i++) {
+				state.reportFailure(refused());
+				state.recordPingSuccess(Duration.ofMillis(1));
+			}
+			pool.shutdown();
+			assertThat(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+			assertThat(heard).hasSize(400);
+			for (int i = 0; i < heard.size(); i++) {
+				assertThat(heard.get(i)).as("switch %d", i).isEqualTo((i % 2 == 0) ? BackendMode.MEMORY : BackendMode.REDIS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
 	void afterOutOfMemoryARedisWithoutRoomIsTakenBackOnlyAfterTheLongestWait() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		state.reportFailure(new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));

@@ -49,8 +49,33 @@ public final class LettuceTestConnection implements AfterAllCallback {
 
 	private synchronized void connect() {
 		if (this.client == null) {
-			this.client = RedisClient.create(RedisURI.create(this.redis.server().url()));
-			this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
+			RedisClient created = RedisClient.create(RedisURI.create(this.redis.server().url()));
+			try {
+				this.connection = created.connect(ByteArrayCodec.INSTANCE);
+			}
+			catch (RuntimeException ex) {
+				created.shutdown();
+				throw ex;
+			}
+			this.client = created;
+		}
+	}
+
+	/**
+	 * Takes {@code state} back to Redis as the monitor's probes would: PINGs that succeed until the way back's wait
+	 * (200 ms unless repeated trips doubled it) is over.
+	 */
+	public static void returnToRedis(BackendState state) {
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+		while (!state.usesRedis() && System.nanoTime() < deadline) {
+			state.recordPingSuccess(java.time.Duration.ofMillis(1));
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
 		}
 	}
 

@@ -59,6 +59,17 @@ class BandTests {
 	}
 
 	@Test
+	void theBoundIsOnTheCapacityTheScriptCountsInNotOnItsReducedForm() {
+		// A million permits per 2,000,000,000 s: reduced by the gcd (10^6), each permit is 2x10^9 µs and the reduced
+		// product stays small, but the capacity the script counts in is 2x10^15, above 2^50, where Lua's doubles
+		// would no longer count every microsecond.
+		assertThatIllegalArgumentException().isThrownBy(() -> GcraBand.of(1_000_000, Duration.ofSeconds(2_000_000_000L)))
+			.withMessageContaining("cannot be computed exactly");
+		GcraBand largest = GcraBand.of(1_000_000, Duration.ofSeconds(1_000_000_000L));
+		assertThat(largest.capacity()).isLessThanOrEqualTo(GcraBand.MAX_CAPACITY);
+	}
+
+	@Test
 	void limitNamesAndBandsAreChecked() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RateLimit.of("a:b", Band.perSecond(1)))
 			.withMessageContaining("'name'");

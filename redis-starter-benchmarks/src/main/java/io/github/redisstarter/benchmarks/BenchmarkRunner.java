@@ -125,6 +125,7 @@ public final class BenchmarkRunner {
 			run(BroadcastBenchmark.class.getSimpleName() + ".burst", Mode.Throughput, threads);
 		}
 		run(BroadcastBenchmark.class.getSimpleName() + ".roundTrip", Mode.SampleTime, 1);
+		run(EvictionBenchmark.class.getSimpleName() + ".evict", Mode.SampleTime, 1);
 		return Report.render(this, new Extras(this.redisUrl).measure());
 	}
 

@@ -119,14 +119,20 @@ final class Extras {
 	private static int coldKeyLoads(RedisClient client, StatefulRedisConnection<byte[], byte[]> connection) {
 		AtomicInteger loads = new AtomicInteger();
 		RedisSubscriber subscriber = new RedisSubscriber(() -> client.connectPubSub(StringCodec.UTF8), Secrets.none());
+		String name = "cold-" + System.nanoTime();
 		TwoLevelCache<String> cache = new TwoLevelCacheFactory(Redis.onRedis(), connection::async,
 				RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), subscriber, JsonMapper.builder().build(),
-				CacheObserver.NONE, "bench", (name) -> CacheSettings.defaults())
-			.create("cold-" + System.nanoTime(), String.class, (id) -> {
+				CacheObserver.NONE, "bench", (cacheName) -> CacheSettings.defaults())
+			.create(name, String.class, (id) -> {
 				loads.incrementAndGet();
 				sleep(100);
 				return Optional.of("value of " + id);
 			});
+		// As in a running app: callers share loads once the invalidation subscription is live.
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (!subscriber.isLive("bench:{" + name + ":1}:invalidations") && System.nanoTime() < deadline) {
+			sleep(10);
+		}
 		ExecutorService pool = Executors.newFixedThreadPool(16);
 		try {
 			CountDownLatch start = new CountDownLatch(1);

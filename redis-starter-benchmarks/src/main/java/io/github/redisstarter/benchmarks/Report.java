@@ -34,6 +34,7 @@ final class Report {
 		redisLimiter(extras);
 		inMemory();
 		cache(extras);
+		eviction();
 		broadcast();
 		line("### Targets");
 		line("");
@@ -152,6 +153,21 @@ final class Report {
 		line("");
 		this.targets.add(new String[] { "One loader call for a cold key under 16 concurrent readers",
 				extras.coldKeyLoads() + " call(s)", (extras.coldKeyLoads() == 1) ? "met" : "missed" });
+	}
+
+	private void eviction() {
+		line("### Cache eviction: µs per evict, two instances subscribed, 1 thread");
+		line("");
+		line("| | Acknowledged (default) | Published | Bare DEL + PUBLISH | Acknowledged / published |");
+		line("|---|---|---|---|---|");
+		for (int p : new int[] { 50, 99 }) {
+			double acknowledged = percentile("EvictionBenchmark.evict", "acknowledged", null, p);
+			double published = percentile("EvictionBenchmark.evict", "published", null, p);
+			double bare = percentile("EvictionBenchmark.evict", "del-publish", null, p);
+			line("| p" + p + " | " + us(acknowledged) + " | " + us(published) + " | " + us(bare) + " | "
+					+ ratio(acknowledged / published) + " |");
+		}
+		line("");
 	}
 
 	private void broadcast() {

@@ -56,6 +56,29 @@ class RoleCacheSampleTests {
 		}
 	}
 
+	@Test
+	void anUpdateWhileRedisIsAwayIsAcceptedAndItsEvictionLandsOnceRedisIsBack() throws Exception {
+		String database = "--spring.datasource.url="
+				+ SampleProcess.h2Url(Files.createTempDirectory("redis-starter-sample-pending-"));
+		try (SampleProcess a = start(Map.of("REDIS_URL", redis.server().url()), database)) {
+			assertThat(a.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Administrator");
+			assertThat(redis.server().command("GET", "cache:{roles:1}:admin").toString()).contains("Administrator");
+			redis.server().stop();
+			HttpResponse<String> updated = a.put("/api/roles/admin", "{\"name\":\"Root\",\"permissions\":[\"*\"]}");
+			// Saved in the database, but other instances may serve the old role until Redis takes the eviction.
+			assertThat(updated.statusCode()).isEqualTo(202);
+			assertThat(updated.headers().firstValue("Retry-After")).hasValue("1");
+			// Redis comes back with the old role (a restart that kept its data would): the retry replaces it.
+			redis.server().start();
+			redis.server().command("SET", "cache:{roles:1}:admin",
+					"V1 {\"id\":\"admin\",\"name\":\"Administrator\",\"permissions\":[]}");
+			org.awaitility.Awaitility.await()
+				.atMost(java.time.Duration.ofSeconds(15))
+				.until(() -> !String.valueOf(redis.server().command("GET", "cache:{roles:1}:admin")).contains("Administrator"));
+			assertThat(a.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Root");
+		}
+	}
+
 	private static SampleProcess start(Map<String, String> env, String... settings) {
 		try {
 			return SampleProcess.start(env, settings);

@@ -2,6 +2,7 @@ package io.github.redisstarter.autoconfigure.metrics;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -33,7 +34,7 @@ public class BroadcastMetrics implements MeterBinder, BroadcastObserver {
 
 	private static final int MAX_PREFIX_LENGTH = 64;
 
-	private final Map<String, String> prefixes = new ConcurrentHashMap<>();
+	private final Set<String> prefixes = ConcurrentHashMap.newKeySet();
 
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
@@ -80,12 +81,25 @@ public class BroadcastMetrics implements MeterBinder, BroadcastObserver {
 		if (prefix.length() > MAX_PREFIX_LENGTH) {
 			prefix = prefix.substring(0, MAX_PREFIX_LENGTH);
 		}
-		String known = this.prefixes.get(prefix);
-		if (known != null) {
-			return known;
+		if (this.prefixes.contains(prefix)) {
+			return prefix;
 		}
-		String candidate = prefix;
-		return this.prefixes.computeIfAbsent(prefix, (p) -> (this.prefixes.size() < MAX_PREFIXES) ? candidate : OTHER);
+		// Once full, nothing more is remembered: a stream of fresh channel names costs no memory.
+		if (this.prefixes.size() >= MAX_PREFIXES) {
+			return OTHER;
+		}
+		synchronized (this.prefixes) {
+			if (this.prefixes.size() >= MAX_PREFIXES) {
+				return OTHER;
+			}
+			this.prefixes.add(prefix);
+			return prefix;
+		}
+	}
+
+	/** How many prefixes are remembered (at most {@value #MAX_PREFIXES}). */
+	int rememberedPrefixes() {
+		return this.prefixes.size();
 	}
 
 	private static Counter[] counters(MeterRegistry registry, String prefix) {

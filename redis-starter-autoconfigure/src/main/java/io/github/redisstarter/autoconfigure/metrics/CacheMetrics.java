@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.github.redisstarter.cache.CacheObserver;
+import io.github.redisstarter.cache.Eviction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -31,6 +32,8 @@ public class CacheMetrics implements MeterBinder, CacheObserver {
 	public static final String EVICTIONS = "redis.starter.cache.evictions";
 
 	public static final String POISONED = "redis.starter.cache.poisoned";
+
+	public static final String UNACKNOWLEDGED = "redis.starter.cache.evictions.unacknowledged";
 
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
@@ -72,8 +75,13 @@ public class CacheMetrics implements MeterBinder, CacheObserver {
 	}
 
 	@Override
-	public void onEviction(String cache, boolean all) {
-		each(cache, (m) -> (all ? m.evictAll : m.evictOne).increment());
+	public void onEviction(String cache, boolean all, Eviction eviction) {
+		each(cache, (m) -> m.evictions[all ? 1 : 0][eviction.ordinal()].increment());
+	}
+
+	@Override
+	public void onUnacknowledged(String cache) {
+		each(cache, (m) -> m.unacknowledged.increment());
 	}
 
 	@Override
@@ -102,9 +110,10 @@ public class CacheMetrics implements MeterBinder, CacheObserver {
 
 		final Counter errors;
 
-		final Counter evictOne;
+		/** By scope (one, all) and outcome. */
+		final Counter[][] evictions = new Counter[2][Eviction.values().length];
 
-		final Counter evictAll;
+		final Counter unacknowledged;
 
 		final Counter poisoned;
 
@@ -127,8 +136,21 @@ public class CacheMetrics implements MeterBinder, CacheObserver {
 				.tag("cache", cache)
 				.description("Redis calls of the cache that failed")
 				.register(registry);
-			this.evictOne = evictions(registry, cache, "one");
-			this.evictAll = evictions(registry, cache, "all");
+			String[] scopes = { "one", "all" };
+			for (int scope = 0; scope < 2; scope++) {
+				for (Eviction outcome : Eviction.values()) {
+					this.evictions[scope][outcome.ordinal()] = Counter.builder(EVICTIONS)
+						.tags("cache", cache, "scope", scopes[scope], "outcome",
+								outcome.name().toLowerCase(java.util.Locale.ROOT))
+						.description("Evictions, of one id or of all, by what they achieved when they returned"
+								+ " (everywhere, published, pending)")
+						.register(registry);
+				}
+			}
+			this.unacknowledged = Counter.builder(UNACKNOWLEDGED)
+				.tag("cache", cache)
+				.description("Evictions that waited out the subscription lease for an instance that did not acknowledge")
+				.register(registry);
 			this.poisoned = Counter.builder(POISONED)
 				.tag("cache", cache)
 				.description("Values in Redis that no longer decoded: deleted and loaded afresh")
@@ -139,13 +161,6 @@ public class CacheMetrics implements MeterBinder, CacheObserver {
 			return Counter.builder(LOADS)
 				.tags("cache", cache, "result", result)
 				.description("Loader calls by result")
-				.register(registry);
-		}
-
-		private static Counter evictions(MeterRegistry registry, String cache, String scope) {
-			return Counter.builder(EVICTIONS)
-				.tags("cache", cache, "scope", scope)
-				.description("Evictions asked for, of one id or of all")
 				.register(registry);
 		}
 

@@ -48,6 +48,11 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 
 	private final boolean legacyHeaders;
 
+	/** The IPv6 prefix a client stands for, unless told otherwise: what a provider usually hands one client. */
+	public static final int DEFAULT_IPV6_PREFIX_LENGTH = 64;
+
+	private final int ipv6PrefixLength;
+
 	private final Map<String, Expression> expressions = new ConcurrentHashMap<>();
 
 	/** Shared by every request: it holds no per-request state, the root object is passed with each evaluation. */
@@ -55,8 +60,24 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 
 	private final Map<Method, List<RateLimitRule.Check>> annotated = new ConcurrentHashMap<>();
 
+	/** Whether a rule or a validated handler keys a limit by the client's address. */
+	private volatile boolean keyedByClientIp;
+
 	public RateLimitInterceptor(RateLimiter limiter, List<RateLimitRule> rules, boolean legacyHeaders,
 			@Nullable BeanFactory beanFactory) {
+		this(limiter, rules, legacyHeaders, DEFAULT_IPV6_PREFIX_LENGTH, beanFactory);
+	}
+
+	/**
+	 * @param ipv6PrefixLength how many leading bits of an IPv6 client address make its {@code clientIp} key (128:
+	 * the whole address)
+	 */
+	public RateLimitInterceptor(RateLimiter limiter, List<RateLimitRule> rules, boolean legacyHeaders,
+			int ipv6PrefixLength, @Nullable BeanFactory beanFactory) {
+		if (ipv6PrefixLength < 1 || ipv6PrefixLength > 128) {
+			throw new IllegalArgumentException("'ipv6PrefixLength' must be from 1 to 128, got " + ipv6PrefixLength);
+		}
+		this.ipv6PrefixLength = ipv6PrefixLength;
 		this.limiter = limiter;
 		this.rules = List.copyOf(rules);
 		this.legacyHeaders = legacyHeaders;
@@ -66,6 +87,9 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 		for (RateLimitRule rule : rules) {
 			limiter.limits().get(rule.check().limit());
 			expression(rule.check().key());
+			if (rule.check().key().contains(DEFAULT_KEY)) {
+				this.keyedByClientIp = true;
+			}
 		}
 	}
 
@@ -80,7 +104,7 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 		if (checks.isEmpty()) {
 			return true;
 		}
-		RateLimitKeyContext context = new RateLimitKeyContext(request);
+		RateLimitKeyContext context = new RateLimitKeyContext(request, this.ipv6PrefixLength);
 		List<Applied> applied = new ArrayList<>(checks.size());
 		for (RateLimitRule.Check check : checks) {
 			String key = key(check.key(), context);
@@ -141,6 +165,9 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 	 */
 	public void validate(HandlerMethod method, RateLimiter limiter) {
 		for (RateLimitRule.Check check : annotatedChecks(method)) {
+			if (check.key().contains(DEFAULT_KEY)) {
+				this.keyedByClientIp = true;
+			}
 			try {
 				io.github.redisstarter.ratelimit.RateLimit limit = limiter.limits().get(check.limit());
 				expression(check.key());
@@ -154,6 +181,11 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 						+ "\") on " + method + " is invalid: " + ex.getMessage(), ex);
 			}
 		}
+	}
+
+	/** Whether a rule or a handler validated so far keys a limit by {@code clientIp}. */
+	public boolean isKeyedByClientIp() {
+		return this.keyedByClientIp;
 	}
 
 	private @Nullable String key(String expression, RateLimitKeyContext context) {

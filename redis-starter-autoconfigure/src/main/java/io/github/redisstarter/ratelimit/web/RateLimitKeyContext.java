@@ -11,23 +11,30 @@ import org.springframework.web.servlet.HandlerMapping;
 /**
  * What a key expression sees: the request and the usual keys. {@code clientIp} is the address Boot's forwarded-header
  * support resolved: {@code X-Forwarded-For} counts only when the app trusts its proxies
- * ({@code server.forward-headers-strategy}), so a client cannot pick its own key by sending the header.
+ * ({@code server.forward-headers-strategy}), so a client cannot pick its own key by sending the header. An IPv6
+ * client stands for its /64 (configurable), as one client usually holds a whole /64.
  */
 public final class RateLimitKeyContext {
 
 	private final HttpServletRequest request;
 
-	RateLimitKeyContext(HttpServletRequest request) {
+	private final int ipv6PrefixLength;
+
+	RateLimitKeyContext(HttpServletRequest request, int ipv6PrefixLength) {
 		this.request = request;
+		this.ipv6PrefixLength = ipv6PrefixLength;
 	}
 
 	public HttpServletRequest getRequest() {
 		return this.request;
 	}
 
-	/** The client's address as the servlet container (and Boot's forwarded-header handling) reports it. */
+	/**
+	 * The client's address as the servlet container (and Boot's forwarded-header handling) reports it; for IPv6, its
+	 * network prefix, such as {@code 2001:db8:1:2:0:0:0:0/64}.
+	 */
 	public String getClientIp() {
-		return this.request.getRemoteAddr();
+		return ClientAddresses.key(this.request.getRemoteAddr(), this.ipv6PrefixLength);
 	}
 
 	/** The authenticated user's name, or {@code null} for an anonymous request. */

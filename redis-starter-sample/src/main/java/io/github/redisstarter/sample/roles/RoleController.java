@@ -2,8 +2,10 @@ package io.github.redisstarter.sample.roles;
 
 import java.util.List;
 
+import io.github.redisstarter.cache.Eviction;
 import io.github.redisstarter.cache.RoleCache;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -15,7 +17,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Roles over HTTP. Reads go through the RoleCache (near cache, then Redis, then the database); an update goes to the
- * database and evicts the role in every instance.
+ * database and evicts the role in every instance: 200 once every instance has dropped it, 202 with Retry-After when
+ * Redis could not take the eviction yet (it is retried).
  */
 @RestController
 class RoleController {
@@ -46,7 +49,10 @@ class RoleController {
 		if (!this.repository.update(role)) {
 			return notFound(id);
 		}
-		this.cache.evict(id);
+		if (this.cache.evict(id) == Eviction.PENDING) {
+			// Saved, but Redis could not take the eviction yet: other instances may serve the old role for a moment.
+			return ResponseEntity.accepted().header(HttpHeaders.RETRY_AFTER, "1").body(role);
+		}
 		return ResponseEntity.ok(role);
 	}
 
