@@ -20,7 +20,8 @@ public enum Eviction {
 	PUBLISHED,
 
 	/**
-	 * Redis could not take the eviction now (it is away, or did not answer in time): this instance dropped its copy,
+	 * Redis could not take the eviction now (it is away, or did not answer in time, or this instance is still
+	 * delivering evictions that Redis missed before): this instance dropped its copy,
 	 * and retries the eviction in the background until Redis takes it; until then, other instances may return the
 	 * old value from Redis. Act on it where that matters (retry the request, or tell the user the change takes a
 	 * moment).
