@@ -29,7 +29,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
  * whatever the names hold; a name Redis could not carry is refused by name; and a pattern matches within the instance
  * exactly what Redis matches (checked against Redis' own matcher, which KEYS shares with PSUBSCRIBE).
  */
-class ChannelNameProperties {
+class ChannelNamePropertyTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 

@@ -25,7 +25,7 @@ import static org.quicktheories.QuickTheory.qt;
  * budget, two limits never share one, Redis holds exactly one key per limit and caller key under the limiter's
  * prefix, and the only error is the documented one for a blank key. Against Redis and the in-memory twin alike.
  */
-class RateLimitKeyProperties {
+class RateLimitKeyPropertyTests {
 
 	private static final RateLimits LIMITS = RateLimits.of(RateLimit.of("a", Band.perHour(2)),
 			RateLimit.of("b", Band.perHour(2)));

@@ -36,7 +36,7 @@ import static org.quicktheories.QuickTheory.qt;
  * two caches never share an entry, and the only error is the documented one for a blank id. Against Redis and the
  * in-memory twin.
  */
-class CacheIdProperties {
+class CacheIdPropertyTests {
 
 	@RegisterExtension
 	static final RedisServerExtension redis = new RedisServerExtension();

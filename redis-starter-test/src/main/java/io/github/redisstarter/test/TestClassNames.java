@@ -1,0 +1,80 @@
+package io.github.redisstarter.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.platform.commons.annotation.Testable;
+
+/**
+ * Finds test classes that Maven Surefire would never run: a top-level, concrete class with a JUnit Jupiter test
+ * method ({@code @Test}, {@code @ParameterizedTest}, {@code @RepeatedTest}, {@code @TestFactory}, {@code @TestTemplate},
+ * all marked {@link Testable}), here or inherited, whose name matches none of Surefire's default includes
+ * ({@code Test*}, {@code *Test}, {@code *Tests}, {@code *TestCase}). Each module's {@code EveryTestClassRunsTests}
+ * calls it on its compiled tests, so that the build fails on such a class instead of silently skipping it.
+ */
+public final class TestClassNames {
+
+	private static final Pattern SUREFIRE_INCLUDES = Pattern.compile("Test.*|.*Test|.*Tests|.*TestCase");
+
+	private TestClassNames() {
+	}
+
+	/**
+	 * The classes under {@code testClasses} (a directory of compiled tests, on the caller's class path) that hold tests
+	 * Surefire would not run.
+	 */
+	public static List<String> notRunBySurefire(Path testClasses) {
+		List<String> skipped = new ArrayList<>();
+		try (Stream<Path> files = Files.walk(testClasses)) {
+			for (Path file : (Iterable<Path>) files.filter((f) -> f.toString().endsWith(".class"))::iterator) {
+				String relative = testClasses.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+				String name = relative.substring(0, relative.length() - ".class".length()).replace('/', '.');
+				if (name.contains("$") || name.endsWith("package-info") || name.endsWith("module-info")) {
+					// Nested classes run with the class around them.
+					continue;
+				}
+				Class<?> type = load(name);
+				if (!Modifier.isAbstract(type.getModifiers()) && holdsTests(type)
+						&& !SUREFIRE_INCLUDES.matcher(type.getSimpleName()).matches()) {
+					skipped.add(name);
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return skipped;
+	}
+
+	private static Class<?> load(String name) {
+		try {
+			return Class.forName(name, false, Thread.currentThread().getContextClassLoader());
+		}
+		catch (ClassNotFoundException ex) {
+			throw new IllegalStateException("Compiled test class " + name + " is not on the class path", ex);
+		}
+	}
+
+	private static boolean holdsTests(Class<?> type) {
+		for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
+			for (Method method : current.getDeclaredMethods()) {
+				for (Annotation annotation : method.getAnnotations()) {
+					if (annotation.annotationType().isAnnotationPresent(Testable.class)) {
+						return true;
+					}
+				}
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,19 @@
+package io.github.redisstarter.test;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every class of this module that holds tests is one Surefire runs: the one misnamed on purpose is found, and nothing else. */
+class EveryTestClassRunsTests {
+
+	@Test
+	void everyClassThatHoldsTestsIsNamedSoThatSurefireRunsIt() {
+		assertThat(TestClassNames.notRunBySurefire(Path.of("target/test-classes")))
+			.as("classes with tests that Surefire's default includes (Test*, *Test, *Tests, *TestCase) skip: rename them")
+			.containsExactly("io.github.redisstarter.test.MisnamedFixtureChecks");
+	}
+
+}
