@@ -31,6 +31,15 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 	/** The name of the property source that holds the aliases. */
 	public static final String PROPERTY_SOURCE_NAME = "redisStarterEnvironmentAliases";
 
+	/** The name of the property source that holds the starter's logging defaults. */
+	public static final String LOGGING_DEFAULTS_NAME = "redisStarterLoggingDefaults";
+
+	/**
+	 * Lettuce's reconnect watchdog logs every attempt (INFO) and every failed one (WARN) while Redis is away; the
+	 * starter says the same once, when it switches. Quiet by default; any {@code logging.level} the app sets wins.
+	 */
+	static final String WATCHDOG_LEVEL = "logging.level.io.lettuce.core.protocol.ConnectionWatchdog";
+
 	static final String URL = "spring.data.redis.url";
 
 	static final String HOST = "spring.data.redis.host";
@@ -55,6 +64,9 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		environment.getPropertySources().remove(LOGGING_DEFAULTS_NAME);
+		environment.getPropertySources()
+			.addLast(new MapPropertySource(LOGGING_DEFAULTS_NAME, Map.of(WATCHDOG_LEVEL, "ERROR")));
 		environment.getPropertySources().remove(PROPERTY_SOURCE_NAME);
 		Map<String, Object> aliases = aliases(environment);
 		if (!aliases.isEmpty()) {

@@ -76,6 +76,19 @@ class OutageTests {
 		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("unreachable");
 		assertThat(Logs.starterLines(output, "INFO").stream().filter(line -> line.contains("is back"))).hasSize(1);
 		assertThat(output.getAll()).doesNotContain(PASSWORD);
+		// Lettuce's own reconnect lines (an INFO and a WARN per attempt) are quiet: the switch lines say it once.
+		assertThat(output.getAll()).doesNotContain("ConnectionWatchdog");
+	}
+
+	@Test
+	void lettucesReconnectLinesComeBackWithTheUsualLoggingProperty(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = run("logging.level.io.lettuce.core.protocol.ConnectionWatchdog=INFO")) {
+			BackendState state = context.getBean(BackendState.class);
+			redis.server().kill();
+			await().atMost(SWITCH_BOUND).until(() -> output.getAll().contains("ConnectionWatchdog"));
+			redis.server().start();
+			await().atMost(SWITCH_BOUND).until(() -> state.mode() == BackendMode.REDIS);
+		}
 	}
 
 	@Test
