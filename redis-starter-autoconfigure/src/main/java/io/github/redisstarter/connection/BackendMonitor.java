@@ -150,7 +150,8 @@ public final class BackendMonitor implements AutoCloseable {
 			state.recordPingFailure(failure);
 			return state;
 		}
-		logger.error("Redis at " + endpoint + " is unreachable (" + cause + "); using the in-memory twins and "
+		logger.error("Redis at " + endpoint + " " + RedisFailures.whatHappened(failure) + " (" + cause
+				+ "); using the in-memory twins and "
 				+ "taking Redis back as soon as it answers (checked every " + format(settings.pingInterval()) + ")");
 		BackendState state = newState(selection, endpoint, BackendMode.MEMORY, cause, secrets, clock);
 		state.recordPingFailure(failure);

@@ -232,7 +232,7 @@ public final class BackendState {
 
 	private void trip(Throwable failure) {
 		if (canFallBack()) {
-			switchTo(BackendMode.MEMORY, words(failure), Probe.after(failure));
+			switchTo(BackendMode.MEMORY, words(failure), Probe.after(failure), RedisFailures.whatHappened(failure));
 		}
 	}
 
@@ -288,7 +288,7 @@ public final class BackendState {
 		if (canFallBack()) {
 			this.recovery.unhealthy();
 			if (RedisFailures.isUnavailable(failure)) {
-				switchTo(BackendMode.MEMORY, cause, Probe.after(failure));
+				switchTo(BackendMode.MEMORY, cause, Probe.after(failure), RedisFailures.whatHappened(failure));
 			}
 		}
 		else if (previous == null || previous.succeeded()) {
@@ -299,6 +299,11 @@ public final class BackendState {
 	}
 
 	private void switchTo(BackendMode target, String rawReason, Probe probe) {
+		switchTo(target, rawReason, probe, "is unreachable");
+	}
+
+	/** @param whatHappened the head of the log line of a switch to the twins, such as "is unreachable" */
+	private void switchTo(BackendMode target, String rawReason, Probe probe, String whatHappened) {
 		String reason = this.secrets.mask(rawReason);
 		BackendSwitch change;
 		synchronized (this) {
@@ -317,7 +322,7 @@ public final class BackendState {
 			this.current = new Current(target, now, reason);
 			this.switchCount++;
 			change = new BackendSwitch(before.mode, target, reason, now);
-			log(change, Duration.between(before.since, now));
+			log(change, Duration.between(before.since, now), whatHappened);
 			// Queued in switch order under the lock; handed out in that order by one drain at a time, whatever the
 			// executor: a listener never hears "back on Redis" before the "away" that preceded it.
 			this.unheard.add(change);
@@ -346,9 +351,9 @@ public final class BackendState {
 		}
 	}
 
-	private void log(BackendSwitch change, Duration previousModeLasted) {
+	private void log(BackendSwitch change, Duration previousModeLasted, String whatHappened) {
 		if (change.to() == BackendMode.MEMORY) {
-			StringBuilder line = new StringBuilder("Redis at " + this.endpoint + " is unreachable (" + change.reason()
+			StringBuilder line = new StringBuilder("Redis at " + this.endpoint + " " + whatHappened + " (" + change.reason()
 					+ "); switched to the in-memory twins until it answers again");
 			for (BackendSwitchListener listener : this.listeners) {
 				String effect = listener.whileAway();

@@ -71,6 +71,20 @@ public final class RedisFailures {
 		return causeMatching(failure, (t) -> t.getMessage() != null && startsWithAny(t.getMessage(), WRITE_REFUSALS));
 	}
 
+	/** Whether Redis refused the app's credentials ({@code WRONGPASS}, or {@code NOAUTH}: none sent where needed). */
+	public static boolean isCredentialRefusal(Throwable failure) {
+		return causeMatching(failure,
+				(t) -> t.getMessage() != null && startsWithAny(t.getMessage(), new String[] { "WRONGPASS", "NOAUTH" }));
+	}
+
+	/**
+	 * What happened to Redis, for the head of a log line: {@code "refused the app's credentials"} when it did, else
+	 * {@code "is unreachable"}.
+	 */
+	public static String whatHappened(Throwable failure) {
+		return isCredentialRefusal(failure) ? "refused the app's credentials" : "is unreachable";
+	}
+
 	/** Whether Redis refused a write because it is out of memory ({@code maxmemory} with {@code noeviction}). */
 	public static boolean isOutOfMemory(Throwable failure) {
 		return causeMatching(failure, (t) -> t.getMessage() != null && t.getMessage().startsWith("OOM "));

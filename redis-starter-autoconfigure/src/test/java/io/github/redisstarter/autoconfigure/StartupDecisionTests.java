@@ -82,7 +82,10 @@ class StartupDecisionTests {
 				Map.of("REDIS_URL", "redis://:" + wrong + "@127.0.0.1:" + redis.server().port()))) {
 			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
 		}
-		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("WRONGPASS");
+		assertThat(Logs.starterLines(output, "ERROR")).singleElement()
+			.asString()
+			.contains("refused the app's credentials (authentication failed (WRONGPASS")
+			.doesNotContain("unreachable");
 		assertThat(output.getAll()).doesNotContain(wrong).doesNotContain(PASSWORD);
 	}
 
