@@ -65,6 +65,27 @@ class ConfigurationMistakeTests {
 	}
 
 	@Test
+	void aRoleCacheWithoutARoleLoaderStopsStartupNamingTheRoleLoader(CapturedOutput output) {
+		assertThatThrownBy(() -> TestApp.runWith(new Class<?>[] { NeedsRoleCache.class }, Map.of()))
+			.isInstanceOf(Exception.class);
+		assertThat(output.getAll()).contains("APPLICATION FAILED TO START")
+			.contains("A RoleCache was asked for, but none exists")
+			.contains("RoleLoader<Role> roleLoader(RoleRepository repository)")
+			.doesNotContain("Consider defining a bean of type 'io.github.redisstarter.cache.RoleCache'");
+	}
+
+	/** An app that injects the role cache and declares no RoleLoader. */
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class NeedsRoleCache {
+
+		@org.springframework.context.annotation.Bean
+		String usesRoles(io.github.redisstarter.cache.RoleCache<?> roles) {
+			return "uses " + roles;
+		}
+
+	}
+
+	@Test
 	void aSettingNoLongerUsedIsNamedInOneWarning(CapturedOutput output) {
 		try (ConfigurableApplicationContext context = TestApp.run(Map.of(), "redis-starter.deadline-misses=3")) {
 			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);

@@ -223,6 +223,10 @@ class RateLimitWebTests {
 			.hasStackTraceContaining("@RateLimited(limit = \"pnig\", key = \"clientIp\") on")
 			.hasStackTraceContaining("BadController#typo")
 			.hasStackTraceContaining("'limit' names no defined rate limit: 'pnig'");
+		// Boot's failure analysis, not a stack trace: what is wrong, and the fix in words.
+		assertThat(output.getAll()).contains("APPLICATION FAILED TO START")
+			.contains("'limit' names no defined rate limit: 'pnig'")
+			.contains("Name a limit defined under redis-starter.rate-limit.limits.<name>.bands");
 		assertThatThrownBy(() -> Server.start(BadKeyController.class))
 			.hasStackTraceContaining("is not valid SpEL");
 	}

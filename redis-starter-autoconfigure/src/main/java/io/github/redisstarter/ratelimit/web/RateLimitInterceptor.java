@@ -161,7 +161,7 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 	/**
 	 * Checks the {@link RateLimited} annotations of a handler: known limits, valid key expressions, costs that can be
 	 * allowed.
-	 * @throws IllegalStateException naming the handler and what is wrong
+	 * @throws InvalidRateLimitedException naming the handler and what is wrong
 	 */
 	public void validate(HandlerMethod method, RateLimiter limiter) {
 		for (RateLimitRule.Check check : annotatedChecks(method)) {
@@ -177,8 +177,8 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 				}
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException("@RateLimited(limit = \"" + check.limit() + "\", key = \"" + check.key()
-						+ "\") on " + method + " is invalid: " + ex.getMessage(), ex);
+				throw new InvalidRateLimitedException("@RateLimited(limit = \"" + check.limit() + "\", key = \""
+						+ check.key() + "\") on " + method, String.valueOf(ex.getMessage()), ex);
 			}
 		}
 	}
