@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.github.redisstarter.test.RedisServerExtension;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,6 +54,7 @@ class NotificationSampleTests {
 	}
 
 	@Test
+	@Tag("machine") // needs Chromium and Node.js: run with -Pmachine-services
 	void twoBrowserTabsOnTwoInstancesSeeEachOthersNotifications() throws Exception {
 		Path browser = Path.of("src/test/browser");
 		if (!Files.isDirectory(browser.resolve("node_modules/playwright-core"))) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.github.redisstarter.test.RedisServerExtension;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -35,6 +36,7 @@ class RoleCacheSampleTests {
 	}
 
 	@Test
+	@Tag("machine") // needs a local PostgreSQL: run with -Pmachine-services
 	void theSameOnPostgresql() throws Exception {
 		String schema = "redis_starter_sample_" + UUID.randomUUID().toString().replace("-", "");
 		String url = "jdbc:postgresql://127.0.0.1:5432/test";
