@@ -291,15 +291,6 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		assertThat((String) redis.server().command("GET", "cache:{lost:1}:admin")).doesNotContain("Administrator");
 	}
 
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
 	private static JsonCacheCodec<Role> codec() {
 		return new JsonCacheCodec<>(JsonMapper.builder().build(), Role.class);
 	}

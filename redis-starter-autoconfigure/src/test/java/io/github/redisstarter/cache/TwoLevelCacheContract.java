@@ -284,7 +284,8 @@ abstract class TwoLevelCacheContract {
 		}
 	}
 
-	private static void sleep(long millis) {
+	/** Sleeps, keeping an interrupt for the caller to see. */
+	static void sleep(long millis) {
 		try {
 			Thread.sleep(millis);
 		}

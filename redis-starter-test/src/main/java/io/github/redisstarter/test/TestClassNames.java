@@ -29,6 +29,19 @@ public final class TestClassNames {
 	}
 
 	/**
+	 * Fails when a class of the calling module's compiled tests ({@code target/test-classes}, Surefire's working
+	 * directory being the module) holds tests that Surefire would not run.
+	 * @throws AssertionError naming them
+	 */
+	public static void assertSurefireRunsEveryTestClass() {
+		List<String> skipped = notRunBySurefire(Path.of("target/test-classes"));
+		if (!skipped.isEmpty()) {
+			throw new AssertionError("Classes with tests that Surefire's default includes (Test*, *Test, *Tests,"
+					+ " *TestCase) skip: rename them: " + skipped);
+		}
+	}
+
+	/**
 	 * The classes under {@code testClasses} (a directory of compiled tests, on the caller's class path) that hold tests
 	 * Surefire would not run.
 	 */

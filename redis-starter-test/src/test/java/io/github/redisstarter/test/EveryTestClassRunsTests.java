@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every class of this module that holds tests is one Surefire runs: the one misnamed on purpose is found, and nothing else. */
 class EveryTestClassRunsTests {
@@ -14,6 +15,9 @@ class EveryTestClassRunsTests {
 		assertThat(TestClassNames.notRunBySurefire(Path.of("target/test-classes")))
 			.as("classes with tests that Surefire's default includes (Test*, *Test, *Tests, *TestCase) skip: rename them")
 			.containsExactly("io.github.redisstarter.test.MisnamedFixtureChecks");
+		// What the other modules call: it fails here, on the fixture.
+		assertThatThrownBy(TestClassNames::assertSurefireRunsEveryTestClass)
+			.hasMessageContaining("io.github.redisstarter.test.MisnamedFixtureChecks");
 	}
 
 }
