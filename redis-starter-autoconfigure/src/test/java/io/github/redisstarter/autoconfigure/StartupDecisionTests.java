@@ -17,6 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,6 +56,20 @@ class StartupDecisionTests {
 		assertThat(Logs.starterLines(output, "WARN")).isEmpty();
 		assertThat(Logs.starterLines(output, "ERROR")).isEmpty();
 		assertThat(output.getAll()).doesNotContain(PASSWORD);
+	}
+
+	/**
+	 * Spring logs an INFO line for every bean a second thread creates while the main thread holds the singleton lock:
+	 * the startup PING's thread must find everything it needs already made, even when an app bean that needs the
+	 * starter is created before Boot's connection factory (as an app's own beans are).
+	 */
+	@Test
+	void theStartupPingCreatesNoBeansOnItsOwnThread(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = TestApp.runWith(new Class<?>[] { BeanNeedingTheBackend.class },
+				Map.of("REDIS_URL", redis.server().url()), "logging.level.org.springframework.beans.factory=INFO")) {
+			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.REDIS);
+		}
+		assertThat(output.getAll()).doesNotContain("while other thread holds singleton lock");
 	}
 
 	@Test
@@ -194,6 +210,16 @@ class StartupDecisionTests {
 				"redis-starter.required=true")) {
 			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.REDIS);
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BeanNeedingTheBackend {
+
+		@Bean
+		String needsTheBackend(BackendState state) {
+			return state.mode().name();
+		}
+
 	}
 
 	static int closedPort() throws IOException {
