@@ -1,52 +1,89 @@
 package io.github.redisstarter.test;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A throwaway certificate authority and a server certificate for 127.0.0.1/localhost, made with the openssl CLI. */
+/**
+ * A throwaway certificate authority and a server certificate for 127.0.0.1/localhost, made with the JDK's own
+ * {@code keytool} so that a machine with only a JDK can run the TLS tests (no openssl command needed).
+ */
 record TlsMaterial(Path caCertificate, Path certificate, Path key) {
 
+	/** Only guards files in a temporary directory of the test's own. */
+	private static final String STORE_PASSWORD = "redis-starter-test";
+
 	static TlsMaterial create(Path dir) {
-		Path caKey = dir.resolve("ca.key");
-		Path caCert = dir.resolve("ca.crt");
-		Path key = dir.resolve("server.key");
+		Path caStore = dir.resolve("ca.p12");
+		Path serverStore = dir.resolve("server.p12");
 		Path csr = dir.resolve("server.csr");
+		Path caCert = dir.resolve("ca.crt");
 		Path cert = dir.resolve("server.crt");
-		Path ext = dir.resolve("server.ext");
-		try {
-			Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+		Path key = dir.resolve("server.key");
+		keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname",
+				"CN=redis-starter-test-ca", "-ext", "bc:c", "-keystore", caStore.toString());
+		keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-file", caCert.toString());
+		keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname",
+				"CN=localhost", "-keystore", serverStore.toString());
+		keytool(dir, "-certreq", "-alias", "server", "-keystore", serverStore.toString(), "-file", csr.toString());
+		keytool(dir, "-gencert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-validity", "2", "-ext",
+				"san=ip:127.0.0.1,dns:localhost", "-infile", csr.toString(), "-outfile", cert.toString());
+		writePem(key, "PRIVATE KEY", privateKey(serverStore, "server").getEncoded());
+		return new TlsMaterial(caCert, cert, key);
+	}
+
+	private static PrivateKey privateKey(Path store, String alias) {
+		try (InputStream in = Files.newInputStream(store)) {
+			KeyStore keyStore = KeyStore.getInstance("PKCS12");
+			keyStore.load(in, STORE_PASSWORD.toCharArray());
+			return (PrivateKey) keyStore.getKey(alias, STORE_PASSWORD.toCharArray());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=redis-starter-test-ca",
-				"-keyout", caKey.toString(), "-out", caCert.toString());
-		openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", key.toString(), "-out",
-				csr.toString());
-		openssl(dir, "x509", "-req", "-in", csr.toString(), "-CA", caCert.toString(), "-CAkey", caKey.toString(),
-				"-CAcreateserial", "-days", "2", "-extfile", ext.toString(), "-out", cert.toString());
-		return new TlsMaterial(caCert, cert, key);
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("Could not read the test key from " + store, ex);
+		}
 	}
 
-	private static void openssl(Path dir, String... args) {
-		List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+	/** PKCS#8 in PEM, the form redis-server's OpenSSL reads. */
+	private static void writePem(Path file, String type, byte[] der) {
+		String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+		try {
+			Files.writeString(file, "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void keytool(Path dir, String... args) {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
 		command.addAll(List.of(args));
+		command.addAll(List.of("-storetype", "PKCS12", "-storepass", STORE_PASSWORD, "-noprompt"));
+		Path log = dir.resolve("keytool.log");
 		try {
 			Process process = new ProcessBuilder(command).directory(dir.toFile())
 				.redirectErrorStream(true)
-				.redirectOutput(dir.resolve("openssl.log").toFile())
+				.redirectOutput(log.toFile())
 				.start();
 			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				throw new IllegalStateException("openssl " + args[0] + " failed: "
-						+ Files.readString(dir.resolve("openssl.log")));
+				process.destroyForcibly();
+				throw new IllegalStateException("keytool " + args[0] + " failed: " + Files.readString(log));
 			}
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("A TLS test server needs the openssl command", ex);
+			throw new UncheckedIOException("Could not run the JDK's keytool", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

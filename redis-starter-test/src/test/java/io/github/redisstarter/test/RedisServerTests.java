@@ -1,9 +1,20 @@
 package io.github.redisstarter.test;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,14 +86,39 @@ class RedisServerTests {
 		}
 	}
 
-	@Test
-	void tlsServerListensOnASecondPort() throws Exception {
-		try (RedisServer server = RedisServer.create(RedisServer.config().tls())) {
+	/** The embedded binary too: a machine with only a JDK runs the TLS tests on it, with keytool's certificates. */
+	@ParameterizedTest
+	@ValueSource(strings = { "auto", "embedded" })
+	void tlsServerAnswersOnASecondPortToAClientTrustingItsCa(String kind) throws Exception {
+		try (RedisServer server = serverOfKind(kind, RedisServer.config().tls())) {
 			server.start();
 			assertThat(server.tlsPort()).isNotEqualTo(server.port()).isPositive();
-			assertThat(server.caCertificate()).exists();
 			assertThat(server.command("CONFIG", "GET", "tls-port").toString()).contains(String.valueOf(server.tlsPort()));
+			try (SSLSocket socket = (SSLSocket) trusting(server.caCertificate()).getSocketFactory()
+				.createSocket("127.0.0.1", server.tlsPort())) {
+				socket.setSoTimeout(10_000);
+				SSLParameters parameters = socket.getSSLParameters();
+				parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate names 127.0.0.1
+				socket.setSSLParameters(parameters);
+				socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+				byte[] answer = new byte[7];
+				assertThat(socket.getInputStream().readNBytes(answer, 0, 7)).isEqualTo(7);
+				assertThat(new String(answer, StandardCharsets.US_ASCII)).isEqualTo("+PONG\r\n");
+			}
 		}
+	}
+
+	private static SSLContext trusting(Path caCertificate) throws Exception {
+		KeyStore trustStore = KeyStore.getInstance("PKCS12");
+		trustStore.load(null, null);
+		try (InputStream in = Files.newInputStream(caCertificate)) {
+			trustStore.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+		}
+		TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+		trust.init(trustStore);
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(null, trust.getTrustManagers(), null);
+		return context;
 	}
 
 	@Test
