@@ -47,7 +47,7 @@ public final class RedisFailures {
 					|| t instanceof UnknownHostException || t instanceof SSLException) {
 				return true;
 			}
-			String message = t.getMessage();
+			String message = reply(t);
 			if (message != null && (message.startsWith("Currently not connected") || message.startsWith("Connection closed")
 					|| message.startsWith("Connection is closed") || message.startsWith("Connection disconnected") || startsWithUnavailableReply(message))) {
 				return true;
@@ -68,13 +68,13 @@ public final class RedisFailures {
 
 	/** Whether Redis refused a write (out of memory, or a read-only replica) while it may still answer PING. */
 	public static boolean isWriteRefusal(Throwable failure) {
-		return causeMatching(failure, (t) -> t.getMessage() != null && startsWithAny(t.getMessage(), WRITE_REFUSALS));
+		return causeMatching(failure, (t) -> reply(t) != null && startsWithAny(reply(t), WRITE_REFUSALS));
 	}
 
 	/** Whether Redis refused the app's credentials ({@code WRONGPASS}, or {@code NOAUTH}: none sent where needed). */
 	public static boolean isCredentialRefusal(Throwable failure) {
 		return causeMatching(failure,
-				(t) -> t.getMessage() != null && startsWithAny(t.getMessage(), new String[] { "WRONGPASS", "NOAUTH" }));
+				(t) -> reply(t) != null && startsWithAny(reply(t), new String[] { "WRONGPASS", "NOAUTH" }));
 	}
 
 	/**
@@ -87,7 +87,23 @@ public final class RedisFailures {
 
 	/** Whether Redis refused a write because it is out of memory ({@code maxmemory} with {@code noeviction}). */
 	public static boolean isOutOfMemory(Throwable failure) {
-		return causeMatching(failure, (t) -> t.getMessage() != null && t.getMessage().startsWith("OOM "));
+		return causeMatching(failure, (t) -> reply(t) != null && reply(t).startsWith("OOM "));
+	}
+
+	/**
+	 * The message, or for an error a script's {@code redis.call} met on Redis 6 (which wraps it: {@code ERR Error
+	 * running script (call to f_...): @user_script:75: @user_script: 75: -OOM command not allowed ...}) the reply that
+	 * the script met, so that an OOM inside the rate-limit script reads as the OOM it is (Redis 7 passes it on as is).
+	 */
+	private static @Nullable String reply(Throwable t) {
+		String message = t.getMessage();
+		if (message != null && message.startsWith("ERR Error running script")) {
+			int wrapped = message.indexOf(": -");
+			if (wrapped >= 0) {
+				return message.substring(wrapped + ": -".length());
+			}
+		}
+		return message;
 	}
 
 	private static boolean causeMatching(Throwable failure, java.util.function.Predicate<Throwable> test) {
@@ -171,8 +187,9 @@ public final class RedisFailures {
 		if (message.startsWith("Currently not connected")) {
 			return "not connected (the client is reconnecting)";
 		}
-		if (startsWithUnavailableReply(message)) {
-			return "Redis refused the command (" + message + ")";
+		String reply = reply(t);
+		if (reply != null && startsWithUnavailableReply(reply)) {
+			return "Redis refused the command (" + reply + ")";
 		}
 		return null;
 	}

@@ -39,6 +39,27 @@ class RedisFailuresTests {
 		assertThat(RedisFailures.isUnavailable(new IllegalArgumentException("key must not be null"))).isFalse();
 	}
 
+	/** Redis 6.2's own words (seen from the embedded binary) for a script whose write met maxmemory or a replica. */
+	@Test
+	void anOutageReplyThatAScriptMetOnRedis6IsTheOutageItWraps() {
+		RedisSystemException oom = new RedisSystemException("x", new RedisCommandExecutionException(
+				"ERR Error running script (call to f_859a5f51dfe993514f602f2ea38c4bb249f1b7ff): @user_script:75: "
+						+ "@user_script: 75: -OOM command not allowed when used memory > 'maxmemory'."));
+		assertThat(RedisFailures.isUnavailable(oom)).isTrue();
+		assertThat(RedisFailures.isOutOfMemory(oom)).isTrue();
+		assertThat(RedisFailures.isWriteRefusal(oom)).isTrue();
+		assertThat(RedisFailures.describe(oom)).isEqualTo(
+				"Redis refused the command (OOM command not allowed when used memory > 'maxmemory'.)");
+		RedisSystemException readOnly = new RedisSystemException("x", new RedisCommandExecutionException(
+				"ERR Error running script (call to f_1234): @user_script:75: @user_script: 75: -READONLY You can't "
+						+ "write against a read only replica."));
+		assertThat(RedisFailures.isWriteRefusal(readOnly)).isTrue();
+		assertThat(RedisFailures.isOutOfMemory(readOnly)).isFalse();
+		// A script's own error, even one that mentions OOM in its text, stays a bug that reaches the caller.
+		assertThat(RedisFailures.isUnavailable(new RedisCommandExecutionException(
+				"ERR Error running script (call to f_1234): @user_script:3: user_script:3: attempt to compare OOM"))).isFalse();
+	}
+
 	@Test
 	void aClosedOrResetConnectionHintsAtTlsOnlyWhenTheEndpointMayExplainIt() {
 		RedisEndpoint plain = new RedisEndpoint("h:1", false, null, 0);

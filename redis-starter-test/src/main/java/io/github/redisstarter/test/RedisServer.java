@@ -46,7 +46,8 @@ public abstract class RedisServer implements AutoCloseable {
 
 	/** A server of the kind this machine supports best (see the class comment), not started yet. */
 	public static RedisServer create(Config config) {
-		String forced = System.getProperty(SERVER_KIND_PROPERTY, System.getenv(SERVER_KIND_PROPERTY));
+		String forced = (config.kind != null) ? config.kind
+				: System.getProperty(SERVER_KIND_PROPERTY, System.getenv(SERVER_KIND_PROPERTY));
 		String kind = (forced == null || forced.isBlank()) ? "auto" : forced.trim().toLowerCase(java.util.Locale.ROOT);
 		return switch (kind) {
 			case "binary" -> new ProcessRedisServer(config, RedisBinary.onPath()
@@ -277,6 +278,8 @@ public abstract class RedisServer implements AutoCloseable {
 
 		boolean tls;
 
+		String kind;
+
 		final List<String> extraArguments = new ArrayList<>();
 
 		/** Requires this password for the default user ({@code requirepass}). */
@@ -294,6 +297,15 @@ public abstract class RedisServer implements AutoCloseable {
 		/** Also listens for TLS on a second port, with a certificate signed by a throwaway CA. */
 		public Config tls() {
 			this.tls = true;
+			return this;
+		}
+
+		/**
+		 * Runs the binary shipped in {@code embedded-redis} (Redis 6.2) whatever the machine has and whatever
+		 * {@code REDIS_STARTER_TEST_SERVER} says: for a test of what Redis 6 answers differently from Redis 7.
+		 */
+		public Config embedded() {
+			this.kind = "embedded";
 			return this;
 		}
 
