@@ -36,17 +36,21 @@ class RoleCacheSampleTests {
 	}
 
 	@Test
-	@Tag("machine") // needs a local PostgreSQL: run with -Pmachine-services
+	@Tag("machine") // needs a PostgreSQL server: run with -Pmachine-services
 	void theSameOnPostgresql() throws Exception {
 		String schema = "redis_starter_sample_" + UUID.randomUUID().toString().replace("-", "");
-		String url = "jdbc:postgresql://127.0.0.1:5432/test";
-		try (Connection connection = DriverManager.getConnection(url, "postgres", "");
+		// .ci/run sets these when it made a user of its own (a GitHub runner's service container, or a machine whose
+		// PostgreSQL does not trust local connections); the defaults are a local server that does.
+		String url = environment("REDIS_STARTER_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+		String user = environment("REDIS_STARTER_TEST_POSTGRES_USER", "postgres");
+		String password = environment("REDIS_STARTER_TEST_POSTGRES_PASSWORD", "");
+		try (Connection connection = DriverManager.getConnection(url, user, password);
 				Statement statement = connection.createStatement()) {
 			statement.execute("CREATE SCHEMA " + schema);
 			try {
 				Map<String, String> env = Map.of("REDIS_URL", redis.server().url());
 				String[] settings = { "--spring.datasource.url=" + url + "?currentSchema=" + schema,
-						"--spring.datasource.username=postgres", "--spring.datasource.password=" };
+						"--spring.datasource.username=" + user, "--spring.datasource.password=" + password };
 				try (SampleProcess a = SampleProcess.start(env, settings);
 						SampleProcess b = SampleProcess.start(env, settings)) {
 					assertTwoInstancesShareRoles(a, b);
@@ -110,6 +114,11 @@ class RoleCacheSampleTests {
 				(type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(missing.body()).contains("No role with id 'ghost'");
 		assertThat(a.put("/api/roles/ghost", "{\"name\":\"x\",\"permissions\":[]}").statusCode()).isEqualTo(404);
+	}
+
+	private static String environment(String name, String fallback) {
+		String value = System.getenv(name);
+		return (value == null || value.isEmpty()) ? fallback : value;
 	}
 
 }
