@@ -19,9 +19,16 @@ import org.junit.platform.commons.annotation.Testable;
  * method ({@code @Test}, {@code @ParameterizedTest}, {@code @RepeatedTest}, {@code @TestFactory}, {@code @TestTemplate},
  * all marked {@link Testable}), here or inherited, whose name matches none of Surefire's default includes
  * ({@code Test*}, {@code *Test}, {@code *Tests}, {@code *TestCase}). Each module's {@code EveryTestClassRunsTests}
- * calls it on its compiled tests, so that the build fails on such a class instead of silently skipping it.
+ * calls it on its compiled tests, so that the build fails on such a class instead of silently skipping it, and so
+ * that the list of classes with tests is written for the check after the build that every one of them ran.
  */
 public final class TestClassNames {
+
+	/**
+	 * The list of classes with tests that {@link #assertSurefireRunsEveryTestClass()} writes in {@code target}, which
+	 * {@code .ci/check-every-test-class-ran} compares with Surefire's reports.
+	 */
+	public static final String RECORD = "test-classes-with-tests.txt";
 
 	private static final Pattern SUREFIRE_INCLUDES = Pattern.compile("Test.*|.*Test|.*Tests|.*TestCase");
 
@@ -30,14 +37,32 @@ public final class TestClassNames {
 
 	/**
 	 * Fails when a class of the calling module's compiled tests ({@code target/test-classes}, Surefire's working
-	 * directory being the module) holds tests that Surefire would not run.
+	 * directory being the module) holds tests that Surefire would not run; else writes their list ({@link #RECORD}).
 	 * @throws AssertionError naming them
 	 */
 	public static void assertSurefireRunsEveryTestClass() {
-		List<String> skipped = notRunBySurefire(Path.of("target/test-classes"));
+		Path testClasses = Path.of("target/test-classes");
+		List<String> skipped = notRunBySurefire(testClasses);
 		if (!skipped.isEmpty()) {
 			throw new AssertionError("Classes with tests that Surefire's default includes (Test*, *Test, *Tests,"
 					+ " *TestCase) skip: rename them: " + skipped);
+		}
+		record(testClasses, Path.of("target", RECORD));
+	}
+
+	/**
+	 * Writes the names of the classes under {@code testClasses} that hold tests, one per line, leaving out
+	 * {@code notMeantToRun}: after the build, a check compares the list with the classes Surefire reported on, so
+	 * that the count of executed classes is shown to equal the count of test classes.
+	 */
+	public static void record(Path testClasses, Path file, String... notMeantToRun) {
+		List<String> names = new ArrayList<>(withTests(testClasses));
+		names.removeAll(List.of(notMeantToRun));
+		try {
+			Files.write(file, names);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 
@@ -46,7 +71,14 @@ public final class TestClassNames {
 	 * Surefire would not run.
 	 */
 	public static List<String> notRunBySurefire(Path testClasses) {
-		List<String> skipped = new ArrayList<>();
+		return withTests(testClasses).stream()
+			.filter((name) -> !SUREFIRE_INCLUDES.matcher(name.substring(name.lastIndexOf('.') + 1)).matches())
+			.toList();
+	}
+
+	/** The top-level, concrete classes under {@code testClasses} that hold tests, sorted by name. */
+	public static List<String> withTests(Path testClasses) {
+		List<String> found = new ArrayList<>();
 		try (Stream<Path> files = Files.walk(testClasses)) {
 			for (Path file : (Iterable<Path>) files.filter((f) -> f.toString().endsWith(".class"))::iterator) {
 				String relative = testClasses.relativize(file).toString().replace(java.io.File.separatorChar, '/');
@@ -56,16 +88,16 @@ public final class TestClassNames {
 					continue;
 				}
 				Class<?> type = load(name);
-				if (!Modifier.isAbstract(type.getModifiers()) && holdsTests(type)
-						&& !SUREFIRE_INCLUDES.matcher(type.getSimpleName()).matches()) {
-					skipped.add(name);
+				if (!Modifier.isAbstract(type.getModifiers()) && holdsTests(type)) {
+					found.add(name);
 				}
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		return skipped;
+		found.sort(null);
+		return found;
 	}
 
 	private static Class<?> load(String name) {

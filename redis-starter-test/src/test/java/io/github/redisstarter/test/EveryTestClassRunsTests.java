@@ -1,8 +1,10 @@
 package io.github.redisstarter.test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,6 +20,19 @@ class EveryTestClassRunsTests {
 		// What the other modules call: it fails here, on the fixture.
 		assertThatThrownBy(TestClassNames::assertSurefireRunsEveryTestClass)
 			.hasMessageContaining("io.github.redisstarter.test.MisnamedFixtureChecks");
+		TestClassNames.record(Path.of("target/test-classes"), Path.of("target", TestClassNames.RECORD),
+				"io.github.redisstarter.test.MisnamedFixtureChecks");
+	}
+
+	@Test
+	void theRecordListsEveryClassWithTestsButTheOnesNotMeantToRun(@TempDir Path dir) throws Exception {
+		Path record = dir.resolve("record.txt");
+		TestClassNames.record(Path.of("target/test-classes"), record, "io.github.redisstarter.test.MisnamedFixtureChecks");
+		assertThat(Files.readAllLines(record)).contains(EveryTestClassRunsTests.class.getName(),
+				RedisServerTests.class.getName())
+			.doesNotContain("io.github.redisstarter.test.MisnamedFixtureChecks")
+			.noneMatch((name) -> name.contains("$"))
+			.isSorted();
 	}
 
 }
