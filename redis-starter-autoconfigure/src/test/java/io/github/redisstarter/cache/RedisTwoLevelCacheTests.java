@@ -413,9 +413,10 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		fill("unswept", 1000);
 		// A user that may not SCAN: every sweep fails, as a slow or refused batch would.
 		redis.server().command("ACL", "SETUSER", "nosweep", "on", ">nosweep-pw", "~*", "&*", "+@all", "-scan");
-		RedisURI uri = RedisURI.create(redis.server().url());
-		uri.setUsername("nosweep");
-		uri.setPassword("nosweep-pw".toCharArray());
+		// The builder, not setUsername/setPassword: Lettuce 7 (Spring Boot 4.1) removed those.
+		RedisURI uri = RedisURI.builder(RedisURI.create(redis.server().url()))
+			.withAuthentication("nosweep", "nosweep-pw".toCharArray())
+			.build();
 		RedisClient client = RedisClient.create(uri);
 		try (io.lettuce.core.api.StatefulRedisConnection<byte[], byte[]> noSweep = client
 			.connect(io.lettuce.core.codec.ByteArrayCodec.INSTANCE)) {

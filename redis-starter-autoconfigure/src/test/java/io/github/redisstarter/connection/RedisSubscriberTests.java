@@ -29,9 +29,10 @@ class RedisSubscriberTests {
 	void oneChannelsConfirmationDoesNotMakeAnotherLive() {
 		// A user allowed channel "a" only: Redis refuses the subscription to "b".
 		redis.server().command("ACL", "SETUSER", "listener", "on", ">listener-pw", "~*", "resetchannels", "&a", "+@all");
-		RedisURI uri = RedisURI.create(redis.server().url());
-		uri.setUsername("listener");
-		uri.setPassword("listener-pw".toCharArray());
+		// The builder, not setUsername/setPassword: Lettuce 7 (Spring Boot 4.1) removed those.
+		RedisURI uri = RedisURI.builder(RedisURI.create(redis.server().url()))
+			.withAuthentication("listener", "listener-pw".toCharArray())
+			.build();
 		io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
 		try (RedisSubscriber subscriber = new RedisSubscriber(() -> client.connectPubSub(StringCodec.UTF8), Secrets.none(),
 				Duration.ofMillis(200))) {
