@@ -1,10 +1,16 @@
 package io.github.redisstarter.autoconfigure;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootVersion;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +26,38 @@ class BootVersionCheckTests {
 			.withMessage("redis-starter needs Spring Boot 4.0 or later, but this app runs Spring Boot 3.5.6: upgrade Spring"
 					+ " Boot (spring-boot-starter-parent or the spring-boot-dependencies BOM) to 4.0.x or later, or remove"
 					+ " redis-starter-autoconfigure");
+	}
+
+	/**
+	 * The starter's jar (target/classes) on a real Spring Boot 3.5 class path, in a JVM of its own: the app stops at
+	 * startup with the message, instead of failing later on a missing bean or starting with the starter inactive.
+	 */
+	@Test
+	void aRealSpringBoot3AppStopsAtStartupWithTheMessage() throws Exception {
+		Path boot3 = Path.of("target/spring-boot-3");
+		assertThat(boot3.resolve("spring-boot-3.5.7.jar")).as("copied by maven-dependency-plugin").exists();
+		String classPath = String.join(File.pathSeparator, "target/classes", "target/test-classes", boot3 + "/*");
+		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				classPath, Boot3App.class.getName())
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(output).contains(":: Spring Boot ::", "(v3.5.7)")
+			.contains("redis-starter needs Spring Boot 4.0 or later, but this app runs Spring Boot 3.5.7")
+			.doesNotContain("Started Boot3App");
+		assertThat(process.exitValue()).isNotZero();
+	}
+
+	/** Run by the test above on Spring Boot 3.5; its code is what every Boot line has. */
+	static final class Boot3App {
+
+		public static void main(String[] args) {
+			SpringApplication application = new SpringApplication(Boot3App.class);
+			application.setWebApplicationType(WebApplicationType.NONE);
+			application.run(args).close();
+		}
+
 	}
 
 	@Test
