@@ -25,7 +25,8 @@ final class ContainerRedisServer extends RedisServer {
 	ContainerRedisServer(Config config) {
 		super(config);
 		if (config.tls) {
-			throw new IllegalStateException("A TLS test server needs a redis-server built with TLS on PATH");
+			throw new IllegalStateException("The Redis container has no TLS: for tls(), use REDIS_STARTER_TEST_SERVER=binary"
+					+ " (a redis-server built with TLS on PATH) or embedded");
 		}
 	}
 

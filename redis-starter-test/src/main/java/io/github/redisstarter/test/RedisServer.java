@@ -18,9 +18,9 @@ import java.util.Objects;
  *
  * <p>
  * Which server runs is chosen by {@link #create(Config)}: a {@code redis-server} on PATH, else a Testcontainers Redis
- * where Docker is available, else the binary shipped in {@code com.github.codemonstur:embedded-redis}. Set the system
- * property or environment variable {@code REDIS_STARTER_TEST_SERVER} to {@code binary}, {@code docker} or
- * {@code embedded} to force one.
+ * where Docker is available (not for TLS), else the binary shipped in {@code com.github.codemonstur:embedded-redis}. Set
+ * the system property or environment variable {@code REDIS_STARTER_TEST_SERVER} to {@code binary}, {@code docker} or
+ * {@code embedded} to force one, or {@link Config#embedded()} for one server.
  */
 public abstract class RedisServer implements AutoCloseable {
 
@@ -54,13 +54,20 @@ public abstract class RedisServer implements AutoCloseable {
 				.orElseThrow(() -> new IllegalStateException("REDIS_STARTER_TEST_SERVER=binary but no redis-server on PATH")));
 			case "embedded" -> new ProcessRedisServer(config, RedisBinary.embedded());
 			case "docker" -> new ContainerRedisServer(config);
-			case "auto" -> RedisBinary.onPath()
-				.<RedisServer>map(binary -> new ProcessRedisServer(config, binary))
-				.orElseGet(() -> dockerAvailable() ? new ContainerRedisServer(config)
-						: new ProcessRedisServer(config, RedisBinary.embedded()));
+			case "auto" -> auto(config, RedisBinary.onPath(), RedisServer::dockerAvailable);
 			default -> throw new IllegalArgumentException(SERVER_KIND_PROPERTY + "='" + forced
 					+ "' is not one of binary, docker, embedded, auto");
 		};
+	}
+
+	/** The machine's redis-server, else a container, else the embedded binary; the container has no TLS. */
+	static RedisServer auto(Config config, java.util.Optional<java.nio.file.Path> onPath,
+			java.util.function.BooleanSupplier dockerAvailable) {
+		if (onPath.isPresent()) {
+			return new ProcessRedisServer(config, onPath.get());
+		}
+		return (!config.tls && dockerAvailable.getAsBoolean()) ? new ContainerRedisServer(config)
+				: new ProcessRedisServer(config, RedisBinary.embedded());
 	}
 
 	/**

@@ -2,16 +2,19 @@ package io.github.redisstarter.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.platform.commons.annotation.Testable;
 
 /**
@@ -29,6 +32,9 @@ public final class TestClassNames {
 	 * {@code .ci/check-every-test-class-ran} compares with Surefire's reports.
 	 */
 	public static final String RECORD = "test-classes-with-tests.txt";
+
+	/** The system property with the JUnit tags that Surefire excludes in this run, comma-separated ({@code none}: none). */
+	public static final String EXCLUDED_TAGS_PROPERTY = "redis-starter.excluded-tags";
 
 	private static final Pattern SUREFIRE_INCLUDES = Pattern.compile("Test.*|.*Test|.*Tests|.*TestCase");
 
@@ -56,7 +62,9 @@ public final class TestClassNames {
 	 * that the count of executed classes is shown to equal the count of test classes.
 	 */
 	public static void record(Path testClasses, Path file, String... notMeantToRun) {
+		Set<String> excludedTags = excludedTags();
 		List<String> names = new ArrayList<>(withTests(testClasses));
+		names.removeIf((name) -> !holdsTests(load(name), excludedTags));
 		names.removeAll(List.of(notMeantToRun));
 		try {
 			Files.write(file, names);
@@ -88,7 +96,7 @@ public final class TestClassNames {
 					continue;
 				}
 				Class<?> type = load(name);
-				if (!Modifier.isAbstract(type.getModifiers()) && holdsTests(type)) {
+				if (!Modifier.isAbstract(type.getModifiers()) && holdsTests(type, Set.of())) {
 					found.add(name);
 				}
 			}
@@ -109,17 +117,37 @@ public final class TestClassNames {
 		}
 	}
 
-	private static boolean holdsTests(Class<?> type) {
+	/**
+	 * The tags Surefire leaves out in this run ({@code excludedGroups}), which a module passes as the system property
+	 * {@value #EXCLUDED_TAGS_PROPERTY}: a class whose every test carries one of them does not run, and is not listed.
+	 */
+	private static Set<String> excludedTags() {
+		String tags = System.getProperty(EXCLUDED_TAGS_PROPERTY, "");
+		return Stream.of(tags.split(","))
+			.map(String::trim)
+			.filter((tag) -> !tag.isEmpty() && !tag.equals("none"))
+			.collect(Collectors.toSet());
+	}
+
+	/** Whether the class has a test method, here or inherited, that carries none of the excluded tags. */
+	private static boolean holdsTests(Class<?> type, Set<String> excludedTags) {
+		if (tags(type).stream().anyMatch(excludedTags::contains)) {
+			return false;
+		}
 		for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
 			for (Method method : current.getDeclaredMethods()) {
-				for (Annotation annotation : method.getAnnotations()) {
-					if (annotation.annotationType().isAnnotationPresent(Testable.class)) {
-						return true;
-					}
+				boolean testable = Stream.of(method.getAnnotations())
+					.anyMatch((annotation) -> annotation.annotationType().isAnnotationPresent(Testable.class));
+				if (testable && tags(method).stream().noneMatch(excludedTags::contains)) {
+					return true;
 				}
 			}
 		}
 		return false;
+	}
+
+	private static List<String> tags(AnnotatedElement element) {
+		return Stream.of(element.getAnnotationsByType(Tag.class)).map(Tag::value).toList();
 	}
 
 }

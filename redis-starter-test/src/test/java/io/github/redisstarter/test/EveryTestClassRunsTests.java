@@ -35,4 +35,20 @@ class EveryTestClassRunsTests {
 			.isSorted();
 	}
 
+	@Test
+	void aClassWhoseEveryTestCarriesAnExcludedTagIsNotListed(@TempDir Path dir) throws Exception {
+		Path record = dir.resolve("record.txt");
+		String fixture = "io.github.redisstarter.test.MisnamedFixtureChecks";
+		TestClassNames.record(Path.of("target/test-classes"), record);
+		assertThat(Files.readAllLines(record)).contains(fixture);
+		System.setProperty(TestClassNames.EXCLUDED_TAGS_PROPERTY, "other, fixture");
+		try {
+			TestClassNames.record(Path.of("target/test-classes"), record);
+			assertThat(Files.readAllLines(record)).doesNotContain(fixture).contains(RedisServerTests.class.getName());
+		}
+		finally {
+			System.clearProperty(TestClassNames.EXCLUDED_TAGS_PROPERTY);
+		}
+	}
+
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.util.Optional;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -106,6 +107,16 @@ class RedisServerTests {
 				assertThat(new String(answer, StandardCharsets.US_ASCII)).isEqualTo("+PONG\r\n");
 			}
 		}
+	}
+
+	@Test
+	void autoNeverPicksTheContainerForATlsServer() {
+		assertThat(RedisServer.auto(RedisServer.config().tls(), Optional.empty(), () -> true))
+			.isInstanceOf(ProcessRedisServer.class);
+		assertThat(RedisServer.auto(RedisServer.config(), Optional.empty(), () -> true))
+			.isInstanceOf(ContainerRedisServer.class);
+		assertThatThrownBy(() -> new ContainerRedisServer(RedisServer.config().tls()))
+			.hasMessageContaining("no TLS");
 	}
 
 	private static SSLContext trusting(Path caCertificate) throws Exception {
