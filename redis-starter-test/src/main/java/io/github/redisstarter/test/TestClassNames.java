@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.platform.commons.annotation.Testable;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * Finds test classes that Maven Surefire would never run: a top-level, concrete class with a JUnit Jupiter test
@@ -136,9 +137,9 @@ public final class TestClassNames {
 		}
 		for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
 			for (Method method : current.getDeclaredMethods()) {
-				boolean testable = Stream.of(method.getAnnotations())
-					.anyMatch((annotation) -> annotation.annotationType().isAnnotationPresent(Testable.class));
-				if (testable && tags(method).stream().noneMatch(excludedTags::contains)) {
+				// Meta-annotations too: @ParameterizedTest is @TestTemplate, which is @Testable.
+				if (AnnotationSupport.isAnnotated(method, Testable.class)
+						&& tags(method).stream().noneMatch(excludedTags::contains)) {
 					return true;
 				}
 			}

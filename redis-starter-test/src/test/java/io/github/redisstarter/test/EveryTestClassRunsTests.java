@@ -9,28 +9,36 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Every class of this module that holds tests is one Surefire runs: the one misnamed on purpose is found, and nothing else. */
+/**
+ * Every class of this module that holds tests is one Surefire runs: the two misnamed on purpose (one with a plain, one
+ * with a parameterized test) are found, and nothing else.
+ */
 class EveryTestClassRunsTests {
+
+	private static final String FIXTURE = "io.github.redisstarter.test.MisnamedFixtureChecks";
+
+	private static final String PARAMETERIZED_FIXTURE = "io.github.redisstarter.test.MisnamedParameterizedFixtureChecks";
+
+	private static final Path TEST_CLASSES = Path.of("target/test-classes");
 
 	@Test
 	void everyClassThatHoldsTestsIsNamedSoThatSurefireRunsIt() {
-		assertThat(TestClassNames.notRunBySurefire(Path.of("target/test-classes")))
+		assertThat(TestClassNames.notRunBySurefire(TEST_CLASSES))
 			.as("classes with tests that Surefire's default includes (Test*, *Test, *Tests, *TestCase) skip: rename them")
-			.containsExactly("io.github.redisstarter.test.MisnamedFixtureChecks");
-		// What the other modules call: it fails here, on the fixture.
-		assertThatThrownBy(TestClassNames::assertSurefireRunsEveryTestClass)
-			.hasMessageContaining("io.github.redisstarter.test.MisnamedFixtureChecks");
-		TestClassNames.record(Path.of("target/test-classes"), Path.of("target", TestClassNames.RECORD),
-				"io.github.redisstarter.test.MisnamedFixtureChecks");
+			.containsExactly(FIXTURE, PARAMETERIZED_FIXTURE);
+		// What the other modules call: it fails here, on the fixtures.
+		assertThatThrownBy(TestClassNames::assertSurefireRunsEveryTestClass).hasMessageContaining(FIXTURE)
+			.hasMessageContaining(PARAMETERIZED_FIXTURE);
+		TestClassNames.record(TEST_CLASSES, Path.of("target", TestClassNames.RECORD), FIXTURE, PARAMETERIZED_FIXTURE);
 	}
 
 	@Test
 	void theRecordListsEveryClassWithTestsButTheOnesNotMeantToRun(@TempDir Path dir) throws Exception {
 		Path record = dir.resolve("record.txt");
-		TestClassNames.record(Path.of("target/test-classes"), record, "io.github.redisstarter.test.MisnamedFixtureChecks");
-		assertThat(Files.readAllLines(record)).contains(EveryTestClassRunsTests.class.getName(),
-				RedisServerTests.class.getName())
-			.doesNotContain("io.github.redisstarter.test.MisnamedFixtureChecks")
+		TestClassNames.record(TEST_CLASSES, record, FIXTURE);
+		assertThat(Files.readAllLines(record))
+			.contains(EveryTestClassRunsTests.class.getName(), RedisServerTests.class.getName(), PARAMETERIZED_FIXTURE)
+			.doesNotContain(FIXTURE)
 			.noneMatch((name) -> name.contains("$"))
 			.isSorted();
 	}
@@ -38,13 +46,13 @@ class EveryTestClassRunsTests {
 	@Test
 	void aClassWhoseEveryTestCarriesAnExcludedTagIsNotListed(@TempDir Path dir) throws Exception {
 		Path record = dir.resolve("record.txt");
-		String fixture = "io.github.redisstarter.test.MisnamedFixtureChecks";
-		TestClassNames.record(Path.of("target/test-classes"), record);
-		assertThat(Files.readAllLines(record)).contains(fixture);
+		TestClassNames.record(TEST_CLASSES, record);
+		assertThat(Files.readAllLines(record)).contains(FIXTURE, PARAMETERIZED_FIXTURE);
 		System.setProperty(TestClassNames.EXCLUDED_TAGS_PROPERTY, "other, fixture");
 		try {
-			TestClassNames.record(Path.of("target/test-classes"), record);
-			assertThat(Files.readAllLines(record)).doesNotContain(fixture).contains(RedisServerTests.class.getName());
+			TestClassNames.record(TEST_CLASSES, record);
+			assertThat(Files.readAllLines(record)).doesNotContain(FIXTURE, PARAMETERIZED_FIXTURE)
+				.contains(RedisServerTests.class.getName());
 		}
 		finally {
 			System.clearProperty(TestClassNames.EXCLUDED_TAGS_PROPERTY);
