@@ -207,7 +207,8 @@ public final class RedisStarterAutoConfiguration {
 
 		/**
 		 * Runs after the app's own customizers and adds to the socket options they set: a connect timeout unless one
-		 * was set, and TCP keepalive (idle 30 s, then 3 probes 10 s apart) unless the app configured keepalive itself.
+		 * was set, and TCP keepalive (idle 30 s, then 3 probes 10 s apart) unless keepalive is on already: set by the
+		 * app, or by Lettuce 7 (Spring Boot 4.1), which turns it on itself (idle 13 s, then 3 probes 13 s apart).
 		 */
 		@Bean
 		@Order(Ordered.LOWEST_PRECEDENCE)

@@ -49,7 +49,7 @@ class RoleCacheSampleTests {
 			statement.execute("CREATE SCHEMA " + schema);
 			try {
 				Map<String, String> env = Map.of("REDIS_URL", redis.server().url());
-				String[] settings = { "--spring.datasource.url=" + url + "?currentSchema=" + schema,
+				String[] settings = { "--spring.datasource.url=" + url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
 						"--spring.datasource.username=" + user, "--spring.datasource.password=" + password };
 				try (SampleProcess a = SampleProcess.start(env, settings);
 						SampleProcess b = SampleProcess.start(env, settings)) {

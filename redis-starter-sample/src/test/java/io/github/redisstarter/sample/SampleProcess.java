@@ -60,7 +60,9 @@ final class SampleProcess implements AutoCloseable {
 		while (System.nanoTime() < deadline) {
 			Matcher matcher = PORT.matcher(Files.readString(log));
 			if (matcher.find()) {
-				return new SampleProcess(process, log, Integer.parseInt(matcher.group(1)));
+				SampleProcess sample = new SampleProcess(process, log, Integer.parseInt(matcher.group(1)));
+				sample.awaitReadiness(deadline);
+				return sample;
 			}
 			if (!process.isAlive()) {
 				throw new IllegalStateException("The sample exited during startup:\n" + Files.readString(log));
@@ -69,6 +71,29 @@ final class SampleProcess implements AutoCloseable {
 		}
 		process.destroyForcibly();
 		throw new IllegalStateException("The sample did not start within 60 s:\n" + Files.readString(log));
+	}
+
+	/**
+	 * Tomcat listens a moment before the app is ready: until then Boot's readiness probe, part of the health, says
+	 * OUT_OF_SERVICE. Waits until it no longer does (answers 200, or 404 where probes are off).
+	 */
+	private void awaitReadiness(long deadline) throws IOException {
+		while (System.nanoTime() < deadline && this.process.isAlive()) {
+			try {
+				if (get("/actuator/health/readiness").statusCode() != 503) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// Not answering yet.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted", ex);
+			}
+			sleep(100);
+		}
+		throw new IllegalStateException("The sample did not become ready within 60 s:\n" + Files.readString(this.log));
 	}
 
 	/** An H2 file database in {@code directory}, shared by every instance that opens the same URL. */

@@ -48,14 +48,19 @@ class EveryTestClassRunsTests {
 		Path record = dir.resolve("record.txt");
 		TestClassNames.record(TEST_CLASSES, record);
 		assertThat(Files.readAllLines(record)).contains(FIXTURE, PARAMETERIZED_FIXTURE);
-		System.setProperty(TestClassNames.EXCLUDED_TAGS_PROPERTY, "other, fixture");
+		String before = System.setProperty(TestClassNames.EXCLUDED_TAGS_PROPERTY, "other, fixture");
 		try {
 			TestClassNames.record(TEST_CLASSES, record);
 			assertThat(Files.readAllLines(record)).doesNotContain(FIXTURE, PARAMETERIZED_FIXTURE)
 				.contains(RedisServerTests.class.getName());
 		}
 		finally {
-			System.clearProperty(TestClassNames.EXCLUDED_TAGS_PROPERTY);
+			if (before == null) {
+				System.clearProperty(TestClassNames.EXCLUDED_TAGS_PROPERTY);
+			}
+			else {
+				System.setProperty(TestClassNames.EXCLUDED_TAGS_PROPERTY, before);
+			}
 		}
 	}
 

@@ -111,10 +111,11 @@ class RedisServerTests {
 
 	@Test
 	void autoNeverPicksTheContainerForATlsServer() {
-		assertThat(RedisServer.auto(RedisServer.config().tls(), Optional.empty(), () -> true))
-			.isInstanceOf(ProcessRedisServer.class);
-		assertThat(RedisServer.auto(RedisServer.config(), Optional.empty(), () -> true))
-			.isInstanceOf(ContainerRedisServer.class);
+		try (RedisServer tls = RedisServer.auto(RedisServer.config().tls(), Optional.empty(), () -> true);
+				RedisServer plain = RedisServer.auto(RedisServer.config(), Optional.empty(), () -> true)) {
+			assertThat(tls).isInstanceOf(ProcessRedisServer.class);
+			assertThat(plain).isInstanceOf(ContainerRedisServer.class);
+		}
 		assertThatThrownBy(() -> new ContainerRedisServer(RedisServer.config().tls()))
 			.hasMessageContaining("no TLS");
 	}
