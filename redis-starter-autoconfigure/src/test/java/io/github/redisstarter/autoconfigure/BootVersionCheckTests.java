@@ -39,6 +39,7 @@ class BootVersionCheckTests {
 		assertThat(boot3.resolve("spring-boot-3.5.7.jar")).as("copied by maven-dependency-plugin").exists();
 		String classPath = String.join(File.pathSeparator, "target/classes", "target/test-classes", boot3 + "/*");
 		Path log = Files.createTempFile("boot3-app-", ".log");
+		log.toFile().deleteOnExit();
 		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
 				classPath, Boot3App.class.getName())
 			.redirectErrorStream(true)

@@ -93,6 +93,7 @@ final class SampleProcess implements AutoCloseable {
 			}
 			sleep(100);
 		}
+		this.process.destroyForcibly();
 		throw new IllegalStateException("The sample did not become ready within 60 s:\n" + Files.readString(this.log));
 	}
 
