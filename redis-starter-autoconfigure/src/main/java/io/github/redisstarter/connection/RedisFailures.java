@@ -31,6 +31,11 @@ public final class RedisFailures {
 	/** Replies with which Redis refuses writes while it still answers reads and PING. */
 	private static final String[] WRITE_REFUSALS = { "OOM ", "READONLY" };
 
+	/** Replies with which Redis refuses the app's credentials. */
+	private static final String[] CREDENTIAL_REFUSALS = { "WRONGPASS", "NOAUTH" };
+
+	private static final String[] OUT_OF_MEMORY = { "OOM " };
+
 	private static final int MAX_CAUSE_DEPTH = 16;
 
 	private RedisFailures() {
@@ -68,13 +73,12 @@ public final class RedisFailures {
 
 	/** Whether Redis refused a write (out of memory, or a read-only replica) while it may still answer PING. */
 	public static boolean isWriteRefusal(Throwable failure) {
-		return causeMatching(failure, (t) -> reply(t) != null && startsWithAny(reply(t), WRITE_REFUSALS));
+		return causeRepliedWith(failure, WRITE_REFUSALS);
 	}
 
 	/** Whether Redis refused the app's credentials ({@code WRONGPASS}, or {@code NOAUTH}: none sent where needed). */
 	public static boolean isCredentialRefusal(Throwable failure) {
-		return causeMatching(failure,
-				(t) -> reply(t) != null && startsWithAny(reply(t), new String[] { "WRONGPASS", "NOAUTH" }));
+		return causeRepliedWith(failure, CREDENTIAL_REFUSALS);
 	}
 
 	/**
@@ -87,7 +91,15 @@ public final class RedisFailures {
 
 	/** Whether Redis refused a write because it is out of memory ({@code maxmemory} with {@code noeviction}). */
 	public static boolean isOutOfMemory(Throwable failure) {
-		return causeMatching(failure, (t) -> reply(t) != null && reply(t).startsWith("OOM "));
+		return causeRepliedWith(failure, OUT_OF_MEMORY);
+	}
+
+	/** Whether a cause's reply (see {@link #reply}) starts with one of these. */
+	private static boolean causeRepliedWith(Throwable failure, String[] prefixes) {
+		return causeMatching(failure, (t) -> {
+			String reply = reply(t);
+			return reply != null && startsWithAny(reply, prefixes);
+		});
 	}
 
 	/**

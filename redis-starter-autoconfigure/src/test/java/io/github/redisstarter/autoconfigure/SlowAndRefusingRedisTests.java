@@ -269,9 +269,10 @@ class SlowAndRefusingRedisTests {
 			BackendState state = context.getBean(BackendState.class);
 			assertThat(limiter.tryAcquire("api", "k").source()).isEqualTo(Decision.Source.REDIS);
 			// Just above what Redis holds, with noeviction: the app's new keys fill it, and then a write the size of
-			// the probe's still fits now and then (a key expires, a buffer shrinks). Some 5 MB of other data first, so
-			// that client buffers growing and shrinking (tens of KB) move the free share by little.
-			server.command("DEBUG", "POPULATE", "50000", "other-data", "64");
+			// the probe's still fits now and then (a key expires, a buffer shrinks). 5 MB of other data first (as in
+			// the sample's fault suite), so that client buffers growing and shrinking (tens of KB) move the free share
+			// by little.
+			server.command("SETRANGE", "other-data", String.valueOf(5 * 1024 * 1024), "x");
 			long used = Long.parseLong(server.info("used_memory"));
 			server.command("CONFIG", "SET", "maxmemory-policy", "noeviction");
 			long max = used + 128 * 1024;

@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * A real Redis server owned by one test: started on a free port, and stopped, killed, paused and restarted on that same
@@ -61,8 +63,7 @@ public abstract class RedisServer implements AutoCloseable {
 	}
 
 	/** The machine's redis-server, else a container, else the embedded binary; the container has no TLS. */
-	static RedisServer auto(Config config, java.util.Optional<java.nio.file.Path> onPath,
-			java.util.function.BooleanSupplier dockerAvailable) {
+	static RedisServer auto(Config config, Optional<Path> onPath, BooleanSupplier dockerAvailable) {
 		if (onPath.isPresent()) {
 			return new ProcessRedisServer(config, onPath.get());
 		}

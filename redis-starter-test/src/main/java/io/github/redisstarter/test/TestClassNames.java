@@ -63,9 +63,7 @@ public final class TestClassNames {
 	 * that the count of executed classes is shown to equal the count of test classes.
 	 */
 	public static void record(Path testClasses, Path file, String... notMeantToRun) {
-		Set<String> excludedTags = excludedTags();
-		List<String> names = new ArrayList<>(withTests(testClasses));
-		names.removeIf((name) -> !holdsTests(load(name), excludedTags));
+		List<String> names = new ArrayList<>(withTests(testClasses, excludedTags()));
 		names.removeAll(List.of(notMeantToRun));
 		try {
 			Files.write(file, names);
@@ -87,6 +85,11 @@ public final class TestClassNames {
 
 	/** The top-level, concrete classes under {@code testClasses} that hold tests, sorted by name. */
 	public static List<String> withTests(Path testClasses) {
+		return withTests(testClasses, Set.of());
+	}
+
+	/** {@link #withTests(Path)}, counting only tests that carry none of the excluded tags. */
+	private static List<String> withTests(Path testClasses, Set<String> excludedTags) {
 		List<String> found = new ArrayList<>();
 		try (Stream<Path> files = Files.walk(testClasses)) {
 			for (Path file : (Iterable<Path>) files.filter((f) -> f.toString().endsWith(".class"))::iterator) {
@@ -97,7 +100,7 @@ public final class TestClassNames {
 					continue;
 				}
 				Class<?> type = load(name);
-				if (!Modifier.isAbstract(type.getModifiers()) && holdsTests(type, Set.of())) {
+				if (!Modifier.isAbstract(type.getModifiers()) && holdsTests(type, excludedTags)) {
 					found.add(name);
 				}
 			}
