@@ -8,6 +8,7 @@ import io.github.redisstarter.broadcast.Broadcaster;
 import io.github.redisstarter.broadcast.InMemoryBroadcaster;
 import io.github.redisstarter.broadcast.RedisBroadcaster;
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.RedisSubscriber;
 import io.github.redisstarter.connection.SharedRedisCommands;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,14 +29,14 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class,
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass(JsonMapper.class)
-@ConditionalOnBean(BackendState.class)
+@ConditionalOnBean(Failover.class)
 @ConditionalOnProperty(prefix = "redis-starter.broadcast", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(BroadcastProperties.class)
 public final class BroadcastAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Broadcaster redisStarterBroadcaster(BackendState state, BroadcastProperties properties,
+	Broadcaster redisStarterBroadcaster(Failover failover, BroadcastProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<BroadcastObserver> observers,
 			ObjectProvider<SharedRedisCommands> commands, ObjectProvider<RedisSubscriber> subscriber) {
 		BroadcastSettings settings = new BroadcastSettings(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
@@ -45,12 +46,13 @@ public final class BroadcastAutoConfiguration {
 		BroadcastObserver observer = (all.size() == 1) ? all.get(0) : new CompositeObserver(all);
 		SharedRedisCommands redis = commands.getIfAvailable();
 		RedisSubscriber redisSubscriber = subscriber.getIfAvailable();
+		BackendState state = failover.state();
 		if (state.endpoint() == null || redis == null || redisSubscriber == null) {
 			return new InMemoryBroadcaster(settings, observer);
 		}
 		String nodeId = (properties.getNodeId() != null) ? properties.getNodeId() : RedisBroadcaster.randomNodeId();
-		RedisBroadcaster broadcaster = new RedisBroadcaster(redis, redisSubscriber, state,
-				nodeId, settings, observer);
+		RedisBroadcaster broadcaster = new RedisBroadcaster(redis, redisSubscriber, failover, nodeId, settings,
+				observer);
 		state.addListener(broadcaster);
 		return broadcaster;
 	}

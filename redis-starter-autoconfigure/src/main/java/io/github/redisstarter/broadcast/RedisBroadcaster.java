@@ -8,9 +8,9 @@ import java.util.function.Supplier;
 
 import io.github.redisstarter.connection.CallerText;
 import io.github.redisstarter.connection.BackendMode;
-import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.BackendSwitch;
 import io.github.redisstarter.connection.BackendSwitchListener;
+import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.RedisSubscriber;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.apache.commons.logging.Log;
@@ -35,7 +35,7 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 
 	private final RedisSubscriber subscriber;
 
-	private final BackendState state;
+	private final Failover failover;
 
 	private final String nodeId;
 
@@ -46,14 +46,14 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 	 * @param nodeId this instance's id, carried by every message it publishes (see {@link #randomNodeId()})
 	 */
 	public RedisBroadcaster(Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, RedisSubscriber subscriber,
-			BackendState state, String nodeId, BroadcastSettings settings, BroadcastObserver observer) {
+			Failover failover, String nodeId, BroadcastSettings settings, BroadcastObserver observer) {
 		super(settings, observer);
 		if (nodeId == null || nodeId.isBlank() || nodeId.indexOf(SEPARATOR) >= 0) {
 			throw new IllegalArgumentException("'nodeId' must be non-blank text without a line break, got '" + nodeId + "'");
 		}
 		this.commands = commands;
 		this.subscriber = subscriber;
-		this.state = state;
+		this.failover = failover;
 		this.nodeId = nodeId;
 	}
 
@@ -68,29 +68,11 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 
 	@Override
 	void send(String channel, String payload) {
-		if (!this.state.usesRedis()) {
-			return;
-		}
 		byte[] envelope = (this.nodeId + SEPARATOR + payload).getBytes(StandardCharsets.UTF_8);
-		try {
-			this.commands.get()
-				.publish(channel.getBytes(StandardCharsets.UTF_8), envelope)
-				.whenComplete((receivers, failure) -> {
-					if (failure != null) {
-						failed(channel, failure);
-					}
-				});
-		}
-		catch (RuntimeException ex) {
-			failed(channel, ex);
-		}
-	}
-
-	private void failed(String channel, Throwable failure) {
-		if (!this.state.reportFailure(failure)) {
-			logger.warn("Broadcast on " + CallerText.quote(channel) + " reached this instance only: PUBLISH failed ("
-					+ this.state.describe(failure) + ")");
-		}
+		// While Redis is away the twin's delivery (this instance's listeners, done already) is all there is.
+		this.failover.bestEffort(() -> this.commands.get().publish(channel.getBytes(StandardCharsets.UTF_8), envelope),
+				(failure) -> logger.warn("Broadcast on " + CallerText.quote(channel)
+						+ " reached this instance only: PUBLISH failed (" + failure + ")"));
 	}
 
 	@Override
@@ -100,7 +82,7 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 				? this.subscriber.psubscribe(topic, (channel, message) -> received(topic, true, channel, message))
 				: this.subscriber.subscribe(topic, (channel, message) -> received(topic, false, channel, message))));
 		feed.listeners++;
-		if (this.state.endpoint() != null) {
+		if (this.failover.state().endpoint() != null) {
 			this.subscriber.connectSoon();
 		}
 		return () -> {

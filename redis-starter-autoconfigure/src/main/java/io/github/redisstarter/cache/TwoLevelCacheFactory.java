@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.connection.RedisSubscriber;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -29,7 +30,7 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-	private final BackendState state;
+	private final Failover failover;
 
 	private final @Nullable Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
 
@@ -45,7 +46,10 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 
 	private final Function<String, CacheSettings> settings;
 
-	private final Map<String, DefaultTwoLevelCache<?>> created = new ConcurrentHashMap<>();
+	private final Map<String, TwoLevelCache<?>> created = new ConcurrentHashMap<>();
+
+	/** The caches with a Redis side, whose background work stops with the factory. */
+	private final java.util.Queue<FailoverTwoLevelCache<?>> onRedis = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
 	/**
 	 * The caches' background work, one daemon thread (started with the first task): retries of pending evictions and
@@ -71,7 +75,7 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 	public TwoLevelCacheFactory(BackendState state, @Nullable Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
 			RedisCalls calls, @Nullable RedisSubscriber subscriber, JsonMapper mapper, CacheObserver observer, String keyPrefix,
 			Function<String, CacheSettings> settings) {
-		this.state = state;
+		this.failover = new Failover(state);
 		this.commands = commands;
 		this.subscriber = subscriber;
 		this.mapper = mapper;
@@ -96,20 +100,47 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 					"'name' must be 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
 		}
 		Objects.requireNonNull(codec, "'codec' must not be null");
-		RedisCacheStore store = (this.commands != null && this.state.endpoint() != null)
-				? new RedisCacheStore(this.keyPrefix, name, settings.version(), this.commands, this.calls,
-						settings.loadTimeout())
-				: null;
-		Acknowledgments acks = (store != null && this.subscriber != null) ? acknowledgments() : null;
-		DefaultTwoLevelCache<V> cache = new DefaultTwoLevelCache<>(name, loader, codec, settings, this.state, store,
-				(store != null) ? this.subscriber : null, acks, this.observer, this.background);
+		CacheRules<V> rules = new CacheRules<>(name, Objects.requireNonNull(loader, "'loader' must not be null"), codec,
+				settings, this.observer);
+		// Values kept while a configured Redis is away live at most the degraded TTL.
+		InMemoryTwoLevelCache<V> memory = new InMemoryTwoLevelCache<>(rules, this.failover.state().canFallBack());
+		if (this.commands == null || this.failover.state().endpoint() == null) {
+			register(name, memory, null);
+			return memory;
+		}
+		RedisCacheStore store = new RedisCacheStore(this.keyPrefix, name, settings.version(), this.commands, this.calls,
+				settings.loadTimeout());
+		Acknowledgments acks = (this.subscriber != null) ? acknowledgments() : null;
+		RedisTwoLevelCache<V> redis = new RedisTwoLevelCache<>(rules, store, this.subscriber, acks, this.failover,
+				this.background);
+		FailoverTwoLevelCache<V> cache = new FailoverTwoLevelCache<>(redis, memory, this.failover, this.observer,
+				this.background);
+		register(name, cache, cache);
+		if (this.subscriber != null) {
+			redis.listenOn(this.subscriber, RedisCacheStore.channelName(this.keyPrefix, name, settings.version()));
+		}
+		return cache;
+	}
+
+	private void register(String name, TwoLevelCache<?> cache, @Nullable FailoverTwoLevelCache<?> withRedis) {
 		if (this.created.putIfAbsent(name, cache) != null) {
 			throw new IllegalArgumentException("A cache named '" + name + "' exists already; give each cache its own name");
 		}
-		if (store != null && this.subscriber != null) {
-			cache.listenOn(this.subscriber, RedisCacheStore.channelName(this.keyPrefix, name, settings.version()));
+		if (withRedis != null) {
+			this.onRedis.add(withRedis);
 		}
-		return cache;
+	}
+
+	/**
+	 * How many near copies the cache of that name holds in this instance (an estimate that counts copies about to
+	 * expire), or -1 when this factory made no cache of that name.
+	 */
+	public long nearSize(String name) {
+		TwoLevelCache<?> cache = this.created.get(name);
+		if (cache instanceof FailoverTwoLevelCache<?> failover) {
+			return failover.nearSize();
+		}
+		return (cache instanceof InMemoryTwoLevelCache<?> memory) ? memory.size() : -1;
 	}
 
 	private synchronized Acknowledgments acknowledgments() {
@@ -122,7 +153,7 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 	/** Stops the caches' background work: retries of evictions that have not reached Redis, and sweeps. */
 	@Override
 	public void close() {
-		this.created.values().forEach(DefaultTwoLevelCache::close);
+		this.onRedis.forEach(FailoverTwoLevelCache::close);
 		this.background.shutdownNow();
 	}
 

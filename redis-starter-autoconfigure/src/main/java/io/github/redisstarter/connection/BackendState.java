@@ -190,7 +190,7 @@ public final class BackendState {
 	 * failure changes nothing.
 	 * @return whether the failure means Redis cannot answer this call (the caller may answer from the twin)
 	 */
-	public boolean reportFailure(Throwable failure) {
+	boolean reportFailure(Throwable failure) {
 		if (!RedisFailures.isUnavailable(failure)) {
 			return false;
 		}
@@ -211,7 +211,7 @@ public final class BackendState {
 	}
 
 	/** A failure in a few words, secrets masked: fit for a log line. */
-	public String describe(Throwable failure) {
+	String describe(Throwable failure) {
 		return this.secrets.mask(words(failure));
 	}
 

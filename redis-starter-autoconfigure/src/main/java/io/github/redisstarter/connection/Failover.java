@@ -2,8 +2,8 @@ package io.github.redisstarter.connection;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -57,8 +57,7 @@ public final class Failover {
 			if (failure == null) {
 				return CompletableFuture.completedFuture(value);
 			}
-			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
-					? failure.getCause() : failure;
+			RuntimeException cause = RedisCalls.unwrap(failure);
 			if (this.state.reportFailure(cause) && this.state.canFallBack()) {
 				return supplyNow(inMemory);
 			}
@@ -72,6 +71,34 @@ public final class Failover {
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * A write that the caller neither waits for nor needs (a broadcast, which reaches this instance's listeners
+	 * whatever happens to it): sent only while Redis is in use, and dropped, as the twin would, when it fails because
+	 * Redis is away, which the backend logs once for every such loss. Any other failure is the caller's to tell.
+	 * @param otherFailure hears a failure that is not an outage, in a few words, secrets masked
+	 */
+	public void bestEffort(Supplier<? extends CompletionStage<?>> write, Consumer<String> otherFailure) {
+		if (!this.state.usesRedis()) {
+			return;
+		}
+		try {
+			write.get().whenComplete((value, failure) -> {
+				if (failure != null) {
+					lost(RedisCalls.unwrap(failure), otherFailure);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			lost(ex, otherFailure);
+		}
+	}
+
+	private void lost(Throwable failure, Consumer<String> otherFailure) {
+		if (!this.state.reportFailure(failure)) {
+			otherFailure.accept(this.state.describe(failure));
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.LettuceTestConnection;
 import io.github.redisstarter.connection.RedisSubscriber;
 import io.github.redisstarter.connection.Secrets;
@@ -56,7 +57,7 @@ class RedisBroadcasterTests extends BroadcasterContract {
 			BroadcastObserver observer, List<AutoCloseable> closeLater) {
 		RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8),
 				Secrets.none());
-		RedisBroadcaster broadcaster = new RedisBroadcaster(connection::async, subscriber, connection.onRedis(),
+		RedisBroadcaster broadcaster = new RedisBroadcaster(connection::async, subscriber, new Failover(connection.onRedis()),
 				RedisBroadcaster.randomNodeId(), settings, observer);
 		closeLater.add(broadcaster);
 		closeLater.add(subscriber);

@@ -65,6 +65,11 @@ public final class LettuceTestConnection implements AfterAllCallback {
 	 * Takes {@code state} back to Redis as the monitor's probes would: PINGs that succeed until the way back's wait
 	 * (200 ms unless repeated trips doubled it) is over.
 	 */
+	/** Reports a failure as a capability's failed Redis call would: in {@code auto}, the state switches to the twins. */
+	public static void loseRedis(BackendState state, Throwable failure) {
+		state.reportFailure(failure);
+	}
+
 	public static void returnToRedis(BackendState state) {
 		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 		while (!state.usesRedis() && System.nanoTime() < deadline) {

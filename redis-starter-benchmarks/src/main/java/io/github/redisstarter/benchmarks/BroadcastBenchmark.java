@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.broadcast.BroadcastObserver;
 import io.github.redisstarter.broadcast.BroadcastSettings;
 import io.github.redisstarter.broadcast.RedisBroadcaster;
@@ -75,9 +76,9 @@ public class BroadcastBenchmark {
 			BroadcastSettings settings = BroadcastSettings.defaults(JsonMapper.builder().build());
 			this.publisherSubscriber = new RedisSubscriber(() -> this.client.connectPubSub(StringCodec.UTF8), Secrets.none());
 			this.listenerSubscriber = new RedisSubscriber(() -> this.client.connectPubSub(StringCodec.UTF8), Secrets.none());
-			this.publisher = new RedisBroadcaster(this.commands::async, this.publisherSubscriber, Redis.onRedis(), "publisher",
+			this.publisher = new RedisBroadcaster(this.commands::async, this.publisherSubscriber, new Failover(Redis.onRedis()), "publisher",
 					settings, BroadcastObserver.NONE);
-			this.listener = new RedisBroadcaster(this.commands::async, this.listenerSubscriber, Redis.onRedis(), "listener",
+			this.listener = new RedisBroadcaster(this.commands::async, this.listenerSubscriber, new Failover(Redis.onRedis()), "listener",
 					settings, BroadcastObserver.NONE);
 			this.listener.subscribe(CHANNEL, String.class, (channel, message) -> this.received.incrementAndGet());
 		}

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.github.redisstarter.benchmarks.CacheBenchmark.Role;
 import io.github.redisstarter.cache.CacheObserver;
 import io.github.redisstarter.cache.CacheSettings;
-import io.github.redisstarter.cache.DefaultTwoLevelCache;
 import io.github.redisstarter.cache.Eviction;
 import io.github.redisstarter.cache.TwoLevelCache;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
@@ -79,15 +78,21 @@ public class EvictionBenchmark {
 		}
 	}
 
+	/** Each instance's factory, which tells how many near copies its cache holds. */
+	private final java.util.Map<TwoLevelCache<Role>, TwoLevelCacheFactory> factories = new java.util.IdentityHashMap<>();
+
 	private TwoLevelCache<Role> instance(RedisSubscriber subscriber, CacheSettings settings) {
-		return new TwoLevelCacheFactory(Redis.onRedis(), this.connection::async,
+		TwoLevelCacheFactory factory = new TwoLevelCacheFactory(Redis.onRedis(), this.connection::async,
 				RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), subscriber, JsonMapper.builder().build(),
-				CacheObserver.NONE, "bench", (name) -> settings)
-			.create("evictions-" + this.impl, Role.class, (id) -> Optional.of(CacheBenchmark.ADMIN));
+				CacheObserver.NONE, "bench", (name) -> settings);
+		TwoLevelCache<Role> cache = factory.create("evictions-" + this.impl, Role.class,
+				(id) -> Optional.of(CacheBenchmark.ADMIN));
+		this.factories.put(cache, factory);
+		return cache;
 	}
 
-	private static long near(TwoLevelCache<Role> cache) {
-		return ((DefaultTwoLevelCache<Role>) cache).nearSize();
+	private long near(TwoLevelCache<Role> cache) {
+		return this.factories.get(cache).nearSize(cache.name());
 	}
 
 	@TearDown(Level.Trial)

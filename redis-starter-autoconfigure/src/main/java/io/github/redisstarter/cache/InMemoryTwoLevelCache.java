@@ -1,0 +1,84 @@
+package io.github.redisstarter.cache;
+
+import java.util.Optional;
+
+import io.github.redisstarter.cache.CacheObserver.Level;
+
+/**
+ * The in-memory twin: the near cache is the whole cache, with single-flight loads. What an app without Redis gets,
+ * and what answers while a configured Redis is away; then ({@code degraded}) values live at most the degraded TTL,
+ * since evictions made by other instances cannot reach this one.
+ */
+final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
+
+	private final CacheRules<V> rules;
+
+	private final boolean degraded;
+
+	private final NearCache<V> near;
+
+	private final Flights<V> flights = new Flights<>();
+
+	InMemoryTwoLevelCache(CacheRules<V> rules, boolean degraded) {
+		this.rules = rules;
+		this.degraded = degraded;
+		this.near = new NearCache<>(rules.settings.nearMaxSize());
+	}
+
+	@Override
+	public String name() {
+		return this.rules.name;
+	}
+
+	@Override
+	public Optional<V> get(String id) {
+		CacheRules.requireId(id);
+		long generation = this.near.generation();
+		Optional<V> near = this.near.get(id);
+		if (near != null) {
+			this.rules.observer.onHit(this.rules.name, Level.L1);
+			return near;
+		}
+		this.rules.observer.onMiss(this.rules.name, Level.L1);
+		return this.flights.join(id, generation, true, this.rules.settings.loadTimeout(), (flight) -> load(id, flight));
+	}
+
+	private Optional<V> load(String id, Flights.Flight<V> flight) {
+		Optional<V> value = this.rules.load(id);
+		this.rules.encode(id, value);
+		java.time.Duration lifetime = this.rules.lifetime(value);
+		this.near.put(id, value, this.degraded ? this.rules.degraded(lifetime) : lifetime, flight.generation(),
+				flight::overtaken);
+		return value;
+	}
+
+	@Override
+	public Eviction evict(String id) {
+		CacheRules.requireId(id);
+		forget(id);
+		this.rules.observer.onEviction(this.rules.name, false, Eviction.EVERYWHERE);
+		return Eviction.EVERYWHERE;
+	}
+
+	@Override
+	public Eviction evictAll() {
+		forgetAll();
+		this.rules.observer.onEviction(this.rules.name, true, Eviction.EVERYWHERE);
+		return Eviction.EVERYWHERE;
+	}
+
+	/** Drops the value of {@code id}, and marks a load of it in progress as overtaken. */
+	void forget(String id) {
+		this.near.invalidate(id, () -> this.flights.invalidate(id));
+	}
+
+	/** Drops every value: loads that began before keep nothing. */
+	void forgetAll() {
+		this.near.clear();
+	}
+
+	long size() {
+		return this.near.size();
+	}
+
+}
