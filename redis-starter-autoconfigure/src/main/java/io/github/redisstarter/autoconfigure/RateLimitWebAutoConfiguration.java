@@ -7,11 +7,13 @@ import io.github.redisstarter.ratelimit.RateLimiter;
 import io.github.redisstarter.ratelimit.web.RateLimitInterceptor;
 import io.github.redisstarter.ratelimit.web.RateLimitRule;
 import io.github.redisstarter.ratelimit.web.RateLimited;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -42,7 +44,7 @@ public final class RateLimitWebAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RateLimitInterceptor redisStarterRateLimitInterceptor(RateLimiter limiter, RateLimitProperties properties,
-			ListableBeanFactory beanFactory) {
+			ObjectProvider<JsonMapper> jsonMapper, ListableBeanFactory beanFactory) {
 		List<RateLimitRule> rules = new ArrayList<>();
 		List<RateLimitProperties.Rule> configured = properties.getWeb().getRules();
 		for (int i = 0; i < configured.size(); i++) {
@@ -54,7 +56,8 @@ public final class RateLimitWebAutoConfiguration {
 					Integer.toString(prefix), "not a prefix length of an IPv6 address",
 					"a whole number from 1 to 128, such as 64 (a client's usual allocation) or 128 (each address alone)");
 		}
-		return new RateLimitInterceptor(limiter, rules, properties.getWeb().isLegacyHeaders(), prefix, beanFactory);
+		return new RateLimitInterceptor(limiter, rules, properties.getWeb().isLegacyHeaders(), prefix,
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), beanFactory);
 	}
 
 	private static RateLimitRule rule(String property, RateLimitProperties.Rule rule, RateLimiter limiter) {

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.redisstarter.connection.CallerText;
+import io.github.redisstarter.connection.DaemonThreads;
 import io.github.redisstarter.connection.PayloadTooLargeException;
 import io.github.redisstarter.connection.RedisKeyEncoding;
 
@@ -29,13 +30,8 @@ abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
 	private final long maxMessageBytes;
 
 	AbstractBroadcaster(BroadcastSettings settings, BroadcastObserver observer) {
-		int pool = pools.incrementAndGet();
-		AtomicInteger threads = new AtomicInteger();
-		this.listenerThreads = Executors.newFixedThreadPool(settings.listenerThreads(), (task) -> {
-			Thread thread = new Thread(task, "redis-starter-broadcast-" + pool + "-" + threads.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.listenerThreads = Executors.newFixedThreadPool(settings.listenerThreads(),
+				DaemonThreads.named("broadcast-" + pools.incrementAndGet()));
 		this.observer = observer;
 		this.maxMessageBytes = settings.maxMessageBytes();
 		this.local = new LocalDelivery(settings.mapper(), this.listenerThreads, settings.maxPending(),

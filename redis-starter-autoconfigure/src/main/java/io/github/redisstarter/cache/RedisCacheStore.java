@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
 
 import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.connection.RedisKeyEncoding;
-import io.github.redisstarter.connection.RedisScript;
+import io.github.redisstarter.connection.LuaScript;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScanArgs;
@@ -34,11 +34,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class RedisCacheStore {
 
-	private static final RedisScript WRITE = RedisScript.load(RedisCacheStore.class, "write.lua");
+	private static final LuaScript WRITE = LuaScript.load(RedisCacheStore.class, "write.lua");
 
-	private static final RedisScript EVICT = RedisScript.load(RedisCacheStore.class, "evict.lua");
+	private static final LuaScript EVICT = LuaScript.load(RedisCacheStore.class, "evict.lua");
 
-	private static final RedisScript INVALIDATE_ALL = RedisScript.load(RedisCacheStore.class, "invalidate-all.lua");
+	private static final LuaScript INVALIDATE_ALL = LuaScript.load(RedisCacheStore.class, "invalidate-all.lua");
 
 	private static final int SCAN_BATCH = 1000;
 

@@ -17,6 +17,7 @@ import io.github.redisstarter.connection.RedisSubscriber;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
+import io.github.redisstarter.connection.DaemonThreads;
 
 /**
  * Makes {@link TwoLevelCache}s that share the app's Redis connection, invalidation subscription and backend state:
@@ -55,11 +56,8 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 	 * The caches' background work, one daemon thread (started with the first task): retries of pending evictions and
 	 * the sweeps after evictAll, one at a time.
 	 */
-	private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "redis-starter-cache");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService background = Executors
+		.newSingleThreadScheduledExecutor(DaemonThreads.named("cache"));
 
 	/** This instance's acknowledgments, made with the first cache on Redis. */
 	private @Nullable Acknowledgments acknowledgments;

@@ -11,10 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -65,9 +63,9 @@ public final class BackendMonitor implements AutoCloseable {
 		this.settings = settings;
 		this.ping = ping;
 		this.secrets = secrets;
-		this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("redis-starter-monitor"));
-		this.pingExecutor = Executors.newCachedThreadPool(daemonThreads("redis-starter-ping"));
-		this.listenerExecutor = Executors.newSingleThreadExecutor(daemonThreads("redis-starter-switch"));
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("monitor"));
+		this.pingExecutor = Executors.newCachedThreadPool(DaemonThreads.named("ping"));
+		this.listenerExecutor = Executors.newSingleThreadExecutor(DaemonThreads.named("switch"));
 		this.stalls = (endpoint != null && settings.selection() != BackendSelection.MEMORY) ? LocalStalls.start()
 				: LocalStalls.recorded();
 		try {
@@ -376,15 +374,6 @@ public final class BackendMonitor implements AutoCloseable {
 
 	private static String format(Duration duration) {
 		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
-	}
-
-	private static ThreadFactory daemonThreads(String name) {
-		AtomicInteger count = new AtomicInteger();
-		return runnable -> {
-			Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
 	}
 
 	/**

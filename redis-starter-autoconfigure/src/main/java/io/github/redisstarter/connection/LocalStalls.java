@@ -56,9 +56,7 @@ final class LocalStalls implements AutoCloseable {
 	/** Starts the ticker thread. */
 	static LocalStalls start() {
 		LocalStalls stalls = new LocalStalls(true);
-		Thread ticker = new Thread(stalls::tick, "redis-starter-stall-ticker");
-		ticker.setDaemon(true);
-		ticker.start();
+		DaemonThreads.named("stall-ticker").newThread(stalls::tick).start();
 		return stalls;
 	}
 

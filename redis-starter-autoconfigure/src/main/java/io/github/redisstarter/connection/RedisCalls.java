@@ -153,11 +153,7 @@ public final class RedisCalls {
 	}
 
 	private static ScheduledExecutorService deadlineScheduler() {
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-			Thread thread = new Thread(runnable, "redis-starter-deadlines");
-			thread.setDaemon(true);
-			return thread;
-		});
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("deadlines"));
 		scheduler.setRemoveOnCancelPolicy(true);
 		return Executors.unconfigurableScheduledExecutorService(scheduler);
 	}

@@ -73,11 +73,8 @@ public final class RedisSubscriber implements AutoCloseable {
 
 	private final Set<String> confirmedPatterns = ConcurrentHashMap.newKeySet();
 
-	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "redis-starter-subscriber");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService scheduler = Executors
+		.newSingleThreadScheduledExecutor(DaemonThreads.named("subscriber"));
 
 	private volatile @Nullable StatefulRedisPubSubConnection<String, String> connection;
 

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import io.github.redisstarter.connection.RedisCalls;
-import io.github.redisstarter.connection.RedisScript;
+import io.github.redisstarter.connection.LuaScript;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RedisRateLimiter extends AbstractRateLimiter {
 
-	static final RedisScript SCRIPT = RedisScript.load(RedisRateLimiter.class, "gcra.lua");
+	static final LuaScript SCRIPT = LuaScript.load(RedisRateLimiter.class, "gcra.lua");
 
 	private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
 

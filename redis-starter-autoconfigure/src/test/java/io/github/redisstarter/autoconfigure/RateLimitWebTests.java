@@ -53,6 +53,20 @@ class RateLimitWebTests {
 			"redis-starter.rate-limit.web.rules[0].key=header('X-Api-Key')" };
 
 	@Test
+	void theProblemBodyIsWrittenByTheAppsJsonMapper() throws Exception {
+		try (Server server = Server.start("spring.jackson.serialization.indent-output=true")) {
+			HttpResponse<String> denied = server.get("/ping");
+			for (int i = 0; denied.statusCode() != 429 && i < 10; i++) {
+				denied = server.get("/ping");
+			}
+			assertThat(denied.statusCode()).isEqualTo(429);
+			// Indented as the app asked, with the problem's own properties beside the standard ones.
+			assertThat(denied.body()).contains("\n").contains("\"limit\" : \"ping\"").contains("\"status\" : 429")
+				.doesNotContain("\"properties\"");
+		}
+	}
+
+	@Test
 	void anAnnotatedHandlerGetsHeadersThenA429WithRetryAfterAndAProblemBody() throws Exception {
 		try (Server server = Server.start()) {
 			for (int i = 1; i <= 5; i++) {

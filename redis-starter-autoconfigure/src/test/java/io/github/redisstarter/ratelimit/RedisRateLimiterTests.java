@@ -9,7 +9,7 @@ import io.github.redisstarter.test.RedisServer;
 import io.github.redisstarter.connection.LettuceTestConnection;
 import io.github.redisstarter.connection.RedisCalls;
 import io.github.redisstarter.test.RedisServerExtension;
-import io.lettuce.core.RedisCommandTimeoutException;
+import io.github.redisstarter.connection.RedisDeadlineMissedException;
 import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -73,7 +73,7 @@ class RedisRateLimiterTests extends RateLimiterContract {
 		redis.server().command("CONFIG", "RESETSTAT");
 		redis.server().pause();
 		try {
-			assertThatExceptionOfType(RedisCommandTimeoutException.class)
+			assertThatExceptionOfType(RedisDeadlineMissedException.class)
 				.isThrownBy(() -> limiter.tryAcquire("burst", "k"));
 		}
 		finally {

@@ -30,6 +30,12 @@ import org.springframework.http.server.PathContainer;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.util.ServletRequestPathUtils;
+import tools.jackson.databind.json.JsonMapper;
+import org.springframework.http.converter.json.ProblemDetailJacksonMixin;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.MediaType;
+import java.net.URISyntaxException;
+import java.net.URI;
 
 /**
  * Checks each request against the path rules and the {@link RateLimited} annotations of its handler, in that order,
@@ -58,6 +64,8 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 	/** Shared by every request: it holds no per-request state, the root object is passed with each evaluation. */
 	private final StandardEvaluationContext evaluation = new StandardEvaluationContext();
 
+	private final JsonMapper problems;
+
 	private final Map<Method, List<RateLimitRule.Check>> annotated = new ConcurrentHashMap<>();
 
 	/** Whether a rule or a validated handler keys a limit by the client's address. */
@@ -65,19 +73,22 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 
 	public RateLimitInterceptor(RateLimiter limiter, List<RateLimitRule> rules, boolean legacyHeaders,
 			@Nullable BeanFactory beanFactory) {
-		this(limiter, rules, legacyHeaders, DEFAULT_IPV6_PREFIX_LENGTH, beanFactory);
+		this(limiter, rules, legacyHeaders, DEFAULT_IPV6_PREFIX_LENGTH, JsonMapper.builder().build(), beanFactory);
 	}
 
 	/**
 	 * @param ipv6PrefixLength how many leading bits of an IPv6 client address make its {@code clientIp} key (128:
 	 * the whole address)
+	 * @param mapper writes the {@link ProblemDetail} body of a 429: the app's, so that its settings apply
 	 */
 	public RateLimitInterceptor(RateLimiter limiter, List<RateLimitRule> rules, boolean legacyHeaders,
-			int ipv6PrefixLength, @Nullable BeanFactory beanFactory) {
+			int ipv6PrefixLength, JsonMapper mapper, @Nullable BeanFactory beanFactory) {
 		if (ipv6PrefixLength < 1 || ipv6PrefixLength > 128) {
 			throw new IllegalArgumentException("'ipv6PrefixLength' must be from 1 to 128, got " + ipv6PrefixLength);
 		}
 		this.ipv6PrefixLength = ipv6PrefixLength;
+		// The mixin writes the problem's own properties (limit, retryAfter) beside the standard ones, as Spring MVC does.
+		this.problems = mapper.rebuild().addMixIn(ProblemDetail.class, ProblemDetailJacksonMixin.class).build();
 		this.limiter = limiter;
 		this.rules = List.copyOf(rules);
 		this.legacyHeaders = legacyHeaders;
@@ -227,42 +238,32 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 		}
 	}
 
-	private static void deny(HttpServletRequest request, HttpServletResponse response, String limit, Decision decision)
+	private void deny(HttpServletRequest request, HttpServletResponse response, String limit, Decision decision)
 			throws IOException {
 		long retryAfter = RateLimitHeaders.wholeSeconds(decision.retryAfter());
-		response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-		response.setHeader(RateLimitHeaders.RETRY_AFTER, Long.toString(retryAfter));
-		response.setContentType("application/problem+json");
-		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
 		String detail = (decision.source() == Decision.Source.FAIL_CLOSED)
 				? "Rate limit '" + limit + "' cannot be checked while Redis is away and fails closed; retry after "
 						+ retryAfter + " s"
 				: "Rate limit '" + limit + "' exceeded; retry after " + retryAfter + " s";
-		String body = "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,\"detail\":\""
-				+ detail + "\",\"instance\":\""
-				+ json(request.getRequestURI()) + "\",\"limit\":\"" + limit + "\",\"retryAfter\":" + retryAfter + "}";
-		response.getWriter().write(body);
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, detail);
+		problem.setInstance(instance(request));
+		problem.setProperty("limit", limit);
+		problem.setProperty("retryAfter", retryAfter);
+		response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+		response.setHeader(RateLimitHeaders.RETRY_AFTER, Long.toString(retryAfter));
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+		response.getWriter().write(this.problems.writeValueAsString(problem));
 	}
 
-	/** Escapes text for a JSON string. Limit names need none (letters, digits, '.', '_', '-'); a URI might. */
-	static String json(String text) {
-		StringBuilder out = new StringBuilder(text.length() + 8);
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			switch (c) {
-				case '"' -> out.append("\\\"");
-				case '\\' -> out.append("\\\\");
-				default -> {
-					if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-						out.append(String.format("\\u%04x", (int) c));
-					}
-					else {
-						out.append(c);
-					}
-				}
-			}
+	/** The request's path as the problem's instance, or none when it is not a URI reference (it then says nothing). */
+	private static @Nullable URI instance(HttpServletRequest request) {
+		try {
+			return new URI(request.getRequestURI());
 		}
-		return out.toString();
+		catch (URISyntaxException ex) {
+			return null;
+		}
 	}
 
 }

@@ -7,7 +7,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -18,7 +17,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  * Redis answers NOSCRIPT, after a restart or a failover; never after a timeout, because a script that may have run
  * must not run twice.
  */
-public final class RedisScript {
+public final class LuaScript {
 
 	private final String name;
 
@@ -26,19 +25,19 @@ public final class RedisScript {
 
 	private final String sha;
 
-	private RedisScript(String name, String body) {
+	private LuaScript(String name, String body) {
 		this.name = name;
 		this.body = body;
 		this.sha = sha1(body);
 	}
 
 	/** Reads a script from the classpath, next to {@code owner}. */
-	public static RedisScript load(Class<?> owner, String resource) {
+	public static LuaScript load(Class<?> owner, String resource) {
 		try (InputStream in = owner.getResourceAsStream(resource)) {
 			if (in == null) {
 				throw new IllegalStateException(resource + " is missing from the classpath next to " + owner.getName());
 			}
-			return new RedisScript(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+			return new LuaScript(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not read " + resource, ex);
@@ -68,8 +67,7 @@ public final class RedisScript {
 	}
 
 	private static boolean isNoScript(Throwable failure) {
-		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
-				: failure;
+		Throwable cause = RedisCalls.unwrap(failure);
 		return cause instanceof RedisNoScriptException
 				|| (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"));
 	}
