@@ -7,9 +7,10 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Stops an app on a Spring Boot line the starter was not built for, before any bean is made. On Spring Boot 3 the
- * starter's auto-configuration (written for Boot 4's modules) would be skipped or half applied, and the app would fail
- * later with "required a bean of type RateLimiter", or start with the starter silently inactive. Uses only types that
+ * Stops an app on a Spring Boot line the starter was not built for, before any bean is
+ * made. On Spring Boot 3 the starter's auto-configuration (written for Boot 4's modules)
+ * would be skipped or half applied, and the app would fail later with "required a bean of
+ * type RateLimiter", or start with the starter silently inactive. Uses only types that
  * every Boot line has, and is registered under a key that every Boot line reads.
  */
 public class BootVersionCheck implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -23,7 +24,8 @@ public class BootVersionCheck implements ApplicationContextInitializer<Configura
 	}
 
 	/**
-	 * @param version the running Spring Boot version, or {@code null} when unknown (then nothing is checked)
+	 * @param version the running Spring Boot version, or {@code null} when unknown (then
+	 * nothing is checked)
 	 * @throws IllegalStateException naming the running and the required version
 	 */
 	static void check(@Nullable String version) {
@@ -32,7 +34,8 @@ public class BootVersionCheck implements ApplicationContextInitializer<Configura
 		}
 		int major;
 		try {
-			major = Integer.parseInt(version.substring(0, (version.indexOf('.') > 0) ? version.indexOf('.') : version.length()));
+			major = Integer
+				.parseInt(version.substring(0, (version.indexOf('.') > 0) ? version.indexOf('.') : version.length()));
 		}
 		catch (NumberFormatException ex) {
 			return;

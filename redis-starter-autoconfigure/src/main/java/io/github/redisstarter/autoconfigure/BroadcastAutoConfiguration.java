@@ -23,8 +23,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@link Broadcaster}: on Redis pub/sub when Redis is configured (following the backend across outages), within
- * the instance otherwise.
+ * The {@link Broadcaster}: on Redis pub/sub when Redis is configured (following the
+ * backend across outages), within the instance otherwise.
  */
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class,
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
@@ -39,8 +39,9 @@ public final class BroadcastAutoConfiguration {
 	Broadcaster redisStarterBroadcaster(Failover failover, BroadcastProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<BroadcastObserver> observers,
 			ObjectProvider<SharedRedisCommands> commands, ObjectProvider<RedisSubscriber> subscriber) {
-		BroadcastSettings settings = new BroadcastSettings(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
-				properties.getListenerThreads(), properties.getMaxPending(), properties.getMaxMessageSize().toBytes(),
+		BroadcastSettings settings = new BroadcastSettings(
+				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), properties.getListenerThreads(),
+				properties.getMaxPending(), properties.getMaxMessageSize().toBytes(),
 				properties.getMaxPendingSize().toBytes());
 		List<BroadcastObserver> all = observers.orderedStream().toList();
 		BroadcastObserver observer = (all.size() == 1) ? all.get(0) : new CompositeObserver(all);

@@ -14,26 +14,35 @@ public class BroadcastProperties {
 	private boolean enabled = true;
 
 	/**
-	 * This instance's id, carried by every message it publishes so that it can skip its own echo. Random per start
-	 * when unset; set it only to something unique per instance.
+	 * This instance's id, carried by every message it publishes so that it can skip its
+	 * own echo. Random per start when unset; set it only to something unique per
+	 * instance.
 	 */
 	private @Nullable String nodeId;
 
-	/** Threads that run listeners, shared by every subscription. Defaults to one per core, at least 2. */
+	/**
+	 * Threads that run listeners, shared by every subscription. Defaults to one per core,
+	 * at least 2.
+	 */
 	private int listenerThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
 
-	/** The most messages waiting for one listener; beyond it, messages to that listener are dropped and counted. */
+	/**
+	 * The most messages waiting for one listener; beyond it, messages to that listener
+	 * are dropped and counted.
+	 */
 	private int maxPending = 10_000;
 
 	/**
-	 * The largest message that may be published (its JSON or text, in UTF-8). A larger one is refused with an
-	 * exception naming this property, before any listener or Redis sees it.
+	 * The largest message that may be published (its JSON or text, in UTF-8). A larger
+	 * one is refused with an exception naming this property, before any listener or Redis
+	 * sees it.
 	 */
 	private DataSize maxMessageSize = DataSize.ofBytes(BroadcastSettings.DEFAULT_MAX_MESSAGE_BYTES);
 
 	/**
-	 * The most memory the messages waiting for one listener may take (two bytes a character); beyond it, as beyond
-	 * 'max-pending', messages to that listener are dropped and counted.
+	 * The most memory the messages waiting for one listener may take (two bytes a
+	 * character); beyond it, as beyond 'max-pending', messages to that listener are
+	 * dropped and counted.
 	 */
 	private DataSize maxPendingSize = DataSize.ofBytes(BroadcastSettings.DEFAULT_MAX_PENDING_BYTES);
 
@@ -44,7 +53,8 @@ public class BroadcastProperties {
 	public void setMaxPendingSize(DataSize maxPendingSize) {
 		if (maxPendingSize.toBytes() <= 0) {
 			throw new IllegalArgumentException(
-					"redis-starter.broadcast.max-pending-size must be a positive size such as 16MB, got " + maxPendingSize);
+					"redis-starter.broadcast.max-pending-size must be a positive size such as 16MB, got "
+							+ maxPendingSize);
 		}
 		this.maxPendingSize = maxPendingSize;
 	}
@@ -96,7 +106,8 @@ public class BroadcastProperties {
 	public void setMaxMessageSize(DataSize maxMessageSize) {
 		if (maxMessageSize.toBytes() <= 0) {
 			throw new IllegalArgumentException(
-					"redis-starter.broadcast.max-message-size must be a positive size such as 64KB or 1MB, got " + maxMessageSize);
+					"redis-starter.broadcast.max-message-size must be a positive size such as 64KB or 1MB, got "
+							+ maxMessageSize);
 		}
 		this.maxMessageSize = maxMessageSize;
 	}

@@ -26,8 +26,8 @@ import org.springframework.core.ResolvableType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Two-level caches: a {@link TwoLevelCacheFactory} for the app's own caches and, when the app declares a
- * {@link RoleLoader} bean, the {@link RoleCache} in front of it.
+ * Two-level caches: a {@link TwoLevelCacheFactory} for the app's own caches and, when the
+ * app declares a {@link RoleLoader} bean, the {@link RoleCache} in front of it.
  */
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class,
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
@@ -70,7 +70,10 @@ public final class CacheAutoConfiguration {
 		return new RoleCache<>(caches.create(RoleCache.NAME, type, loader));
 	}
 
-	/** The R of the RoleLoader&lt;R&gt; bean: from its declared type (a @Bean method), else from its class. */
+	/**
+	 * The R of the RoleLoader&lt;R&gt; bean: from its declared type (a @Bean method),
+	 * else from its class.
+	 */
 	private static Class<?> roleType(ConfigurableListableBeanFactory beanFactory, String name, RoleLoader<?> loader) {
 		Class<?> type = beanFactory.containsBeanDefinition(name)
 				? beanFactory.getMergedBeanDefinition(name).getResolvableType().as(RoleLoader.class).resolveGeneric(0)
@@ -79,7 +82,8 @@ public final class CacheAutoConfiguration {
 			type = ResolvableType.forClass(loader.getClass()).as(RoleLoader.class).resolveGeneric(0);
 		}
 		if (type == null) {
-			throw new IllegalStateException("The role type of RoleLoader bean '" + name + "' cannot be read: declare the"
+			throw new IllegalStateException("The role type of RoleLoader bean '" + name
+					+ "' cannot be read: declare the"
 					+ " bean as RoleLoader<YourRole> (the @Bean method's return type) or in a class that implements"
 					+ " RoleLoader<YourRole>");
 		}

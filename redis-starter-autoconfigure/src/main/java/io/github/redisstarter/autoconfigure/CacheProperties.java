@@ -11,15 +11,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings of the two-level caches ({@code redis-starter.cache.*}): defaults for every cache, and per cache under
- * {@code redis-starter.cache.caches.<name>} (the role cache is {@code roles}).
+ * Settings of the two-level caches ({@code redis-starter.cache.*}): defaults for every
+ * cache, and per cache under {@code redis-starter.cache.caches.<name>} (the role cache is
+ * {@code roles}).
  */
 @ConfigurationProperties("redis-starter.cache")
 public class CacheProperties {
 
 	private static final CacheSettings DEFAULTS = CacheSettings.defaults();
 
-	/** Whether the cache beans (the cache factory, and the RoleCache when a RoleLoader bean exists) are created. */
+	/**
+	 * Whether the cache beans (the cache factory, and the RoleCache when a RoleLoader
+	 * bean exists) are created.
+	 */
 	private boolean enabled = true;
 
 	/** First part of every cache key in Redis: '<prefix>:{<cache>:<version>}:<id>'. */
@@ -31,7 +35,10 @@ public class CacheProperties {
 	/** How long a miss (the loader found nothing) is remembered. */
 	private Duration negativeTtl = DEFAULTS.negativeTtl();
 
-	/** Fraction by which each TTL is shortened at random, so that values cached together do not expire together. */
+	/**
+	 * Fraction by which each TTL is shortened at random, so that values cached together
+	 * do not expire together.
+	 */
 	private double ttlJitter = DEFAULTS.ttlJitter();
 
 	/** How long an instance keeps its near copy (L1) of a value while Redis is in use. */
@@ -41,29 +48,34 @@ public class CacheProperties {
 	private long nearMaxSize = DEFAULTS.nearMaxSize();
 
 	/**
-	 * The longest a value cached while a configured Redis is away lives: other instances' evictions cannot reach this
-	 * one then.
+	 * The longest a value cached while a configured Redis is away lives: other instances'
+	 * evictions cannot reach this one then.
 	 */
 	private Duration degradedTtl = DEFAULTS.degradedTtl();
 
 	/**
-	 * How long a caller waits for another caller's load of the same id before loading itself; also the longest a load
-	 * may take and still be stored in Redis.
+	 * How long a caller waits for another caller's load of the same id before loading
+	 * itself; also the longest a load may take and still be stored in Redis.
 	 */
 	private Duration loadTimeout = DEFAULTS.loadTimeout();
 
-	/** Part of every key: bump it when the cached type changes incompatibly, and old entries are ignored. */
+	/**
+	 * Part of every key: bump it when the cached type changes incompatibly, and old
+	 * entries are ignored.
+	 */
 	private String version = DEFAULTS.version();
 
 	/**
-	 * The largest value (encoded as JSON) a cache keeps. A loader answer above it is refused with an exception naming
-	 * this property, and nothing is cached or sent to Redis.
+	 * The largest value (encoded as JSON) a cache keeps. A loader answer above it is
+	 * refused with an exception naming this property, and nothing is cached or sent to
+	 * Redis.
 	 */
 	private DataSize maxValueSize = DataSize.ofBytes(DEFAULTS.maxValueBytes());
 
 	/**
-	 * Whether 'evict' returns only once every instance on Redis has dropped its near copy (each acknowledges; one that
-	 * does not is waited for up to 'redis-starter.subscription-lease'). False: 'evict' returns once Redis took the
+	 * Whether 'evict' returns only once every instance on Redis has dropped its near copy
+	 * (each acknowledges; one that does not is waited for up to
+	 * 'redis-starter.subscription-lease'). False: 'evict' returns once Redis took the
 	 * eviction, and other instances drop their copies when the message reaches them.
 	 */
 	private boolean acknowledgeEvictions = DEFAULTS.acknowledgeEvictions();
@@ -72,8 +84,8 @@ public class CacheProperties {
 	private Map<String, Cache> caches = new LinkedHashMap<>();
 
 	/**
-	 * Checks the defaults and every cache configured by name, so that a mistake stops startup even before a cache of
-	 * that name is created.
+	 * Checks the defaults and every cache configured by name, so that a mistake stops
+	 * startup even before a cache of that name is created.
 	 * @throws InvalidRedisSettingException naming the property
 	 */
 	public void validate() {
@@ -81,19 +93,23 @@ public class CacheProperties {
 		this.caches.keySet().forEach(this::settingsOf);
 	}
 
-	/** The settings of the cache of this name: its own where set, the defaults otherwise. */
+	/**
+	 * The settings of the cache of this name: its own where set, the defaults otherwise.
+	 */
 	public CacheSettings settingsOf(String name) {
 		Cache own = this.caches.getOrDefault(name, new Cache());
 		String property = "redis-starter.cache" + (this.caches.containsKey(name) ? ".caches." + name : "");
 		try {
 			return new CacheSettings(or(own.ttl, this.ttl), or(own.negativeTtl, this.negativeTtl),
-					or(own.ttlJitter, this.ttlJitter), or(own.nearTtl, this.nearTtl), or(own.nearMaxSize, this.nearMaxSize),
-					or(own.degradedTtl, this.degradedTtl), or(own.loadTimeout, this.loadTimeout), or(own.version, this.version),
+					or(own.ttlJitter, this.ttlJitter), or(own.nearTtl, this.nearTtl),
+					or(own.nearMaxSize, this.nearMaxSize), or(own.degradedTtl, this.degradedTtl),
+					or(own.loadTimeout, this.loadTimeout), or(own.version, this.version),
 					or(own.maxValueSize, this.maxValueSize).toBytes(),
 					or(own.acknowledgeEvictions, this.acknowledgeEvictions));
 		}
 		catch (IllegalArgumentException ex) {
-			// The message names the setting as CacheSettings does ('negativeTtl'); say it as a property.
+			// The message names the setting as CacheSettings does ('negativeTtl'); say it
+			// as a property.
 			String message = String.valueOf(ex.getMessage());
 			String field = message.startsWith("'") ? message.substring(1, message.indexOf('\'', 1)) : "";
 			String kebab = field.replaceAll("([a-z])([A-Z])", "$1-$2")
@@ -124,8 +140,9 @@ public class CacheProperties {
 
 	public void setKeyPrefix(String keyPrefix) {
 		if (!keyPrefix.matches("[A-Za-z0-9._:-]{1,64}")) {
-			throw new IllegalArgumentException("redis-starter.cache.key-prefix must be 1 to 64 letters, digits, '.', '_',"
-					+ " '-' or ':', got '" + keyPrefix + "'");
+			throw new IllegalArgumentException(
+					"redis-starter.cache.key-prefix must be 1 to 64 letters, digits, '.', '_'," + " '-' or ':', got '"
+							+ keyPrefix + "'");
 		}
 		this.keyPrefix = keyPrefix;
 	}
@@ -242,13 +259,19 @@ public class CacheProperties {
 		/** How long a caller waits for another caller's load of the same id. */
 		private @Nullable Duration loadTimeout;
 
-		/** Part of every key of this cache: bump it when the cached type changes incompatibly. */
+		/**
+		 * Part of every key of this cache: bump it when the cached type changes
+		 * incompatibly.
+		 */
 		private @Nullable String version;
 
 		/** The largest value (encoded as JSON) this cache keeps. */
 		private @Nullable DataSize maxValueSize;
 
-		/** Whether 'evict' waits until every instance has dropped its copy (see the default above). */
+		/**
+		 * Whether 'evict' waits until every instance has dropped its copy (see the
+		 * default above).
+		 */
 		private @Nullable Boolean acknowledgeEvictions;
 
 		public @Nullable Boolean getAcknowledgeEvictions() {

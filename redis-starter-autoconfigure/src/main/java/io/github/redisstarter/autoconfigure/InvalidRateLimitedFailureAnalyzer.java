@@ -5,7 +5,10 @@ import io.github.redisstarter.ratelimit.web.InvalidRateLimitedException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Explains a {@code @RateLimited} handler that names an unknown limit, an invalid key or an impossible cost. */
+/**
+ * Explains a {@code @RateLimited} handler that names an unknown limit, an invalid key or
+ * an impossible cost.
+ */
 class InvalidRateLimitedFailureAnalyzer extends AbstractFailureAnalyzer<InvalidRateLimitedException> {
 
 	@Override

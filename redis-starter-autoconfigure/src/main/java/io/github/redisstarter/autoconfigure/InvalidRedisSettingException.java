@@ -1,8 +1,9 @@
 package io.github.redisstarter.autoconfigure;
 
 /**
- * A Redis setting (a {@code spring.data.redis.*} property or a {@code REDIS_*} variable) that cannot be used. The
- * message names the setting, shows the value with any password masked, and says what is accepted.
+ * A Redis setting (a {@code spring.data.redis.*} property or a {@code REDIS_*} variable)
+ * that cannot be used. The message names the setting, shows the value with any password
+ * masked, and says what is accepted.
  */
 public class InvalidRedisSettingException extends RuntimeException {
 
@@ -22,7 +23,10 @@ public class InvalidRedisSettingException extends RuntimeException {
 		this.acceptedForm = acceptedForm;
 	}
 
-	/** The property or environment variable, such as {@code REDIS_URL} or {@code spring.data.redis.port}. */
+	/**
+	 * The property or environment variable, such as {@code REDIS_URL} or
+	 * {@code spring.data.redis.port}.
+	 */
 	public String getSetting() {
 		return this.setting;
 	}

@@ -3,7 +3,10 @@ package io.github.redisstarter.autoconfigure;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Turns an {@link InvalidRedisSettingException} into "APPLICATION FAILED TO START" with the setting and the fix. */
+/**
+ * Turns an {@link InvalidRedisSettingException} into "APPLICATION FAILED TO START" with
+ * the setting and the fix.
+ */
 class InvalidRedisSettingFailureAnalyzer extends AbstractFailureAnalyzer<InvalidRedisSettingException> {
 
 	@Override

@@ -18,24 +18,30 @@ public class RateLimitProperties {
 	/** Whether the RateLimiter bean (and its HTTP integration) is created. */
 	private boolean enabled = true;
 
-	/** First part of every rate-limit key in Redis: '<prefix>:{<limit>:<key>}'. No '{' or '}'. */
+	/**
+	 * First part of every rate-limit key in Redis: '<prefix>:{<limit>:<key>}'. No '{' or
+	 * '}'.
+	 */
 	private String keyPrefix = "rl";
 
 	/**
-	 * Where time comes from: 'redis' (Redis TIME inside the script, so app nodes with skewed clocks still agree) or
-	 * 'client' (this JVM's clock, for managed Redis services that forbid TIME in scripts; the nodes' clocks must agree).
+	 * Where time comes from: 'redis' (Redis TIME inside the script, so app nodes with
+	 * skewed clocks still agree) or 'client' (this JVM's clock, for managed Redis
+	 * services that forbid TIME in scripts; the nodes' clocks must agree).
 	 */
 	private TimeSource timeSource = TimeSource.REDIS;
 
 	/**
-	 * How many recent denials each instance remembers, answering further requests of those keys locally until their
-	 * retry time at no cost to Redis. 0 turns the deny cache off.
+	 * How many recent denials each instance remembers, answering further requests of
+	 * those keys locally until their retry time at no cost to Redis. 0 turns the deny
+	 * cache off.
 	 */
 	private long denyCacheSize = 10_000;
 
 	/**
-	 * Most keys the in-memory limiter keeps per limit (with no Redis, or during an outage). Keys idle for their limit's
-	 * longest period are dropped anyway; beyond the cap the least used are dropped early, which gives them a fresh budget.
+	 * Most keys the in-memory limiter keeps per limit (with no Redis, or during an
+	 * outage). Keys idle for their limit's longest period are dropped anyway; beyond the
+	 * cap the least used are dropped early, which gives them a fresh budget.
 	 */
 	private long memoryMaxKeys = 100_000;
 
@@ -79,7 +85,8 @@ public class RateLimitProperties {
 	public void setDenyCacheSize(long denyCacheSize) {
 		if (denyCacheSize < 0) {
 			throw new IllegalArgumentException(
-					"redis-starter.rate-limit.deny-cache-size must be 0 (off) or a positive count, got " + denyCacheSize);
+					"redis-starter.rate-limit.deny-cache-size must be 0 (off) or a positive count, got "
+							+ denyCacheSize);
 		}
 		this.denyCacheSize = denyCacheSize;
 	}
@@ -123,14 +130,14 @@ public class RateLimitProperties {
 	public static class Limit {
 
 		/**
-		 * The bands, checked together (all-or-nothing): '<permits>/<period>' such as '10/1s' or '1000/1h', as a list or
-		 * comma-separated.
+		 * The bands, checked together (all-or-nothing): '<permits>/<period>' such as
+		 * '10/1s' or '1000/1h', as a list or comma-separated.
 		 */
 		private List<Band> bands = new ArrayList<>();
 
 		/**
-		 * What the limit does while a configured Redis is away: 'fallback' (count in memory, per instance), 'fail-open'
-		 * (allow all) or 'fail-closed' (deny all).
+		 * What the limit does while a configured Redis is away: 'fallback' (count in
+		 * memory, per instance), 'fail-open' (allow all) or 'fail-closed' (deny all).
 		 */
 		private OutagePolicy outagePolicy = OutagePolicy.FALLBACK;
 
@@ -155,16 +162,23 @@ public class RateLimitProperties {
 	/** The Spring MVC integration. */
 	public static class Web {
 
-		/** Whether controller methods annotated with @RateLimited and the rules below are limited. */
+		/**
+		 * Whether controller methods annotated with @RateLimited and the rules below are
+		 * limited.
+		 */
 		private boolean enabled = true;
 
 		/**
-		 * Whether limited responses also carry the legacy X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset
-		 * headers, besides the IETF draft's RateLimit-Policy and RateLimit.
+		 * Whether limited responses also carry the legacy X-RateLimit-Limit,
+		 * X-RateLimit-Remaining and X-RateLimit-Reset headers, besides the IETF draft's
+		 * RateLimit-Policy and RateLimit.
 		 */
 		private boolean legacyHeaders;
 
-		/** Path rules: requests matching a rule are limited without touching the controller. */
+		/**
+		 * Path rules: requests matching a rule are limited without touching the
+		 * controller.
+		 */
 		private List<Rule> rules = new ArrayList<>();
 
 		private final ClientIp clientIp = new ClientIp();
@@ -203,8 +217,9 @@ public class RateLimitProperties {
 	public static class ClientIp {
 
 		/**
-		 * How many leading bits of an IPv6 client address make its key: 64 groups a client's usual allocation, so that
-		 * one client cannot rotate through its addresses for fresh budgets; 128 keys each address alone. From 1 to 128.
+		 * How many leading bits of an IPv6 client address make its key: 64 groups a
+		 * client's usual allocation, so that one client cannot rotate through its
+		 * addresses for fresh budgets; 128 keys each address alone. From 1 to 128.
 		 */
 		private int ipv6PrefixLength = 64;
 
@@ -221,18 +236,24 @@ public class RateLimitProperties {
 	/** One path rule. */
 	public static class Rule {
 
-		/** Path patterns the rule applies to, such as '/api/**' (Spring's PathPattern syntax). */
+		/**
+		 * Path patterns the rule applies to, such as '/api/**' (Spring's PathPattern
+		 * syntax).
+		 */
 		private List<String> paths = new ArrayList<>();
 
-		/** HTTP methods the rule applies to, such as GET or POST; empty for every method. */
+		/**
+		 * HTTP methods the rule applies to, such as GET or POST; empty for every method.
+		 */
 		private List<String> methods = new ArrayList<>();
 
 		/** The name of the limit to check. */
 		private @Nullable String limit;
 
 		/**
-		 * A SpEL expression for the key, evaluated against the request: 'clientIp', 'principal', "header('X-Api-Key')",
-		 * "pathVariable('id')", or any expression on 'request'. A request whose key is empty is not limited by the rule.
+		 * A SpEL expression for the key, evaluated against the request: 'clientIp',
+		 * 'principal', "header('X-Api-Key')", "pathVariable('id')", or any expression on
+		 * 'request'. A request whose key is empty is not limited by the rule.
 		 */
 		private String key = "clientIp";
 

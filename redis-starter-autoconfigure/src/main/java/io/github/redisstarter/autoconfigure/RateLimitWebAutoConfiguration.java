@@ -28,9 +28,10 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
- * Rate limits on Spring MVC requests: {@link RateLimited} handlers and {@code redis-starter.rate-limit.web.rules}.
- * Every annotated handler is checked at startup, so a misspelt limit name or key expression stops the app with a
- * message instead of failing its first request.
+ * Rate limits on Spring MVC requests: {@link RateLimited} handlers and
+ * {@code redis-starter.rate-limit.web.rules}. Every annotated handler is checked at
+ * startup, so a misspelt limit name or key expression stops the app with a message
+ * instead of failing its first request.
  */
 @AutoConfiguration(after = RateLimiterAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -107,8 +108,8 @@ public final class RateLimitWebAutoConfiguration {
 	}
 
 	/**
-	 * Checks every {@link RateLimited} handler once the handler mappings exist, and warns when limits keyed by the
-	 * client's address trust a header the client writes.
+	 * Checks every {@link RateLimited} handler once the handler mappings exist, and warns
+	 * when limits keyed by the client's address trust a header the client writes.
 	 */
 	@Bean
 	static SmartInitializingSingleton redisStarterRateLimitedHandlersCheck(ListableBeanFactory beanFactory,

@@ -29,8 +29,9 @@ import org.springframework.core.convert.converter.Converter;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * The {@link RateLimiter} bean: the limits of {@code redis-starter.rate-limit.limits} and of every {@link RateLimit}
- * bean, checked on Redis while the backend is Redis and per each limit's outage policy while it is away.
+ * The {@link RateLimiter} bean: the limits of {@code redis-starter.rate-limit.limits} and
+ * of every {@link RateLimit} bean, checked on Redis while the backend is Redis and per
+ * each limit's outage policy while it is away.
  */
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class)
 @ConditionalOnBean({ Failover.class, LettuceConnectionFactory.class })
@@ -86,8 +87,7 @@ public final class RateLimiterAutoConfiguration {
 			ObjectProvider<RateLimitObserver> observers) {
 		InstantSource clock = (properties.getTimeSource() == RateLimitProperties.TimeSource.CLIENT)
 				? InstantSource.system() : null;
-		RedisRateLimiter redis = new RedisRateLimiter(limits, commands,
-				new RedisCalls(failover.state()),
+		RedisRateLimiter redis = new RedisRateLimiter(limits, commands, new RedisCalls(failover.state()),
 				new RedisRateLimiter.Settings(properties.getKeyPrefix(), clock, properties.getDenyCacheSize()));
 		InMemoryRateLimiter memory = new InMemoryRateLimiter(limits, properties.getMemoryMaxKeys());
 		List<RateLimitObserver> all = observers.orderedStream().toList();

@@ -14,16 +14,24 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDeta
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails.Node;
 import org.springframework.core.env.Environment;
 
-/** What the starter needs to know of Boot's Redis connection settings, read without opening a connection. */
+/**
+ * What the starter needs to know of Boot's Redis connection settings, read without
+ * opening a connection.
+ */
 final class RedisConnectionSettings {
 
-	/** Any of these set means the app asked for Redis (the REDIS_* aliases map onto them). */
+	/**
+	 * Any of these set means the app asked for Redis (the REDIS_* aliases map onto them).
+	 */
 	private static final List<String> ENDPOINT_PROPERTIES = List.of("spring.data.redis.url", "spring.data.redis.host",
 			"spring.data.redis.port", "spring.data.redis.username", "spring.data.redis.password",
 			"spring.data.redis.cluster.nodes", "spring.data.redis.sentinel.master", "spring.data.redis.sentinel.nodes",
 			"spring.data.redis.masterreplica.nodes");
 
-	/** Boot's own adapter of the properties; any other details bean is a service connection (Testcontainers, ...). */
+	/**
+	 * Boot's own adapter of the properties; any other details bean is a service
+	 * connection (Testcontainers, ...).
+	 */
 	private static final String PROPERTIES_DETAILS = "org.springframework.boot.data.redis.autoconfigure."
 			+ "PropertiesDataRedisConnectionDetails";
 
@@ -31,8 +39,8 @@ final class RedisConnectionSettings {
 	}
 
 	/**
-	 * Whether Redis is configured at all. With nothing configured Boot still connects to localhost:6379, so "a
-	 * connection factory exists" cannot answer this.
+	 * Whether Redis is configured at all. With nothing configured Boot still connects to
+	 * localhost:6379, so "a connection factory exists" cannot answer this.
 	 */
 	static boolean isConfigured(Environment environment, DataRedisConnectionDetails details) {
 		if (!PROPERTIES_DETAILS.equals(details.getClass().getName())) {
@@ -59,7 +67,8 @@ final class RedisConnectionSettings {
 		}
 		DataRedisConnectionDetails.MasterReplica masterReplica = details.getMasterReplica();
 		if (masterReplica != null) {
-			return new RedisEndpoint("master/replica " + nodes(masterReplica.getNodes()), tls, details.getUsername(), 0);
+			return new RedisEndpoint("master/replica " + nodes(masterReplica.getNodes()), tls, details.getUsername(),
+					0);
 		}
 		DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
 		int port = (standalone.getPort() > 0) ? standalone.getPort() : 6379;

@@ -18,13 +18,15 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 
 /**
- * Honours the environment variables of the seed app ({@code REDIS_URL}, {@code REDIS_HOST}, {@code REDIS_PORT},
- * {@code REDIS_PASSWORD}, {@code REDIS_TLS}) as aliases of {@code spring.data.redis.*}, then checks the Redis URL and
- * port before Spring Data parses them.
+ * Honours the environment variables of the seed app ({@code REDIS_URL},
+ * {@code REDIS_HOST}, {@code REDIS_PORT}, {@code REDIS_PASSWORD}, {@code REDIS_TLS}) as
+ * aliases of {@code spring.data.redis.*}, then checks the Redis URL and port before
+ * Spring Data parses them.
  *
  * <p>
- * The aliases live in a property source added last, so that any explicit {@code spring.data.redis.*} setting wins, and
- * blank variables count as unset (an empty {@code spring.data.redis.url} would fail startup).
+ * The aliases live in a property source added last, so that any explicit
+ * {@code spring.data.redis.*} setting wins, and blank variables count as unset (an empty
+ * {@code spring.data.redis.url} would fail startup).
  */
 public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -35,8 +37,9 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 	public static final String LOGGING_DEFAULTS_NAME = "redisStarterLoggingDefaults";
 
 	/**
-	 * Lettuce's reconnect watchdog logs every attempt (INFO) and every failed one (WARN) while Redis is away; the
-	 * starter says the same once, when it switches. Quiet by default; any {@code logging.level} the app sets wins.
+	 * Lettuce's reconnect watchdog logs every attempt (INFO) and every failed one (WARN)
+	 * while Redis is away; the starter says the same once, when it switches. Quiet by
+	 * default; any {@code logging.level} the app sets wins.
 	 */
 	static final String WATCHDOG_LEVEL = "logging.level.io.lettuce.core.protocol.ConnectionWatchdog";
 
@@ -80,7 +83,8 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 		Map<String, Object> aliases = new LinkedHashMap<>();
 		String url = variable(environment, "REDIS_URL");
 		String password = variable(environment, "REDIS_PASSWORD");
-		// Boot lets a URL win over host and port: an explicit host must not lose to a REDIS_URL alias.
+		// Boot lets a URL win over host and port: an explicit host must not lose to a
+		// REDIS_URL alias.
 		boolean explicitEndpoint = findSource(environment, URL) != null || findSource(environment, HOST) != null;
 		if (url != null && !explicitEndpoint) {
 			aliases.put(URL, asSpringUrl(url, password));
@@ -99,10 +103,11 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 	}
 
 	/**
-	 * Makes a REDIS_URL usable as spring.data.redis.url. Spring Data needs an explicit port, while
-	 * {@code redis://host} is a common way to write the default one: add it. And the seed app sets REDIS_URL and
-	 * REDIS_PASSWORD side by side, but Boot ignores spring.data.redis.password when a URL is set: carry the password
-	 * into a URL that has none.
+	 * Makes a REDIS_URL usable as spring.data.redis.url. Spring Data needs an explicit
+	 * port, while {@code redis://host} is a common way to write the default one: add it.
+	 * And the seed app sets REDIS_URL and REDIS_PASSWORD side by side, but Boot ignores
+	 * spring.data.redis.password when a URL is set: carry the password into a URL that
+	 * has none.
 	 */
 	private static String asSpringUrl(String url, @Nullable String password) {
 		RedisUrl parsed = parse("REDIS_URL", url);
@@ -120,7 +125,9 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 				+ url.substring(authorityEnd);
 	}
 
-	/** Checks an explicit spring.data.redis.url (an alias was checked when it was mapped). */
+	/**
+	 * Checks an explicit spring.data.redis.url (an alias was checked when it was mapped).
+	 */
 	private void checkUrl(ConfigurableEnvironment environment) {
 		String url = explicitValue(environment, URL);
 		if (url != null && parse(URL, url).port() == -1) {
@@ -166,7 +173,9 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 		};
 	}
 
-	/** The resolved value of a property set explicitly (not through an alias), or null. */
+	/**
+	 * The resolved value of a property set explicitly (not through an alias), or null.
+	 */
 	private static @Nullable String explicitValue(ConfigurableEnvironment environment, String property) {
 		PropertySource<?> source = findSource(environment, property);
 		if (source == null || PROPERTY_SOURCE_NAME.equals(source.getName())) {
@@ -181,7 +190,10 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 		}
 	}
 
-	/** A variable's raw value (no placeholder resolution: a password may contain '$'), or null when unset or blank. */
+	/**
+	 * A variable's raw value (no placeholder resolution: a password may contain '$'), or
+	 * null when unset or blank.
+	 */
 	private static @Nullable String variable(ConfigurableEnvironment environment, String name) {
 		PropertySource<?> source = findSource(environment, name);
 		Object value = (source != null) ? source.getProperty(name) : null;
@@ -196,7 +208,8 @@ public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 
 	private static @Nullable PropertySource<?> findSource(ConfigurableEnvironment environment, String name) {
 		for (PropertySource<?> source : environment.getPropertySources()) {
-			// The attached configurationProperties source mirrors all the others; the real origin is what matters.
+			// The attached configurationProperties source mirrors all the others; the
+			// real origin is what matters.
 			if (!"configurationProperties".equals(source.getName()) && source.getProperty(name) != null) {
 				return source;
 			}

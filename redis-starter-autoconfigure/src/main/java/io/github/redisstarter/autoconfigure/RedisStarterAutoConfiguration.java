@@ -52,9 +52,10 @@ import org.springframework.data.redis.core.types.Expiration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * The backend decision every capability follows: {@link BackendMonitor} decides Redis or the in-memory twins at
- * startup and keeps {@link BackendState} true at runtime, {@link Failover} runs calls on the right side, and the
- * Lettuce client that Boot builds is tuned so that an outage costs a caller at most one short command timeout.
+ * The backend decision every capability follows: {@link BackendMonitor} decides Redis or
+ * the in-memory twins at startup and keeps {@link BackendState} true at runtime,
+ * {@link Failover} runs calls on the right side, and the Lettuce client that Boot builds
+ * is tuned so that an outage costs a caller at most one short command timeout.
  */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class)
 @ConditionalOnClass({ RedisConnectionFactory.class, DataRedisConnectionDetails.class })
@@ -73,7 +74,8 @@ public final class RedisStarterAutoConfiguration {
 			ObjectProvider<RedisConnectionFactory> connectionFactory) {
 		properties.validate();
 		if (environment.containsProperty(NO_LONGER_USED)) {
-			logger.warn(NO_LONGER_USED + " is no longer used and is ignored: missed deadlines are not counted any more; "
+			logger.warn(NO_LONGER_USED
+					+ " is no longer used and is ignored: missed deadlines are not counted any more; "
 					+ "Redis counts as hung once it has answered nothing for two call deadlines while calls waited (see "
 					+ "redis-starter.call-deadline and redis-starter.max-call-deadline)");
 		}
@@ -82,7 +84,8 @@ public final class RedisStarterAutoConfiguration {
 				properties.getMaxCallDeadline(), properties.getReturnAfter(), properties.getMaxReturnAfter());
 		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
 		RedisEndpoint endpoint = endpoint(properties.getMode(), environment, details);
-		// Resolved here, on the thread that creates beans, so that the startup PING's thread never waits for bean
+		// Resolved here, on the thread that creates beans, so that the startup PING's
+		// thread never waits for bean
 		// creation (it would then time the app's startup, not Redis).
 		RedisPing ping = new ConnectionPing((endpoint != null) ? connectionFactory.getIfAvailable() : null);
 		return BackendMonitor.startUp(settings, endpoint, ping, RedisConnectionSettings.secrets(details),
@@ -90,8 +93,9 @@ public final class RedisStarterAutoConfiguration {
 	}
 
 	/**
-	 * PING, or a short-lived write when Redis last refused writes, over the app's own connection; after OOM, the
-	 * monitor also reads INFO to see whether Redis has room to take the app's writes again (see {@link RedisMemory}).
+	 * PING, or a short-lived write when Redis last refused writes, over the app's own
+	 * connection; after OOM, the monitor also reads INFO to see whether Redis has room to
+	 * take the app's writes again (see {@link RedisMemory}).
 	 */
 	private record ConnectionPing(@Nullable RedisConnectionFactory connectionFactory) implements RedisPing {
 
@@ -99,8 +103,10 @@ public final class RedisStarterAutoConfiguration {
 
 		@Override
 		public void connect() {
-			// With Boot's shared connection (the default), this opens it, and a first PING loads what the client
-			// needs to send a command: the PING that is timed next reuses both and measures Redis.
+			// With Boot's shared connection (the default), this opens it, and a first
+			// PING loads what the client
+			// needs to send a command: the PING that is timed next reuses both and
+			// measures Redis.
 			try (RedisConnection connection = factory().getConnection()) {
 				connection.ping();
 			}
@@ -128,7 +134,8 @@ public final class RedisStarterAutoConfiguration {
 				return (info != null) ? RedisMemory.of(info) : null;
 			}
 			catch (RuntimeException ex) {
-				// Not allowed to run INFO (an ACL user without it): the write probe alone decides.
+				// Not allowed to run INFO (an ACL user without it): the write probe alone
+				// decides.
 				return null;
 			}
 		}
@@ -142,14 +149,18 @@ public final class RedisStarterAutoConfiguration {
 
 	}
 
-	/** Where Redis is, or null when the app runs without it: not configured in auto mode, or memory mode. */
+	/**
+	 * Where Redis is, or null when the app runs without it: not configured in auto mode,
+	 * or memory mode.
+	 */
 	private static @Nullable RedisEndpoint endpoint(BackendSelection selection, Environment environment,
 			@Nullable DataRedisConnectionDetails details) {
 		if (selection == BackendSelection.MEMORY || details == null) {
 			return null;
 		}
 		boolean configured = RedisConnectionSettings.isConfigured(environment, details);
-		// redis mode means "use Redis", so Boot's default localhost:6379 counts when nothing else is set.
+		// redis mode means "use Redis", so Boot's default localhost:6379 counts when
+		// nothing else is set.
 		return (configured || selection == BackendSelection.REDIS)
 				? RedisConnectionSettings.endpoint(environment, details) : null;
 	}
@@ -166,7 +177,10 @@ public final class RedisStarterAutoConfiguration {
 		return new Failover(state);
 	}
 
-	/** The commands every capability sends to Redis on: the factory's shared connection, or one of the starter's own. */
+	/**
+	 * The commands every capability sends to Redis on: the factory's shared connection,
+	 * or one of the starter's own.
+	 */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(LettuceConnectionFactory.class)
@@ -174,7 +188,10 @@ public final class RedisStarterAutoConfiguration {
 		return new SharedRedisCommands(connectionFactory);
 	}
 
-	/** The app's one pub/sub connection, opened lazily, for cache invalidations and broadcasts. */
+	/**
+	 * The app's one pub/sub connection, opened lazily, for cache invalidations and
+	 * broadcasts.
+	 */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(LettuceConnectionFactory.class)
@@ -197,18 +214,21 @@ public final class RedisStarterAutoConfiguration {
 	}
 
 	/**
-	 * Bounds what an outage costs: commands are rejected at once while disconnected (Lettuce would queue them without
-	 * bound), command and connect timeouts are short unless the app set its own, and reconnect attempts never wait
-	 * long. Each customizer adds to the options Boot built; none replaces them.
+	 * Bounds what an outage costs: commands are rejected at once while disconnected
+	 * (Lettuce would queue them without bound), command and connect timeouts are short
+	 * unless the app set its own, and reconnect attempts never wait long. Each customizer
+	 * adds to the options Boot built; none replaces them.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(RedisClient.class)
 	static class LettuceTuningConfiguration {
 
 		/**
-		 * Runs after the app's own customizers and adds to the socket options they set: a connect timeout unless one
-		 * was set, and TCP keepalive (idle 30 s, then 3 probes 10 s apart) unless keepalive is on already: set by the
-		 * app, or by Lettuce 7 (Spring Boot 4.1), which turns it on itself (idle 13 s, then 3 probes 13 s apart).
+		 * Runs after the app's own customizers and adds to the socket options they set: a
+		 * connect timeout unless one was set, and TCP keepalive (idle 30 s, then 3 probes
+		 * 10 s apart) unless keepalive is on already: set by the app, or by Lettuce 7
+		 * (Spring Boot 4.1), which turns it on itself (idle 13 s, then 3 probes 13 s
+		 * apart).
 		 */
 		@Bean
 		@Order(Ordered.LOWEST_PRECEDENCE)
@@ -246,7 +266,8 @@ public final class RedisStarterAutoConfiguration {
 
 		@Bean
 		ClientResourcesBuilderCustomizer redisStarterReconnectDelayCustomizer(RedisStarterProperties properties) {
-			// Full jitter: a random delay up to the exponential one, so that instances that lost Redis together do not
+			// Full jitter: a random delay up to the exponential one, so that instances
+			// that lost Redis together do not
 			// all knock at the same moments when it returns.
 			return builder -> builder.reconnectDelay(Delay.fullJitter(Duration.ofMillis(10),
 					properties.getMaxReconnectDelay(), 10, TimeUnit.MILLISECONDS));

@@ -1,6 +1,7 @@
 /**
- * Spring Boot wiring of the starter: one auto-configuration per capability, the {@code redis-starter.*} properties,
- * the {@code REDIS_*} environment aliases, and failure analyzers that turn a bad setting into a clear message.
+ * Spring Boot wiring of the starter: one auto-configuration per capability, the
+ * {@code redis-starter.*} properties, the {@code REDIS_*} environment aliases, and
+ * failure analyzers that turn a bad setting into a clear message.
  */
 @NullMarked
 package io.github.redisstarter.autoconfigure;

@@ -11,9 +11,10 @@ import io.github.redisstarter.connection.PayloadTooLargeException;
 import io.github.redisstarter.connection.RedisKeyEncoding;
 
 /**
- * What both broadcasters share: argument checks, delivery within the instance (once, for a message published here,
- * whatever the backend), subscriptions and the listener threads. They differ only in how a message leaves the
- * instance and how others' messages come in.
+ * What both broadcasters share: argument checks, delivery within the instance (once, for
+ * a message published here, whatever the backend), subscriptions and the listener
+ * threads. They differ only in how a message leaves the instance and how others' messages
+ * come in.
  */
 abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
 
@@ -42,12 +43,14 @@ abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
 	public final void publish(String channel, Object message) {
 		requireTopic("channel", channel);
 		if (message == null) {
-			throw new IllegalArgumentException("'message' must not be null (channel " + CallerText.quote(channel) + ")");
+			throw new IllegalArgumentException(
+					"'message' must not be null (channel " + CallerText.quote(channel) + ")");
 		}
 		String payload = this.local.encode(message);
-		// Refused before anyone hears it, so that a message is either everywhere or nowhere.
-		PayloadTooLargeException.check(payload, this.maxMessageBytes, "the broadcast message on " + CallerText.quote(channel),
-				MAX_MESSAGE_SIZE_PROPERTY);
+		// Refused before anyone hears it, so that a message is either everywhere or
+		// nowhere.
+		PayloadTooLargeException.check(payload, this.maxMessageBytes,
+				"the broadcast message on " + CallerText.quote(channel), MAX_MESSAGE_SIZE_PROPERTY);
 		this.local.deliverEverywhere(channel, payload);
 		this.observer.onPublished(channel);
 		send(channel, payload);
@@ -67,7 +70,8 @@ abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
 
 	private <T> Subscription open(String topic, boolean pattern, Class<T> type, MessageListener<? super T> listener) {
 		if (type == null || listener == null) {
-			throw new IllegalArgumentException("'type' and 'listener' must not be null (" + CallerText.quote(topic) + ")");
+			throw new IllegalArgumentException(
+					"'type' and 'listener' must not be null (" + CallerText.quote(topic) + ")");
 		}
 		LocalDelivery.Mailbox<T> mailbox = this.local.register(topic, pattern, type, listener);
 		Runnable remote = listenRemotely(topic, pattern);
@@ -95,7 +99,10 @@ abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
 		};
 	}
 
-	/** Sends a message published here to the other instances (the local listeners have it already). */
+	/**
+	 * Sends a message published here to the other instances (the local listeners have it
+	 * already).
+	 */
 	abstract void send(String channel, String payload);
 
 	/**
@@ -116,7 +123,8 @@ abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
 		if (topic == null || topic.isBlank()) {
 			throw new IllegalArgumentException("'" + name + "' must not be blank");
 		}
-		// UTF-8 would turn a lone surrogate into '?': two names would meet in Redis, and '?' is a wildcard there.
+		// UTF-8 would turn a lone surrogate into '?': two names would meet in Redis, and
+		// '?' is a wildcard there.
 		if (!RedisKeyEncoding.isWellFormed(topic)) {
 			throw new IllegalArgumentException("'" + name + "' must be well-formed Unicode text; it holds a lone"
 					+ " surrogate (half of a character), which Redis cannot carry");

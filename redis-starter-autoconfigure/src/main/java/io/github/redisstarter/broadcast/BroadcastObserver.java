@@ -1,6 +1,9 @@
 package io.github.redisstarter.broadcast;
 
-/** Hears what a {@link Broadcaster} does: the hook for metrics. Calls must be quick and must not throw. */
+/**
+ * Hears what a {@link Broadcaster} does: the hook for metrics. Calls must be quick and
+ * must not throw.
+ */
 public interface BroadcastObserver {
 
 	BroadcastObserver NONE = new BroadcastObserver() {

@@ -5,16 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Redis' glob-style matching (as PSUBSCRIBE reads a pattern), for delivering within the instance exactly what Redis
- * would deliver: {@code *}, {@code ?}, {@code [set]}, {@code [^set]}, {@code [a-z]} and {@code \} escapes, read the way
- * Redis 7 reads them, quirks included. Like Redis it matches the UTF-8 bytes of a name, not its characters: {@code ?}
- * is one byte, and a range compares bytes as C's signed {@code char} does on x86 and ARM64 Linux. Matching takes time
- * proportional to pattern times text at worst, however many stars a pattern holds: channel names are caller data and
- * must not be able to make a match run for long.
+ * Redis' glob-style matching (as PSUBSCRIBE reads a pattern), for delivering within the
+ * instance exactly what Redis would deliver: {@code *}, {@code ?}, {@code [set]},
+ * {@code [^set]}, {@code [a-z]} and {@code \} escapes, read the way Redis 7 reads them,
+ * quirks included. Like Redis it matches the UTF-8 bytes of a name, not its characters:
+ * {@code ?} is one byte, and a range compares bytes as C's signed {@code char} does on
+ * x86 and ARM64 Linux. Matching takes time proportional to pattern times text at worst,
+ * however many stars a pattern holds: channel names are caller data and must not be able
+ * to make a match run for long.
  */
 final class GlobPattern {
 
-	/** One position of a pattern: a star, or a test of one byte (as a signed value, the way Redis compares). */
+	/**
+	 * One position of a pattern: a star, or a test of one byte (as a signed value, the
+	 * way Redis compares).
+	 */
 	private interface Token {
 
 		boolean matches(int b);
@@ -64,8 +69,9 @@ final class GlobPattern {
 	}
 
 	/**
-	 * Reads a set from just after '[' and adds its token; returns the index after ']' (or the end). As in Redis, a
-	 * range is any byte, '-' and one more byte, even when that byte is ']'; a set left open runs to the pattern's end.
+	 * Reads a set from just after '[' and adds its token; returns the index after ']' (or
+	 * the end). As in Redis, a range is any byte, '-' and one more byte, even when that
+	 * byte is ']'; a set left open runs to the pattern's end.
 	 */
 	private static int set(byte[] p, int start, List<Token> tokens) {
 		int i = start;
@@ -135,7 +141,8 @@ final class GlobPattern {
 		while (pi < p.length && p[pi] == STAR) {
 			pi++;
 		}
-		// Redis never matches an empty name, not even with "*" (names are never blank here anyway).
+		// Redis never matches an empty name, not even with "*" (names are never blank
+		// here anyway).
 		return pi == p.length && text.length > 0;
 	}
 

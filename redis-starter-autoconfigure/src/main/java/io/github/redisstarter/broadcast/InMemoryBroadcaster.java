@@ -1,8 +1,8 @@
 package io.github.redisstarter.broadcast;
 
 /**
- * The in-memory twin: delivery within this instance only, with the same contract (mailboxes, ordering, failure
- * isolation). What an app without Redis gets.
+ * The in-memory twin: delivery within this instance only, with the same contract
+ * (mailboxes, ordering, failure isolation). What an app without Redis gets.
  */
 public final class InMemoryBroadcaster extends AbstractBroadcaster {
 

@@ -18,10 +18,11 @@ import tools.jackson.databind.json.JsonMapper;
 import io.github.redisstarter.connection.CallerText;
 
 /**
- * Delivery to this instance's listeners, shared by both broadcasters. Each subscription has its own mailbox, drained
- * on a shared pool one message at a time: a listener sees messages in arrival order, a slow one delays only itself,
- * and a full mailbox (in messages or in memory) drops (and counts) rather than grow without bound. A listener that throws is counted and logged,
- * and keeps its subscription.
+ * Delivery to this instance's listeners, shared by both broadcasters. Each subscription
+ * has its own mailbox, drained on a shared pool one message at a time: a listener sees
+ * messages in arrival order, a slow one delays only itself, and a full mailbox (in
+ * messages or in memory) drops (and counts) rather than grow without bound. A listener
+ * that throws is counted and logged, and keeps its subscription.
  */
 final class LocalDelivery {
 
@@ -44,7 +45,8 @@ final class LocalDelivery {
 
 	private final Map<String, List<Mailbox<?>>> patterns = new ConcurrentHashMap<>();
 
-	LocalDelivery(JsonMapper mapper, Executor executor, int maxPending, long maxPendingBytes, BroadcastObserver observer) {
+	LocalDelivery(JsonMapper mapper, Executor executor, int maxPending, long maxPendingBytes,
+			BroadcastObserver observer) {
 		if (maxPending <= 0) {
 			throw new IllegalArgumentException("'maxPending' must be positive, got " + maxPending);
 		}
@@ -75,7 +77,10 @@ final class LocalDelivery {
 		mailbox.closed = true;
 	}
 
-	/** A message published by this instance: every listener of the channel and of every matching pattern. */
+	/**
+	 * A message published by this instance: every listener of the channel and of every
+	 * matching pattern.
+	 */
 	void deliverEverywhere(String channel, String payload) {
 		deliverToChannel(channel, payload);
 		for (List<Mailbox<?>> mailboxes : this.patterns.values()) {
@@ -164,7 +169,8 @@ final class LocalDelivery {
 				}
 			}
 			this.scheduled.set(false);
-			// More arrived (or the batch ended): run again, unless another offer already scheduled a run.
+			// More arrived (or the batch ended): run again, unless another offer already
+			// scheduled a run.
 			if (!this.pending.isEmpty() && this.scheduled.compareAndSet(false, true)) {
 				LocalDelivery.this.executor.execute(this::drain);
 			}
@@ -178,7 +184,8 @@ final class LocalDelivery {
 			}
 			catch (RuntimeException ex) {
 				LocalDelivery.this.observer.onListenerFailed(channel, ex);
-				String line = "Broadcast listener on " + CallerText.quote(this.topic) + " failed on a message of " + CallerText.quote(channel) + ": " + ex;
+				String line = "Broadcast listener on " + CallerText.quote(this.topic) + " failed on a message of "
+						+ CallerText.quote(channel) + ": " + ex;
 				if (!this.failedBefore) {
 					this.failedBefore = true;
 					logger.warn(line + " (further failures of this listener are logged at DEBUG)");

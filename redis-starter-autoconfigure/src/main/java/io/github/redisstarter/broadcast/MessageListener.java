@@ -4,7 +4,10 @@ package io.github.redisstarter.broadcast;
 @FunctionalInterface
 public interface MessageListener<T> {
 
-	/** @param channel the channel the message was published on (for a pattern subscription, the matching one) */
+	/**
+	 * @param channel the channel the message was published on (for a pattern
+	 * subscription, the matching one)
+	 */
 	void onMessage(String channel, T message);
 
 }

@@ -17,13 +17,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Broadcasting through Redis pub/sub. A message published here reaches this instance's listeners at once and the
- * others' through one PUBLISH; it carries this instance's id, so that the echo Redis sends back is skipped and local
- * listeners get it once. Redis is subscribed only to the channels and patterns this instance has listeners for.
+ * Broadcasting through Redis pub/sub. A message published here reaches this instance's
+ * listeners at once and the others' through one PUBLISH; it carries this instance's id,
+ * so that the echo Redis sends back is skipped and local listeners get it once. Redis is
+ * subscribed only to the channels and patterns this instance has listeners for.
  *
  * <p>
- * While Redis is away, messages reach this instance's listeners only (the original app's single-instance mode), and
- * when it returns every subscription is in place again: the shared {@link RedisSubscriber} re-subscribes.
+ * While Redis is away, messages reach this instance's listeners only (the original app's
+ * single-instance mode), and when it returns every subscription is in place again: the
+ * shared {@link RedisSubscriber} re-subscribes.
  */
 public final class RedisBroadcaster extends AbstractBroadcaster implements BackendSwitchListener {
 
@@ -39,17 +41,22 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 
 	private final String nodeId;
 
-	/** Per topic (channel, or pattern), the Redis subscription that feeds every local listener of it. */
+	/**
+	 * Per topic (channel, or pattern), the Redis subscription that feeds every local
+	 * listener of it.
+	 */
 	private final Map<String, Feed> feeds = new HashMap<>();
 
 	/**
-	 * @param nodeId this instance's id, carried by every message it publishes (see {@link #randomNodeId()})
+	 * @param nodeId this instance's id, carried by every message it publishes (see
+	 * {@link #randomNodeId()})
 	 */
 	public RedisBroadcaster(Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, RedisSubscriber subscriber,
 			Failover failover, String nodeId, BroadcastSettings settings, BroadcastObserver observer) {
 		super(settings, observer);
 		if (nodeId == null || nodeId.isBlank() || nodeId.indexOf(SEPARATOR) >= 0) {
-			throw new IllegalArgumentException("'nodeId' must be non-blank text without a line break, got '" + nodeId + "'");
+			throw new IllegalArgumentException(
+					"'nodeId' must be non-blank text without a line break, got '" + nodeId + "'");
 		}
 		this.commands = commands;
 		this.subscriber = subscriber;
@@ -69,7 +76,8 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 	@Override
 	void send(String channel, String payload) {
 		byte[] envelope = (this.nodeId + SEPARATOR + payload).getBytes(StandardCharsets.UTF_8);
-		// While Redis is away the twin's delivery (this instance's listeners, done already) is all there is.
+		// While Redis is away the twin's delivery (this instance's listeners, done
+		// already) is all there is.
 		this.failover.bestEffort(() -> this.commands.get().publish(channel.getBytes(StandardCharsets.UTF_8), envelope),
 				(failure) -> logger.warn("Broadcast on " + CallerText.quote(channel)
 						+ " reached this instance only: PUBLISH failed (" + failure + ")"));
@@ -95,7 +103,10 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 		};
 	}
 
-	/** A message from Redis (on Lettuce's I/O thread): skip this instance's own echo, queue the rest. */
+	/**
+	 * A message from Redis (on Lettuce's I/O thread): skip this instance's own echo,
+	 * queue the rest.
+	 */
 	private void received(String topic, boolean pattern, String channel, String message) {
 		int separator = message.indexOf(SEPARATOR);
 		if (separator < 0 || message.substring(0, separator).equals(this.nodeId)) {

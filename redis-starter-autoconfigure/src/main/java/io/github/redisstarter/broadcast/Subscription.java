@@ -1,6 +1,9 @@
 package io.github.redisstarter.broadcast;
 
-/** A listener's subscription; closing it stops delivery to that listener (and unsubscribes Redis with the last one). */
+/**
+ * A listener's subscription; closing it stops delivery to that listener (and unsubscribes
+ * Redis with the last one).
+ */
 public interface Subscription extends AutoCloseable {
 
 	/** The channel, or the pattern. */

@@ -19,10 +19,12 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Acknowledged invalidations: an instance that evicts asks every instance that receives the message to answer on its
- * own channel ({@code <prefix>:acks:<instance>}) once its near copy is gone, and waits until as many have answered as
- * Redis delivered the message to. An instance that does not answer within the subscription's lease has stopped
- * trusting its copies by then (see {@link RedisSubscriber#isLive(String)}), so the wait ends there at the latest.
+ * Acknowledged invalidations: an instance that evicts asks every instance that receives
+ * the message to answer on its own channel ({@code <prefix>:acks:<instance>}) once its
+ * near copy is gone, and waits until as many have answered as Redis delivered the message
+ * to. An instance that does not answer within the subscription's lease has stopped
+ * trusting its copies by then (see {@link RedisSubscriber#isLive(String)}), so the wait
+ * ends there at the latest.
  */
 final class Acknowledgments {
 
@@ -56,7 +58,8 @@ final class Acknowledgments {
 		this.lease = subscriber.lease();
 		this.subscriberId = subscriber.id();
 		subscriber.subscribe(this.channelPrefix + this.instance, (channel, message) -> received(message));
-		// Answers can arrive only once this is subscribed: from the start, not from the first read.
+		// Answers can arrive only once this is subscribed: from the start, not from the
+		// first read.
 		subscriber.connectSoon();
 	}
 
@@ -68,9 +71,10 @@ final class Acknowledgments {
 	}
 
 	/**
-	 * Answers an invalidation that asks for it, without waiting (on Lettuce's I/O thread); a lost answer only makes its
-	 * evictor wait longer. Until the commands are known to be connected, the answer goes from another thread: the
-	 * first use may connect, which must not happen on an I/O thread.
+	 * Answers an invalidation that asks for it, without waiting (on Lettuce's I/O
+	 * thread); a lost answer only makes its evictor wait longer. Until the commands are
+	 * known to be connected, the answer goes from another thread: the first use may
+	 * connect, which must not happen on an I/O thread.
 	 */
 	void acknowledge(Invalidation invalidation) {
 		String to = invalidation.instance();
@@ -127,7 +131,9 @@ final class Acknowledgments {
 		/** Every subscriber that received the invalidation answered. */
 		ACKNOWLEDGED,
 
-		/** Some did not answer within the lease: they no longer trust their copies either. */
+		/**
+		 * Some did not answer within the lease: they no longer trust their copies either.
+		 */
 		LEASE_RAN_OUT,
 
 		/** The waiting thread was interrupted before either. */
@@ -140,7 +146,10 @@ final class Acknowledgments {
 
 		private final long sequence;
 
-		/** The subscribers that answered: Redis counts receivers by connection, so each is counted once. */
+		/**
+		 * The subscribers that answered: Redis counts receivers by connection, so each is
+		 * counted once.
+		 */
 		private final java.util.Set<String> answers = ConcurrentHashMap.newKeySet();
 
 		private volatile long expected = Long.MAX_VALUE;
@@ -164,8 +173,9 @@ final class Acknowledgments {
 
 		/**
 		 * Waits until {@code receivers} subscribers have answered, or for the lease.
-		 * @param receivers how many subscribers Redis delivered the message to, or -1 when it cannot tell (Redis
-		 * Cluster counts only the subscribers of one node): then the whole lease
+		 * @param receivers how many subscribers Redis delivered the message to, or -1
+		 * when it cannot tell (Redis Cluster counts only the subscribers of one node):
+		 * then the whole lease
 		 */
 		Outcome await(long receivers) {
 			if (receivers >= 0) {

@@ -1,6 +1,9 @@
 package io.github.redisstarter.cache;
 
-/** Hears what a {@link TwoLevelCache} does: the hook for metrics. Calls must be quick and must not throw. */
+/**
+ * Hears what a {@link TwoLevelCache} does: the hook for metrics. Calls must be quick and
+ * must not throw.
+ */
 public interface CacheObserver {
 
 	CacheObserver NONE = new CacheObserver() {
@@ -23,7 +26,10 @@ public interface CacheObserver {
 	default void onMiss(String cache, Level level) {
 	}
 
-	/** The loader answered, after {@code nanos}; {@code found} is false for an empty answer. */
+	/**
+	 * The loader answered, after {@code nanos}; {@code found} is false for an empty
+	 * answer.
+	 */
 	default void onLoad(String cache, long nanos, boolean found) {
 	}
 
@@ -31,7 +37,10 @@ public interface CacheObserver {
 	default void onLoadFailure(String cache, Throwable failure) {
 	}
 
-	/** A Redis call of the cache failed (the cache answered without Redis, or the caller got the exception). */
+	/**
+	 * A Redis call of the cache failed (the cache answered without Redis, or the caller
+	 * got the exception).
+	 */
 	default void onError(String cache, Throwable failure) {
 	}
 
@@ -39,11 +48,17 @@ public interface CacheObserver {
 	default void onEviction(String cache, boolean all, Eviction eviction) {
 	}
 
-	/** An eviction waited out the subscription lease: some instance that received it did not acknowledge it in time. */
+	/**
+	 * An eviction waited out the subscription lease: some instance that received it did
+	 * not acknowledge it in time.
+	 */
 	default void onUnacknowledged(String cache) {
 	}
 
-	/** A value in Redis could not be decoded (a class changed): it was deleted and loaded afresh. */
+	/**
+	 * A value in Redis could not be decoded (a class changed): it was deleted and loaded
+	 * afresh.
+	 */
 	default void onPoisoned(String cache) {
 	}
 

@@ -8,8 +8,9 @@ import io.github.redisstarter.connection.CallerText;
 import io.github.redisstarter.connection.PayloadTooLargeException;
 
 /**
- * What both sides of one cache share, so that they give the same answers: the argument rule, the call of the loader,
- * the size limit and how long an answer lives. No I/O but the loader's.
+ * What both sides of one cache share, so that they give the same answers: the argument
+ * rule, the call of the loader, the size limit and how long an answer lives. No I/O but
+ * the loader's.
  */
 final class CacheRules<V> {
 
@@ -23,7 +24,8 @@ final class CacheRules<V> {
 
 	private final CacheCodec<V> codec;
 
-	CacheRules(String name, CacheLoader<V> loader, CacheCodec<V> codec, CacheSettings settings, CacheObserver observer) {
+	CacheRules(String name, CacheLoader<V> loader, CacheCodec<V> codec, CacheSettings settings,
+			CacheObserver observer) {
 		this.name = name;
 		this.loader = loader;
 		this.codec = codec;
@@ -37,7 +39,10 @@ final class CacheRules<V> {
 		}
 	}
 
-	/** Asks the loader, counted; a loader that answers {@code null} is an error that names the fix. */
+	/**
+	 * Asks the loader, counted; a loader that answers {@code null} is an error that names
+	 * the fix.
+	 */
 	Optional<V> load(String id) {
 		long start = System.nanoTime();
 		Optional<V> value;
@@ -59,8 +64,8 @@ final class CacheRules<V> {
 	}
 
 	/**
-	 * The encoded value, refused when it is larger than the cache allows: then nothing is cached. Measured on both
-	 * sides, so that the limit holds with or without Redis.
+	 * The encoded value, refused when it is larger than the cache allows: then nothing is
+	 * cached. Measured on both sides, so that the limit holds with or without Redis.
 	 */
 	byte[] encode(String id, Optional<V> value) {
 		byte[] payload = this.codec.encode(value);
@@ -77,7 +82,10 @@ final class CacheRules<V> {
 		return this.codec.decode(payload);
 	}
 
-	/** How long a loaded answer lives where it is kept: the TTL less up to its jitter, or the negative TTL. */
+	/**
+	 * How long a loaded answer lives where it is kept: the TTL less up to its jitter, or
+	 * the negative TTL.
+	 */
 	Duration lifetime(Optional<V> value) {
 		return value.isPresent() ? jittered(this.settings.ttl()) : this.settings.negativeTtl();
 	}
@@ -87,7 +95,10 @@ final class CacheRules<V> {
 		return min(this.settings.nearTtl(), value.isPresent() ? this.settings.ttl() : this.settings.negativeTtl());
 	}
 
-	/** The lifetime of an answer kept while a configured Redis is away: evictions of other instances cannot reach it. */
+	/**
+	 * The lifetime of an answer kept while a configured Redis is away: evictions of other
+	 * instances cannot reach it.
+	 */
 	Duration degraded(Duration lifetime) {
 		return min(lifetime, this.settings.degradedTtl());
 	}

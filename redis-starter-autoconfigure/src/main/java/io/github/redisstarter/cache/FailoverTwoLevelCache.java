@@ -12,14 +12,16 @@ import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
 
 /**
- * The {@link TwoLevelCache} an app with Redis configured gets: the Redis side while the backend is Redis, the
- * in-memory twin while it is away, through {@link Failover}. What it adds is what an outage leaves behind:
+ * The {@link TwoLevelCache} an app with Redis configured gets: the Redis side while the
+ * backend is Redis, the in-memory twin while it is away, through {@link Failover}. What
+ * it adds is what an outage leaves behind:
  * <ul>
- * <li>At every backend switch both sides' near copies are dropped: copies made on one side are not trusted on the
- * other, nor copies made before an outage after it.</li>
- * <li>An eviction that Redis could not take (made while Redis is away, or lost) is {@link PendingEvictions pending}:
- * retried in the background, and delivered before this instance reads Redis again, so that the shared cache is never
- * read past it. Without any, a blip costs only the near copies.</li>
+ * <li>At every backend switch both sides' near copies are dropped: copies made on one
+ * side are not trusted on the other, nor copies made before an outage after it.</li>
+ * <li>An eviction that Redis could not take (made while Redis is away, or lost) is
+ * {@link PendingEvictions pending}: retried in the background, and delivered before this
+ * instance reads Redis again, so that the shared cache is never read past it. Without
+ * any, a blip costs only the near copies.</li>
  * </ul>
  */
 final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
@@ -42,7 +44,10 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 	/** Whether a background retry of pending evictions is scheduled. */
 	private final AtomicBoolean retrying = new AtomicBoolean();
 
-	/** Held by the one caller that catches up with Redis, and while an eviction is made pending. */
+	/**
+	 * Held by the one caller that catches up with Redis, and while an eviction is made
+	 * pending.
+	 */
 	private final ReentrantLock catchingUp = new ReentrantLock();
 
 	/** Runs the retries: the factory's thread. */
@@ -54,8 +59,9 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 	private volatile long nearEpoch;
 
 	/**
-	 * The switch count at which this instance last took Redis (back) into use; -1 before the first, and after an
-	 * eviction that did not reach Redis, so that the next call catches up.
+	 * The switch count at which this instance last took Redis (back) into use; -1 before
+	 * the first, and after an eviction that did not reach Redis, so that the next call
+	 * catches up.
 	 */
 	private volatile long redisEpoch;
 
@@ -103,15 +109,19 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 		return eviction;
 	}
 
-	/** Takes an eviction to Redis; one that Redis cannot take now is kept pending and retried. */
+	/**
+	 * Takes an eviction to Redis; one that Redis cannot take now is kept pending and
+	 * retried.
+	 */
 	private Eviction delivered(Supplier<Eviction> toRedis, Runnable keepPending) {
 		Eviction eviction = followBackend() ? this.failover.call(toRedis, () -> null) : null;
 		return (eviction != null) ? eviction : pending(keepPending);
 	}
 
 	/**
-	 * An eviction did not reach Redis (made while Redis is away, or lost): it is delivered before this instance reads
-	 * Redis again, on the next call if Redis is in use by then, and retried in the background meanwhile.
+	 * An eviction did not reach Redis (made while Redis is away, or lost): it is
+	 * delivered before this instance reads Redis again, on the next call if Redis is in
+	 * use by then, and retried in the background meanwhile.
 	 */
 	private Eviction pending(Runnable keepPending) {
 		this.catchingUp.lock();
@@ -137,7 +147,10 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 		}
 	}
 
-	/** A background retry: delivers what is pending if Redis is in use, and comes back while anything is pending. */
+	/**
+	 * A background retry: delivers what is pending if Redis is in use, and comes back
+	 * while anything is pending.
+	 */
 	private void retry() {
 		this.retrying.set(false);
 		try {
@@ -163,8 +176,9 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 	}
 
 	/**
-	 * Catches up with a backend switch on the caller's thread, before anything is read: drops the near copies of both
-	 * sides and, back on Redis with evictions that did not reach it, delivers them first.
+	 * Catches up with a backend switch on the caller's thread, before anything is read:
+	 * drops the near copies of both sides and, back on Redis with evictions that did not
+	 * reach it, delivers them first.
 	 * @return whether Redis is to be used
 	 */
 	private boolean followBackend() {
@@ -182,7 +196,8 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 			return false;
 		}
 		if (this.redisEpoch != switches) {
-			// One caller catches up (delivering pending evictions may take several calls); the others do not queue
+			// One caller catches up (delivering pending evictions may take several
+			// calls); the others do not queue
 			// behind it but are answered without Redis meanwhile.
 			if (!this.catchingUp.tryLock()) {
 				return false;
@@ -202,7 +217,10 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 		return true;
 	}
 
-	/** Delivers the pending evictions: each id, or the whole cache at once when that was asked or there are many. */
+	/**
+	 * Delivers the pending evictions: each id, or the whole cache at once when that was
+	 * asked or there are many.
+	 */
 	private boolean deliverPending() {
 		PendingEvictions.Batch batch = this.pending.take();
 		boolean delivered = this.failover.call(() -> {

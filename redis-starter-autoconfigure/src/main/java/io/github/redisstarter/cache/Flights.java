@@ -13,26 +13,32 @@ import java.util.function.Function;
 import io.github.redisstarter.connection.CallerText;
 
 /**
- * Single-flight loads: the first caller of a cold id loads it, and the callers that arrive meanwhile wait for that
- * load instead of starting their own. A wait is bounded: a caller still waiting after the load timeout loads for
- * itself rather than hang behind a stuck load. Every load, a straggler's too, is registered while it runs, so that
- * an eviction marks it: what it found is handed to the callers that were waiting already, but not kept, and nobody
- * joins it afterwards.
+ * Single-flight loads: the first caller of a cold id loads it, and the callers that
+ * arrive meanwhile wait for that load instead of starting their own. A wait is bounded: a
+ * caller still waiting after the load timeout loads for itself rather than hang behind a
+ * stuck load. Every load, a straggler's too, is registered while it runs, so that an
+ * eviction marks it: what it found is handed to the callers that were waiting already,
+ * but not kept, and nobody joins it afterwards.
  */
 final class Flights<V> {
 
 	private final ConcurrentHashMap<String, Flight<V>> leaders = new ConcurrentHashMap<>();
 
-	/** Loads of callers that load alone (they stopped waiting, or may not join): rare, and marked like leaders. */
+	/**
+	 * Loads of callers that load alone (they stopped waiting, or may not join): rare, and
+	 * marked like leaders.
+	 */
 	private final Set<Flight<V>> stragglers = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * @param generation the near cache's generation when the caller began, which the flight carries; a load of an
-	 * older generation (begun before a clear) is not joined
-	 * @param mayJoin whether the caller may take another caller's result: not while evictions might not reach this
-	 * instance, since nothing would mark a load they overtook
+	 * @param generation the near cache's generation when the caller began, which the
+	 * flight carries; a load of an older generation (begun before a clear) is not joined
+	 * @param mayJoin whether the caller may take another caller's result: not while
+	 * evictions might not reach this instance, since nothing would mark a load they
+	 * overtook
 	 */
-	Optional<V> join(String id, long generation, boolean mayJoin, Duration wait, Function<Flight<V>, Optional<V>> load) {
+	Optional<V> join(String id, long generation, boolean mayJoin, Duration wait,
+			Function<Flight<V>, Optional<V>> load) {
 		Flight<V> mine = new Flight<>(id, generation);
 		if (!mayJoin) {
 			return alone(mine, load);
@@ -77,7 +83,9 @@ final class Flights<V> {
 		}
 	}
 
-	/** A load of the caller's own, registered so that an eviction marks it all the same. */
+	/**
+	 * A load of the caller's own, registered so that an eviction marks it all the same.
+	 */
 	private Optional<V> alone(Flight<V> mine, Function<Flight<V>, Optional<V>> load) {
 		this.stragglers.add(mine);
 		try {
@@ -89,8 +97,9 @@ final class Flights<V> {
 	}
 
 	/**
-	 * Marks every load of {@code id} in progress as overtaken by an eviction, and lets no later caller join one: a
-	 * caller that arrives after the eviction starts a load of its own rather than take what an older load found.
+	 * Marks every load of {@code id} in progress as overtaken by an eviction, and lets no
+	 * later caller join one: a caller that arrives after the eviction starts a load of
+	 * its own rather than take what an older load found.
 	 */
 	void invalidate(String id) {
 		Flight<V> leader = this.leaders.get(id);

@@ -5,9 +5,10 @@ import java.util.Optional;
 import io.github.redisstarter.cache.CacheObserver.Level;
 
 /**
- * The in-memory twin: the near cache is the whole cache, with single-flight loads. What an app without Redis gets,
- * and what answers while a configured Redis is away; then ({@code degraded}) values live at most the degraded TTL,
- * since evictions made by other instances cannot reach this one.
+ * The in-memory twin: the near cache is the whole cache, with single-flight loads. What
+ * an app without Redis gets, and what answers while a configured Redis is away; then
+ * ({@code degraded}) values live at most the degraded TTL, since evictions made by other
+ * instances cannot reach this one.
  */
 final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
 

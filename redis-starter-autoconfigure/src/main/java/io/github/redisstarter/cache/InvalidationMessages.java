@@ -5,14 +5,15 @@ import java.util.Base64;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The messages that tell instances to drop near copies: {@value #ALL}, or {@code id:} and the id's UTF-16 code units
- * in Base64. An id is caller data and may hold anything, even a lone surrogate that UTF-8 would turn into '?'; this
- * form carries every id exactly.
+ * The messages that tell instances to drop near copies: {@value #ALL}, or {@code id:} and
+ * the id's UTF-16 code units in Base64. An id is caller data and may hold anything, even
+ * a lone surrogate that UTF-8 would turn into '?'; this form carries every id exactly.
  *
  * <p>
- * An eviction that waits for acknowledgments prefixes its message with {@code ack:<instance>:<sequence>:}: each
- * instance answers on the evicting instance's channel once its copy is gone ({@link Acknowledgments}). A version
- * that does not know the prefix takes the message for one it does not know, and drops every copy: safe.
+ * An eviction that waits for acknowledgments prefixes its message with
+ * {@code ack:<instance>:<sequence>:}: each instance answers on the evicting instance's
+ * channel once its copy is gone ({@link Acknowledgments}). A version that does not know
+ * the prefix takes the message for one it does not know, and drops every copy: safe.
  */
 final class InvalidationMessages {
 
@@ -34,14 +35,17 @@ final class InvalidationMessages {
 		return ONE + Base64.getEncoder().encodeToString(units);
 	}
 
-	/** {@code message}, asking every instance to acknowledge it to {@code instance} under {@code sequence}. */
+	/**
+	 * {@code message}, asking every instance to acknowledge it to {@code instance} under
+	 * {@code sequence}.
+	 */
 	static String acknowledged(String message, String instance, long sequence) {
 		return ACK + instance + ":" + sequence + ":" + message;
 	}
 
 	/**
-	 * What a message asks. Anything this version cannot read, a malformed id included, asks to drop every copy: a
-	 * message is never a reason to keep a copy.
+	 * What a message asks. Anything this version cannot read, a malformed id included,
+	 * asks to drop every copy: a message is never a reason to keep a copy.
 	 */
 	static Invalidation read(String message) {
 		String instance = null;
@@ -65,7 +69,10 @@ final class InvalidationMessages {
 		return new Invalidation(id(body), instance, sequence);
 	}
 
-	/** The id a message body names, or {@code null} for {@link #ALL} or a body this version cannot read. */
+	/**
+	 * The id a message body names, or {@code null} for {@link #ALL} or a body this
+	 * version cannot read.
+	 */
 	private static @Nullable String id(String body) {
 		if (!body.startsWith(ONE)) {
 			return null;

@@ -6,7 +6,10 @@ import java.util.Optional;
 
 import tools.jackson.databind.json.JsonMapper;
 
-/** Values as JSON (Jackson 3); "none" as the JSON literal {@code null}, which no value serialises to. */
+/**
+ * Values as JSON (Jackson 3); "none" as the JSON literal {@code null}, which no value
+ * serialises to.
+ */
 public final class JsonCacheCodec<V> implements CacheCodec<V> {
 
 	private static final byte[] NONE = "null".getBytes(StandardCharsets.US_ASCII);

@@ -10,13 +10,16 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An instance's own copies (L1): Caffeine, with a lifetime chosen per entry and a size cap.
+ * An instance's own copies (L1): Caffeine, with a lifetime chosen per entry and a size
+ * cap.
  *
  * <p>
- * Two rules keep a copy from outliving an eviction that raced with the load that found it. Each copy carries the
- * generation in which its load began, and a {@link #clear()} starts a new generation: a copy of an older one is never
- * served, however late it was put. And a put checks whether an eviction overtook its load under the same per-key lock
- * that {@link #invalidate(String, Runnable)} takes, so that no eviction falls between the check and the put.
+ * Two rules keep a copy from outliving an eviction that raced with the load that found
+ * it. Each copy carries the generation in which its load began, and a {@link #clear()}
+ * starts a new generation: a copy of an older one is never served, however late it was
+ * put. And a put checks whether an eviction overtook its load under the same per-key lock
+ * that {@link #invalidate(String, Runnable)} takes, so that no eviction falls between the
+ * check and the put.
  */
 final class NearCache<V> {
 
@@ -25,24 +28,28 @@ final class NearCache<V> {
 	private volatile long generation;
 
 	NearCache(long maxSize) {
-		this.entries = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxSize).expireAfter(new Expiry<String, Entry<V>>() {
+		this.entries = Caffeine.newBuilder()
+			.executor(Runnable::run)
+			.maximumSize(maxSize)
+			.expireAfter(new Expiry<String, Entry<V>>() {
 
-			@Override
-			public long expireAfterCreate(String id, Entry<V> entry, long currentTime) {
-				return entry.lifetimeNanos;
-			}
+				@Override
+				public long expireAfterCreate(String id, Entry<V> entry, long currentTime) {
+					return entry.lifetimeNanos;
+				}
 
-			@Override
-			public long expireAfterUpdate(String id, Entry<V> entry, long currentTime, long currentDuration) {
-				return entry.lifetimeNanos;
-			}
+				@Override
+				public long expireAfterUpdate(String id, Entry<V> entry, long currentTime, long currentDuration) {
+					return entry.lifetimeNanos;
+				}
 
-			@Override
-			public long expireAfterRead(String id, Entry<V> entry, long currentTime, long currentDuration) {
-				return currentDuration;
-			}
+				@Override
+				public long expireAfterRead(String id, Entry<V> entry, long currentTime, long currentDuration) {
+					return currentDuration;
+				}
 
-		}).build();
+			})
+			.build();
 	}
 
 	/** The generation a load that begins now belongs to. */
@@ -57,8 +64,8 @@ final class NearCache<V> {
 	}
 
 	/**
-	 * Keeps a copy found by a load of {@code generation}, unless {@code overtaken} says an eviction came while it ran
-	 * (asked under the key's lock).
+	 * Keeps a copy found by a load of {@code generation}, unless {@code overtaken} says
+	 * an eviction came while it ran (asked under the key's lock).
 	 */
 	void put(String id, Optional<V> value, Duration lifetime, long generation, BooleanSupplier overtaken) {
 		if (generation != this.generation) {
@@ -68,7 +75,10 @@ final class NearCache<V> {
 		this.entries.asMap().compute(id, (key, old) -> overtaken.getAsBoolean() ? old : fresh);
 	}
 
-	/** Drops the copy of {@code id}, running {@code underLock} (marking loads as overtaken) under the key's lock. */
+	/**
+	 * Drops the copy of {@code id}, running {@code underLock} (marking loads as
+	 * overtaken) under the key's lock.
+	 */
 	void invalidate(String id, Runnable underLock) {
 		this.entries.asMap().compute(id, (key, old) -> {
 			underLock.run();

@@ -4,9 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The evictions of one cache that have not reached Redis yet: ids, or the whole cache once there are more than
- * {@value #MAX_IDS} of them (one write then covers them all). Each carries the number of the eviction that made it
- * pending, so that an eviction made while an earlier one of the same id was being delivered stays pending.
+ * The evictions of one cache that have not reached Redis yet: ids, or the whole cache
+ * once there are more than {@value #MAX_IDS} of them (one write then covers them all).
+ * Each carries the number of the eviction that made it pending, so that an eviction made
+ * while an earlier one of the same id was being delivered stays pending.
  */
 final class PendingEvictions {
 
@@ -44,14 +45,18 @@ final class PendingEvictions {
 		return new Batch(this.allSince >= 0, Map.copyOf(this.ids), this.sequence);
 	}
 
-	/** The batch reached Redis: what it covered is no longer pending, unless evicted again meanwhile. */
+	/**
+	 * The batch reached Redis: what it covered is no longer pending, unless evicted again
+	 * meanwhile.
+	 */
 	synchronized void delivered(Batch batch) {
 		if (batch.all()) {
 			if (this.sequence == batch.sequence()) {
 				this.allSince = -1;
 			}
 			else if (this.allSince >= 0 && this.allSince <= batch.sequence()) {
-				// Later evictions were of single ids that the delivered invalidation did not cover; keep them as a whole.
+				// Later evictions were of single ids that the delivered invalidation did
+				// not cover; keep them as a whole.
 				this.allSince = this.sequence;
 			}
 			return;

@@ -22,15 +22,17 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis side of one cache (L2). Keys are {@code <prefix>:{<cache>:<version>}:<id>} for entries and
- * {@code <prefix>:{<cache>:<version>}:#valid-after} for the instant before which no entry counts (ids are encoded by
- * {@link RedisKeyEncoding}, so no id is {@code #valid-after}). The hash tag puts a whole cache in one cluster slot, so
- * that each script sees an entry and the instant together.
+ * The Redis side of one cache (L2). Keys are {@code <prefix>:{<cache>:<version>}:<id>}
+ * for entries and {@code <prefix>:{<cache>:<version>}:#valid-after} for the instant
+ * before which no entry counts (ids are encoded by {@link RedisKeyEncoding}, so no id is
+ * {@code #valid-after}). The hash tag puts a whole cache in one cluster slot, so that
+ * each script sees an entry and the instant together.
  *
  * <p>
- * A read is one MGET; every write is one script, with Redis' own clock, so that the rules hold across instances
- * whatever their clocks: an evicted entry leaves a tombstone, a whole-cache invalidation moves the instant, and a
- * load is stored only if neither changed since its miss was read (compare-and-set, see {@code write.lua}).
+ * A read is one MGET; every write is one script, with Redis' own clock, so that the rules
+ * hold across instances whatever their clocks: an evicted entry leaves a tombstone, a
+ * whole-cache invalidation moves the instant, and a load is stored only if neither
+ * changed since its miss was read (compare-and-set, see {@code write.lua}).
  */
 final class RedisCacheStore {
 
@@ -58,8 +60,8 @@ final class RedisCacheStore {
 
 	private final Duration tombstoneLife;
 
-	RedisCacheStore(String prefix, String cache, String version, Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
-			RedisCalls calls, Duration tombstoneLife) {
+	RedisCacheStore(String prefix, String cache, String version,
+			Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, RedisCalls calls, Duration tombstoneLife) {
 		this.cache = cache;
 		this.commands = commands;
 		this.calls = calls;
@@ -74,8 +76,9 @@ final class RedisCacheStore {
 	}
 
 	/**
-	 * The answer Redis holds for {@code id}: one MGET of the entry and the cache's "valid after" instant, no script, so
-	 * that a hit costs what a plain GET costs. An entry written before that instant counts as a miss.
+	 * The answer Redis holds for {@code id}: one MGET of the entry and the cache's "valid
+	 * after" instant, no script, so that a hit costs what a plain GET costs. An entry
+	 * written before that instant counts as a miss.
 	 */
 	Read read(String id) {
 		List<KeyValue<byte[], byte[]>> reply = await(
@@ -92,15 +95,17 @@ final class RedisCacheStore {
 			return new Read(false, token, validAfter, null);
 		}
 		if (!validAfter.isEmpty() && Long.parseLong(token.substring(1)) <= Long.parseLong(validAfter)) {
-			// Written before the cache was last invalidated as a whole: a miss, overwritten by the next load.
+			// Written before the cache was last invalidated as a whole: a miss,
+			// overwritten by the next load.
 			return new Read(false, token, validAfter, null);
 		}
 		return new Read(true, token, validAfter, Arrays.copyOfRange(entry, space + 1, entry.length));
 	}
 
 	/**
-	 * Stores what a load found after {@code read} missed, unless the entry or the instant changed since (an eviction, or
-	 * an invalidation of the whole cache): false when it came too late to be kept.
+	 * Stores what a load found after {@code read} missed, unless the entry or the instant
+	 * changed since (an eviction, or an invalidation of the whole cache): false when it
+	 * came too late to be kept.
 	 */
 	boolean write(String id, Read read, Duration ttl, byte[] payload) {
 		Long stored = await(WRITE.run(this.commands.get(), ScriptOutputType.INTEGER, keys(id), bytes(read.token()),
@@ -108,16 +113,21 @@ final class RedisCacheStore {
 		return stored == 1;
 	}
 
-	/** How long a tombstone lives: a load that takes half of it or more is not stored, as it may have outlived one. */
+	/**
+	 * How long a tombstone lives: a load that takes half of it or more is not stored, as
+	 * it may have outlived one.
+	 */
 	Duration tombstoneLife() {
 		return this.tombstoneLife;
 	}
 
 	/**
-	 * Evicts {@code id}, leaving a tombstone, and tells every instance. Other instances rely on it: it waits up to the
-	 * longest call deadline.
-	 * @param tag turns the invalidation message into the one to publish (asking for acknowledgments, or not)
-	 * @return how many subscribers received the message, or -1 when Redis cannot tell (Cluster)
+	 * Evicts {@code id}, leaving a tombstone, and tells every instance. Other instances
+	 * rely on it: it waits up to the longest call deadline.
+	 * @param tag turns the invalidation message into the one to publish (asking for
+	 * acknowledgments, or not)
+	 * @return how many subscribers received the message, or -1 when Redis cannot tell
+	 * (Cluster)
 	 */
 	long evict(String id, UnaryOperator<String> tag) {
 		RedisClusterAsyncCommands<byte[], byte[]> redis = this.commands.get();
@@ -132,21 +142,26 @@ final class RedisCacheStore {
 	}
 
 	/**
-	 * Invalidates every entry at once (one key write) and tells every instance; {@link #sweep()} deletes the entries
-	 * afterwards. Other instances rely on the invalidation: it waits up to the longest call deadline.
-	 * @param tag turns the invalidation message into the one to publish (asking for acknowledgments, or not)
-	 * @return how many subscribers received the message, or -1 when Redis cannot tell (Cluster)
+	 * Invalidates every entry at once (one key write) and tells every instance;
+	 * {@link #sweep()} deletes the entries afterwards. Other instances rely on the
+	 * invalidation: it waits up to the longest call deadline.
+	 * @param tag turns the invalidation message into the one to publish (asking for
+	 * acknowledgments, or not)
+	 * @return how many subscribers received the message, or -1 when Redis cannot tell
+	 * (Cluster)
 	 */
 	long invalidateAll(UnaryOperator<String> tag) {
 		RedisClusterAsyncCommands<byte[], byte[]> redis = this.commands.get();
-		awaitWrite(INVALIDATE_ALL.run(redis, ScriptOutputType.INTEGER, new byte[][] { this.validAfterKey }), "invalidation");
+		awaitWrite(INVALIDATE_ALL.run(redis, ScriptOutputType.INTEGER, new byte[][] { this.validAfterKey }),
+				"invalidation");
 		return publish(redis, tag.apply(InvalidationMessages.ALL));
 	}
 
 	/**
-	 * Deletes the invalidated entries in batches with SCAN and UNLINK, in the background: Redis never blocks on a
-	 * large cache, correctness does not wait for the sweep, and a slow batch is no evidence against Redis: its calls
-	 * are not timed by the failure detector, and a failure ends the sweep without being reported (the entries expire).
+	 * Deletes the invalidated entries in batches with SCAN and UNLINK, in the background:
+	 * Redis never blocks on a large cache, correctness does not wait for the sweep, and a
+	 * slow batch is no evidence against Redis: its calls are not timed by the failure
+	 * detector, and a failure ends the sweep without being reported (the entries expire).
 	 * @return how many keys the sweep removed
 	 */
 	long sweep() {
@@ -171,7 +186,8 @@ final class RedisCacheStore {
 	}
 
 	private long publish(RedisClusterAsyncCommands<byte[], byte[]> redis, String message) {
-		Long receivers = awaitWrite(redis.publish(this.channel, bytes(message)).toCompletableFuture(), "invalidation message");
+		Long receivers = awaitWrite(redis.publish(this.channel, bytes(message)).toCompletableFuture(),
+				"invalidation message");
 		return (redis instanceof RedisAdvancedClusterAsyncCommands) ? -1 : receivers;
 	}
 
@@ -183,7 +199,10 @@ final class RedisCacheStore {
 		return bytes(this.entryPrefix + RedisKeyEncoding.encode(id));
 	}
 
-	/** A sweep's call, waited for at most {@value #SWEEP_CALL_SECONDS} s and no evidence for the failure detector. */
+	/**
+	 * A sweep's call, waited for at most {@value #SWEEP_CALL_SECONDS} s and no evidence
+	 * for the failure detector.
+	 */
 	private static <T> T untimed(io.lettuce.core.RedisFuture<T> call) {
 		try {
 			return call.toCompletableFuture().get(SWEEP_CALL_SECONDS, TimeUnit.SECONDS);
@@ -226,7 +245,8 @@ final class RedisCacheStore {
 	 * What Redis holds for an id.
 	 *
 	 * @param hit whether a value (or a cached "none") was found
-	 * @param token what the entry was when read: '' for none, {@code V<written>} or {@code T<evicted>}
+	 * @param token what the entry was when read: '' for none, {@code V<written>} or
+	 * {@code T<evicted>}
 	 * @param validAfter the cache's instant when read, '' for none
 	 * @param payload the stored bytes of a hit
 	 */

@@ -15,18 +15,21 @@ import io.github.redisstarter.connection.RedisSubscriber;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis side of a cache: values shared in Redis through {@link RedisCacheStore}, near copies in {@link NearCache},
- * single-flight loads through {@link Flights}, near-copy invalidation over {@link RedisSubscriber}. A Redis call that
- * fails reaches the caller (the {@link FailoverTwoLevelCache} answers it from the twin), except the write of a loaded
- * value: the read does without it, and {@link Failover} hears of the failure.
+ * The Redis side of a cache: values shared in Redis through {@link RedisCacheStore}, near
+ * copies in {@link NearCache}, single-flight loads through {@link Flights}, near-copy
+ * invalidation over {@link RedisSubscriber}. A Redis call that fails reaches the caller
+ * (the {@link FailoverTwoLevelCache} answers it from the twin), except the write of a
+ * loaded value: the read does without it, and {@link Failover} hears of the failure.
  *
  * <p>
  * How it stays fresh:
  * <ul>
- * <li>Near copies are used only while the invalidation subscription is live, and live at most {@code nearTtl}.</li>
- * <li>A load that an eviction or a backend switch overtakes hands its result to its callers but keeps it nowhere.</li>
- * <li>An eviction returns once every instance on Redis has dropped its copy ({@link Acknowledgments}), unless the
- * cache is set to publish without waiting.</li>
+ * <li>Near copies are used only while the invalidation subscription is live, and live at
+ * most {@code nearTtl}.</li>
+ * <li>A load that an eviction or a backend switch overtakes hands its result to its
+ * callers but keeps it nowhere.</li>
+ * <li>An eviction returns once every instance on Redis has dropped its copy
+ * ({@link Acknowledgments}), unless the cache is set to publish without waiting.</li>
  * </ul>
  */
 final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
@@ -53,11 +56,15 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 
 	private volatile boolean closed;
 
-	/** The invalidation channel this cache listens on, or {@code null} without a subscription. */
+	/**
+	 * The invalidation channel this cache listens on, or {@code null} without a
+	 * subscription.
+	 */
 	private volatile @Nullable String channel;
 
 	/**
-	 * @param failover hears of a failed write of a loaded value, which the read does without
+	 * @param failover hears of a failed write of a loaded value, which the read does
+	 * without
 	 */
 	RedisTwoLevelCache(CacheRules<V> rules, RedisCacheStore store, @Nullable RedisSubscriber subscriber,
 			@Nullable Acknowledgments acknowledgments, Failover failover, ScheduledExecutorService background) {
@@ -115,7 +122,8 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 			}
 			this.rules.observer.onMiss(this.rules.name, Level.L1);
 		}
-		return this.flights.join(id, generation, heard, this.rules.settings.loadTimeout(), (flight) -> load(id, flight));
+		return this.flights.join(id, generation, heard, this.rules.settings.loadTimeout(),
+				(flight) -> load(id, flight));
 	}
 
 	@Override
@@ -136,14 +144,18 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 	}
 
 	/**
-	 * Takes the eviction of {@code id} to Redis and, unless the cache publishes without waiting, waits until the other
-	 * instances have dropped their copies. Throws when Redis does not take it.
+	 * Takes the eviction of {@code id} to Redis and, unless the cache publishes without
+	 * waiting, waits until the other instances have dropped their copies. Throws when
+	 * Redis does not take it.
 	 */
 	Eviction deliverEviction(String id) {
 		return delivered((tag) -> this.store.evict(id, tag));
 	}
 
-	/** {@link #deliverEviction} for the whole cache; the invalidated entries are swept in the background. */
+	/**
+	 * {@link #deliverEviction} for the whole cache; the invalidated entries are swept in
+	 * the background.
+	 */
 	Eviction deliverInvalidation() {
 		Eviction eviction = delivered(this.store::invalidateAll);
 		sweepSoon();
@@ -151,8 +163,9 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 	}
 
 	/**
-	 * Delivers evictions that did not reach Redis when they were made, without waiting for the other instances:
-	 * nobody waits on a retry. Throws when Redis does not take them.
+	 * Delivers evictions that did not reach Redis when they were made, without waiting
+	 * for the other instances: nobody waits on a retry. Throws when Redis does not take
+	 * them.
 	 */
 	void deliverLate(boolean all, Collection<String> ids) {
 		if (all) {
@@ -235,17 +248,23 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 		Optional<V> value = this.rules.load(id);
 		byte[] payload = this.rules.encode(id, value);
 		Duration ttl = this.rules.lifetime(value);
-		// A load that took half a tombstone's life or more may have outlived one: its answer is not kept.
+		// A load that took half a tombstone's life or more may have outlived one: its
+		// answer is not kept.
 		boolean timely = System.nanoTime() - start < this.store.tombstoneLife().toNanos() / 2;
 		RedisCacheStore.Read missed = read;
-		// A write that fails does not fail the read: the value is the loader's, only its sharing is lost.
-		if (timely && this.failover.call(() -> observed(() -> this.store.write(id, missed, ttl, payload)), () -> false)) {
+		// A write that fails does not fail the read: the value is the loader's, only its
+		// sharing is lost.
+		if (timely
+				&& this.failover.call(() -> observed(() -> this.store.write(id, missed, ttl, payload)), () -> false)) {
 			keepNear(id, value, flight, epoch);
 		}
 		return value;
 	}
 
-	/** The decoded value, or {@code null} for bytes that no longer decode (deleted, counted, then loaded afresh). */
+	/**
+	 * The decoded value, or {@code null} for bytes that no longer decode (deleted,
+	 * counted, then loaded afresh).
+	 */
 	private @Nullable Optional<V> decode(String id, byte[] payload) {
 		try {
 			return this.rules.decode(payload);
@@ -261,8 +280,9 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 	}
 
 	/**
-	 * Keeps a near copy, unless an eviction or a backend switch overtook the load that found it, or the invalidation
-	 * subscription is not live: evictions published meanwhile would never reach the copy.
+	 * Keeps a near copy, unless an eviction or a backend switch overtook the load that
+	 * found it, or the invalidation subscription is not live: evictions published
+	 * meanwhile would never reach the copy.
 	 */
 	private void keepNear(String id, Optional<V> value, Flights.Flight<V> flight, long epoch) {
 		if (heard() && this.failover.state().switchCount() == epoch) {

@@ -4,14 +4,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Roles and their permissions, cached in front of the app's database: the starter's {@link TwoLevelCache} named
- * {@value #NAME}, loading through the app's {@link RoleLoader}.
+ * Roles and their permissions, cached in front of the app's database: the starter's
+ * {@link TwoLevelCache} named {@value #NAME}, loading through the app's
+ * {@link RoleLoader}.
  *
  * @param <R> the app's role type, stored in Redis as JSON
  */
 public final class RoleCache<R> {
 
-	/** The cache's name, under which its settings ({@code redis-starter.cache.caches.roles.*}) and metrics are found. */
+	/**
+	 * The cache's name, under which its settings
+	 * ({@code redis-starter.cache.caches.roles.*}) and metrics are found.
+	 */
 	public static final String NAME = "roles";
 
 	private final TwoLevelCache<R> cache;

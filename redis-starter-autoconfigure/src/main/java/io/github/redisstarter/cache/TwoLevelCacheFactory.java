@@ -20,8 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 import io.github.redisstarter.connection.DaemonThreads;
 
 /**
- * Makes {@link TwoLevelCache}s that share the app's Redis connection, invalidation subscription and backend state:
- * a further cache (permissions, users) is one call.
+ * Makes {@link TwoLevelCache}s that share the app's Redis connection, invalidation
+ * subscription and backend state: a further cache (permissions, users) is one call.
  *
  * <pre class="code">
  * TwoLevelCache&lt;Permission&gt; permissions = caches.create("permissions", Permission.class, repository::findPermission);
@@ -53,8 +53,8 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 	private final java.util.Queue<FailoverTwoLevelCache<?>> onRedis = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
 	/**
-	 * The caches' background work, one daemon thread (started with the first task): retries of pending evictions and
-	 * the sweeps after evictAll, one at a time.
+	 * The caches' background work, one daemon thread (started with the first task):
+	 * retries of pending evictions and the sweeps after evictAll, one at a time.
 	 */
 	private final ScheduledExecutorService background = Executors
 		.newSingleThreadScheduledExecutor(DaemonThreads.named("cache"));
@@ -63,15 +63,18 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 	private @Nullable Acknowledgments acknowledgments;
 
 	/**
-	 * @param commands the shared Redis connection, or {@code null} for caches that never use Redis
-	 * @param calls how long a cache call waits for Redis (then the loader answers), and what Redis' answers tell the
-	 * backend: normally {@code new RedisCalls(state)}
-	 * @param subscriber the app's pub/sub connection, for invalidations, or {@code null} alike
+	 * @param commands the shared Redis connection, or {@code null} for caches that never
+	 * use Redis
+	 * @param calls how long a cache call waits for Redis (then the loader answers), and
+	 * what Redis' answers tell the backend: normally {@code new RedisCalls(state)}
+	 * @param subscriber the app's pub/sub connection, for invalidations, or {@code null}
+	 * alike
 	 * @param keyPrefix the first part of every key, letters, digits, '.', '_', '-' or ':'
 	 * @param settings the settings of the cache of a given name
 	 */
-	public TwoLevelCacheFactory(BackendState state, @Nullable Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
-			RedisCalls calls, @Nullable RedisSubscriber subscriber, JsonMapper mapper, CacheObserver observer, String keyPrefix,
+	public TwoLevelCacheFactory(BackendState state,
+			@Nullable Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, RedisCalls calls,
+			@Nullable RedisSubscriber subscriber, JsonMapper mapper, CacheObserver observer, String keyPrefix,
 			Function<String, CacheSettings> settings) {
 		this.failover = new Failover(state);
 		this.commands = commands;
@@ -83,16 +86,21 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 		this.settings = settings;
 	}
 
-	/** A cache of JSON values of {@code type}, with the settings configured for {@code name}. */
+	/**
+	 * A cache of JSON values of {@code type}, with the settings configured for
+	 * {@code name}.
+	 */
 	public <V> TwoLevelCache<V> create(String name, Class<V> type, CacheLoader<V> loader) {
 		return create(name, new JsonCacheCodec<>(this.mapper, type), loader, this.settings.apply(name));
 	}
 
 	/**
 	 * A cache with its own codec and settings.
-	 * @throws IllegalArgumentException when the name is not 1 to 64 letters, digits, '.', '_' or '-', or is taken
+	 * @throws IllegalArgumentException when the name is not 1 to 64 letters, digits, '.',
+	 * '_' or '-', or is taken
 	 */
-	public <V> TwoLevelCache<V> create(String name, CacheCodec<V> codec, CacheLoader<V> loader, CacheSettings settings) {
+	public <V> TwoLevelCache<V> create(String name, CacheCodec<V> codec, CacheLoader<V> loader,
+			CacheSettings settings) {
 		if (name == null || !NAME.matcher(name).matches()) {
 			throw new IllegalArgumentException(
 					"'name' must be 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
@@ -122,7 +130,8 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 
 	private void register(String name, TwoLevelCache<?> cache, @Nullable FailoverTwoLevelCache<?> withRedis) {
 		if (this.created.putIfAbsent(name, cache) != null) {
-			throw new IllegalArgumentException("A cache named '" + name + "' exists already; give each cache its own name");
+			throw new IllegalArgumentException(
+					"A cache named '" + name + "' exists already; give each cache its own name");
 		}
 		if (withRedis != null) {
 			this.onRedis.add(withRedis);
@@ -130,8 +139,9 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 	}
 
 	/**
-	 * How many near copies the cache of that name holds in this instance (an estimate that counts copies about to
-	 * expire), or -1 when this factory made no cache of that name.
+	 * How many near copies the cache of that name holds in this instance (an estimate
+	 * that counts copies about to expire), or -1 when this factory made no cache of that
+	 * name.
 	 */
 	public long nearSize(String name) {
 		TwoLevelCache<?> cache = this.created.get(name);
@@ -148,7 +158,10 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 		return this.acknowledgments;
 	}
 
-	/** Stops the caches' background work: retries of evictions that have not reached Redis, and sweeps. */
+	/**
+	 * Stops the caches' background work: retries of evictions that have not reached
+	 * Redis, and sweeps.
+	 */
 	@Override
 	public void close() {
 		this.onRedis.forEach(FailoverTwoLevelCache::close);

@@ -19,11 +19,13 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides the backend at startup and keeps {@link BackendState} true afterwards by sending a PING every
- * {@code pingInterval}: while on the twins, probes that keep succeeding take Redis back; while on Redis, a failure, or
- * a PING that the detector finds part of a silence too long, trips to the twins even when no caller is using Redis.
- * Every PING is bounded by {@code pingTimeout}, so neither startup nor the monitor can hang on a server that drops
- * packets. It also runs the watch on this JVM's own stalls ({@link LocalStalls}) that the detector discounts.
+ * Decides the backend at startup and keeps {@link BackendState} true afterwards by
+ * sending a PING every {@code pingInterval}: while on the twins, probes that keep
+ * succeeding take Redis back; while on Redis, a failure, or a PING that the detector
+ * finds part of a silence too long, trips to the twins even when no caller is using
+ * Redis. Every PING is bounded by {@code pingTimeout}, so neither startup nor the monitor
+ * can hang on a server that drops packets. It also runs the watch on this JVM's own
+ * stalls ({@link LocalStalls}) that the detector discounts.
  */
 public final class BackendMonitor implements AutoCloseable {
 
@@ -45,7 +47,10 @@ public final class BackendMonitor implements AutoCloseable {
 
 	private final LocalStalls stalls;
 
-	/** The longest a startup step waits, in PING timeouts, however little this JVM ran meanwhile. */
+	/**
+	 * The longest a startup step waits, in PING timeouts, however little this JVM ran
+	 * meanwhile.
+	 */
 	private static final int STARTUP_WAIT_BOUND = 3;
 
 	private @Nullable Future<Probed> pingInFlight;
@@ -53,7 +58,10 @@ public final class BackendMonitor implements AutoCloseable {
 	/** When the PING in flight was sent (System.nanoTime). */
 	private long pingSentNanos;
 
-	/** How many switches had happened when the probe in flight was sent: one sent before a switch is no evidence after it. */
+	/**
+	 * How many switches had happened when the probe in flight was sent: one sent before a
+	 * switch is no evidence after it.
+	 */
 	private long pingSwitches;
 
 	private @Nullable ScheduledFuture<?> schedule;
@@ -72,20 +80,24 @@ public final class BackendMonitor implements AutoCloseable {
 			this.state = decideAtStartup(settings, endpoint, secrets, clock);
 		}
 		catch (RuntimeException ex) {
-			// Startup stops (Redis required but unusable): no thread of this monitor may outlive it.
+			// Startup stops (Redis required but unusable): no thread of this monitor may
+			// outlive it.
 			close();
 			throw ex;
 		}
-		// At once, not when the context has started: a Redis missed at startup is taken back without waiting for the
+		// At once, not when the context has started: a Redis missed at startup is taken
+		// back without waiting for the
 		// rest of the app to start.
 		start();
 	}
 
 	/**
-	 * Chooses the backend (connecting, then pinging Redis when it is configured), logs the choice once, and returns a
-	 * monitor that pings every {@code pingInterval} from then on.
+	 * Chooses the backend (connecting, then pinging Redis when it is configured), logs
+	 * the choice once, and returns a monitor that pings every {@code pingInterval} from
+	 * then on.
 	 * @param endpoint the configured Redis, or {@code null} when none is configured
-	 * @throws RedisUnreachableException when Redis is required but not configured or not answering
+	 * @throws RedisUnreachableException when Redis is required but not configured or not
+	 * answering
 	 */
 	public static BackendMonitor startUp(Settings settings, @Nullable RedisEndpoint endpoint, RedisPing ping,
 			Secrets secrets, Clock clock) {
@@ -111,10 +123,14 @@ public final class BackendMonitor implements AutoCloseable {
 					+ "share them through Redis");
 			return newState(selection, null, BackendMode.MEMORY, "no Redis configured", secrets, clock);
 		}
-		// The client's cold start (class loading, Netty, the first connect) is not Redis' latency: connect first, then
-		// time the PING. The connection is bounded by the client's own connect and command timeouts, which fail an
-		// address that drops packets or a server that never answers; on a starved machine the cold start alone can
-		// take seconds of this JVM's share of the CPU, so only the wall-time bound applies to it.
+		// The client's cold start (class loading, Netty, the first connect) is not Redis'
+		// latency: connect first, then
+		// time the PING. The connection is bounded by the client's own connect and
+		// command timeouts, which fail an
+		// address that drops packets or a server that never answers; on a starved machine
+		// the cold start alone can
+		// take seconds of this JVM's share of the CPU, so only the wall-time bound
+		// applies to it.
 		long connectStart = System.nanoTime();
 		PingOutcome outcome = startupWait(() -> {
 			this.ping.connect();
@@ -149,8 +165,8 @@ public final class BackendMonitor implements AutoCloseable {
 			return state;
 		}
 		logger.error("Redis at " + endpoint + " " + RedisFailures.whatHappened(failure) + " (" + cause
-				+ "); using the in-memory twins and "
-				+ "taking Redis back as soon as it answers (checked every " + format(settings.pingInterval()) + ")");
+				+ "); using the in-memory twins and " + "taking Redis back as soon as it answers (checked every "
+				+ format(settings.pingInterval()) + ")");
 		BackendState state = newState(selection, endpoint, BackendMode.MEMORY, cause, secrets, clock);
 		state.recordPingFailure(failure);
 		return state;
@@ -198,11 +214,13 @@ public final class BackendMonitor implements AutoCloseable {
 	}
 
 	/**
-	 * Sends one PING now (or waits on for the one in flight) and updates the state with its outcome. On Redis, a PING
-	 * that has not answered within the call deadline is a call waiting on a silent Redis, as any call's would be: the
-	 * check waits one more deadline for it and then asks the detector whether the silence makes Redis hung, so that a
-	 * hung Redis is left within about two deadlines of a check even when no caller is using it. The PING itself is
-	 * waited for, over later checks, for as long as it takes.
+	 * Sends one PING now (or waits on for the one in flight) and updates the state with
+	 * its outcome. On Redis, a PING that has not answered within the call deadline is a
+	 * call waiting on a silent Redis, as any call's would be: the check waits one more
+	 * deadline for it and then asks the detector whether the silence makes Redis hung, so
+	 * that a hung Redis is left within about two deadlines of a check even when no caller
+	 * is using it. The PING itself is waited for, over later checks, for as long as it
+	 * takes.
 	 */
 	void check() {
 		if (!this.state.usesRedis()) {
@@ -216,7 +234,8 @@ public final class BackendMonitor implements AutoCloseable {
 			outcome = pingWithin(deadline);
 		}
 		if (outcome.inFlight() || outcome.failure() instanceof TimeoutException) {
-			// Older than the PING timeout, or still waiting: the silence is the detector's to judge.
+			// Older than the PING timeout, or still waiting: the silence is the
+			// detector's to judge.
 			stillWaiting();
 			this.state.tripIfHung();
 			return;
@@ -225,8 +244,9 @@ public final class BackendMonitor implements AutoCloseable {
 	}
 
 	/**
-	 * Tells the detector that the PING in flight is still waiting; if it answered in the meantime (after the wait
-	 * timed out, before the detector heard), its answer ends that silence again.
+	 * Tells the detector that the PING in flight is still waiting; if it answered in the
+	 * meantime (after the wait timed out, before the detector heard), its answer ends
+	 * that silence again.
 	 */
 	private synchronized void stillWaiting() {
 		Future<Probed> inFlight = this.pingInFlight;
@@ -255,10 +275,11 @@ public final class BackendMonitor implements AutoCloseable {
 	}
 
 	/**
-	 * One probe, waited for at most {@code wait}; at most one is in flight, so a server that swallows PINGs does not
-	 * pile up threads. Neither latency nor failure: still in flight, and younger than the PING timeout. What Redis
-	 * answers, in time or not, goes to the detector as any call's answer does. On the twins after Redis refused
-	 * writes, the probe is a write, and after OOM also a look at Redis' memory.
+	 * One probe, waited for at most {@code wait}; at most one is in flight, so a server
+	 * that swallows PINGs does not pile up threads. Neither latency nor failure: still in
+	 * flight, and younger than the PING timeout. What Redis answers, in time or not, goes
+	 * to the detector as any call's answer does. On the twins after Redis refused writes,
+	 * the probe is a write, and after OOM also a look at Redis' memory.
 	 */
 	private synchronized PingOutcome pingWithin(Duration wait) {
 		Future<Probed> inFlight = this.pingInFlight;
@@ -276,7 +297,8 @@ public final class BackendMonitor implements AutoCloseable {
 						case WRITE_WITH_ROOM -> {
 							this.ping.probeWrite();
 							RedisMemory memory = this.ping.memory();
-							shortage = (memory != null && !memory.hasRoomForWrites()) ? memory.describeShortage() : null;
+							shortage = (memory != null && !memory.hasRoomForWrites()) ? memory.describeShortage()
+									: null;
 						}
 					}
 				}
@@ -288,7 +310,8 @@ public final class BackendMonitor implements AutoCloseable {
 				}
 				long end = System.nanoTime();
 				detector.answered(sent, end);
-				// What Redis took: a stall of this JVM while the probe waited is not Redis' latency.
+				// What Redis took: a stall of this JVM while the probe waited is not
+				// Redis' latency.
 				return new Probed(Duration.ofNanos(end - sent - this.stalls.stalledNanos(sent, end)), shortage);
 			});
 			this.pingInFlight = inFlight;
@@ -299,9 +322,11 @@ public final class BackendMonitor implements AutoCloseable {
 	}
 
 	/**
-	 * Runs one step of the startup decision and waits for it for up to the PING timeout of time this JVM was running
-	 * (when {@code runningTimeBound}): a machine so busy that the app itself hardly runs does not make a Redis that
-	 * answers look unreachable. The wait is bounded all the same, at {@value #STARTUP_WAIT_BOUND} PING timeouts.
+	 * Runs one step of the startup decision and waits for it for up to the PING timeout
+	 * of time this JVM was running (when {@code runningTimeBound}): a machine so busy
+	 * that the app itself hardly runs does not make a Redis that answers look
+	 * unreachable. The wait is bounded all the same, at {@value #STARTUP_WAIT_BOUND} PING
+	 * timeouts.
 	 */
 	private PingOutcome startupWait(Callable<@Nullable Probed> step, String nothing, boolean runningTimeBound) {
 		Future<@Nullable Probed> running = this.pingExecutor.submit(step);
@@ -313,10 +338,10 @@ public final class BackendMonitor implements AutoCloseable {
 			long left = runningTimeBound
 					? Math.min(timeout - (now - start - this.stalls.stalledNanos(start, now)), wallLeft) : wallLeft;
 			if (left <= 0) {
-				// The step goes on in the background, bounded by the client's own timeouts.
-				return new PingOutcome(null, null, new TimeoutException(nothing + " within "
-						+ format(runningTimeBound ? this.settings.pingTimeout() : this.settings.pingTimeout()
-							.multipliedBy(STARTUP_WAIT_BOUND))));
+				// The step goes on in the background, bounded by the client's own
+				// timeouts.
+				return new PingOutcome(null, null, new TimeoutException(nothing + " within " + format(runningTimeBound
+						? this.settings.pingTimeout() : this.settings.pingTimeout().multipliedBy(STARTUP_WAIT_BOUND))));
 			}
 			try {
 				Probed probed = running.get(left, TimeUnit.NANOSECONDS);
@@ -336,7 +361,9 @@ public final class BackendMonitor implements AutoCloseable {
 		}
 	}
 
-	/** @param nothing what a timeout means, such as {@code "no answer to PING"} */
+	/**
+	 * @param nothing what a timeout means, such as {@code "no answer to PING"}
+	 */
 	private PingOutcome waitFor(Future<Probed> inFlight, Duration wait, String nothing) {
 		try {
 			Probed probed = inFlight.get(wait.toNanos(), TimeUnit.NANOSECONDS);
@@ -360,11 +387,17 @@ public final class BackendMonitor implements AutoCloseable {
 		}
 	}
 
-	/** What a probe that answered found: its latency, and after OOM why Redis has too little room yet, if it has. */
+	/**
+	 * What a probe that answered found: its latency, and after OOM why Redis has too
+	 * little room yet, if it has.
+	 */
 	private record Probed(Duration latency, @Nullable String shortage) {
 	}
 
-	/** The latency of an answer, or why there was none, or neither while the probe is still in flight. */
+	/**
+	 * The latency of an answer, or why there was none, or neither while the probe is
+	 * still in flight.
+	 */
 	private record PingOutcome(@Nullable Duration latency, @Nullable String shortage, @Nullable Throwable failure) {
 
 		boolean inFlight() {
@@ -383,8 +416,10 @@ public final class BackendMonitor implements AutoCloseable {
 	 * @param required whether startup fails when Redis is not usable
 	 * @param pingTimeout how long a PING may take before Redis counts as unreachable
 	 * @param pingInterval how often Redis is pinged
-	 * @param callDeadline the shortest a call (the monitor's PING too, while on Redis) waits before it counts as late
-	 * @param maxCallDeadline the longest a call waits, however slow Redis has been; slower on average is hung
+	 * @param callDeadline the shortest a call (the monitor's PING too, while on Redis)
+	 * waits before it counts as late
+	 * @param maxCallDeadline the longest a call waits, however slow Redis has been;
+	 * slower on average is hung
 	 * @param returnAfter how long probes must all succeed before the app returns to Redis
 	 * @param maxReturnAfter how long that grows to after repeated trips
 	 */

@@ -16,33 +16,48 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one owner of the answer to "Redis or the in-memory twins, right now?". Capabilities ask it on every call and never
- * keep their own idea of the mode; only this class switches, each switch is logged once with its reason, and
+ * The one owner of the answer to "Redis or the in-memory twins, right now?". Capabilities
+ * ask it on every call and never keep their own idea of the mode; only this class
+ * switches, each switch is logged once with its reason, and
  * {@link BackendSwitchListener}s hear of it once.
  *
  * <p>
- * It trips to {@link BackendMode#MEMORY} on a failure that {@link RedisFailures#isUnavailable(Throwable) means Redis
- * is away} (never on a script error or WRONGTYPE). A call that merely missed its deadline is answered by the twin
- * without a switch: its {@link FailureDetector} switches only once Redis has been silent for two deadlines while calls
- * waited (our own stalls taken out), or answers slower on average than the longest deadline. Only
- * {@link BackendMonitor}'s probes bring Redis back, and only once they have all succeeded for a while that grows after
- * repeated trips ({@link Recovery}). After Redis refused writes (OOM, READONLY), the probe is a write, so that a server
- * that answers PING but refuses writes is not taken back.
+ * It trips to {@link BackendMode#MEMORY} on a failure that
+ * {@link RedisFailures#isUnavailable(Throwable) means Redis is away} (never on a script
+ * error or WRONGTYPE). A call that merely missed its deadline is answered by the twin
+ * without a switch: its {@link FailureDetector} switches only once Redis has been silent
+ * for two deadlines while calls waited (our own stalls taken out), or answers slower on
+ * average than the longest deadline. Only {@link BackendMonitor}'s probes bring Redis
+ * back, and only once they have all succeeded for a while that grows after repeated trips
+ * ({@link Recovery}). After Redis refused writes (OOM, READONLY), the probe is a write,
+ * so that a server that answers PING but refuses writes is not taken back.
  */
 public final class BackendState {
 
 	private static final Log logger = LogFactory.getLog(BackendState.class);
 
-	/** The shortest call deadline unless told otherwise ({@code redis-starter.call-deadline}). */
+	/**
+	 * The shortest call deadline unless told otherwise
+	 * ({@code redis-starter.call-deadline}).
+	 */
 	public static final Duration DEFAULT_CALL_DEADLINE = Duration.ofMillis(100);
 
-	/** The longest call deadline unless told otherwise ({@code redis-starter.max-call-deadline}). */
+	/**
+	 * The longest call deadline unless told otherwise
+	 * ({@code redis-starter.max-call-deadline}).
+	 */
 	public static final Duration DEFAULT_MAX_CALL_DEADLINE = Duration.ofMillis(500);
 
-	/** How long probes must succeed before a return, unless told otherwise ({@code redis-starter.return-after}). */
+	/**
+	 * How long probes must succeed before a return, unless told otherwise
+	 * ({@code redis-starter.return-after}).
+	 */
 	public static final Duration DEFAULT_RETURN_AFTER = Duration.ofMillis(200);
 
-	/** The longest that wait grows to, unless told otherwise ({@code redis-starter.max-return-after}). */
+	/**
+	 * The longest that wait grows to, unless told otherwise
+	 * ({@code redis-starter.max-return-after}).
+	 */
 	public static final Duration DEFAULT_MAX_RETURN_AFTER = Duration.ofSeconds(30);
 
 	private final BackendSelection selection;
@@ -75,22 +90,30 @@ public final class BackendState {
 
 	private final LongSupplier nanoTime;
 
-	/** Whether Redis has answered a PING since startup: then hints about a wrong set-up (TLS or not) no longer apply. */
+	/**
+	 * Whether Redis has answered a PING since startup: then hints about a wrong set-up
+	 * (TLS or not) no longer apply.
+	 */
 	private volatile boolean answeredOnce;
 
-	/** The probe that takes Redis back: a write after Redis refused writes, and a look at its memory after OOM. */
+	/**
+	 * The probe that takes Redis back: a write after Redis refused writes, and a look at
+	 * its memory after OOM.
+	 */
 	private volatile Probe probe = Probe.PING;
 
 	/**
-	 * A state with the default detector and way back, and no watch on this JVM's own stalls (the
-	 * {@link BackendMonitor} gives its state one).
+	 * A state with the default detector and way back, and no watch on this JVM's own
+	 * stalls (the {@link BackendMonitor} gives its state one).
 	 * @param selection how the backend is chosen
-	 * @param endpoint where the configured Redis is, or {@code null} when none is configured
+	 * @param endpoint where the configured Redis is, or {@code null} when none is
+	 * configured
 	 * @param initialMode the backend to start with (the startup check decides it)
 	 * @param initialReason why, for health
 	 * @param secrets masks secrets in reasons
 	 * @param clock the clock behind every timestamp
-	 * @param listenerExecutor runs the listeners: one thread, so that they hear the switches in order
+	 * @param listenerExecutor runs the listeners: one thread, so that they hear the
+	 * switches in order
 	 */
 	public BackendState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode initialMode,
 			String initialReason, Secrets secrets, Clock clock, Executor listenerExecutor) {
@@ -99,7 +122,10 @@ public final class BackendState {
 				new Recovery(DEFAULT_RETURN_AFTER, DEFAULT_MAX_RETURN_AFTER), System::nanoTime);
 	}
 
-	/** @param nanoTime the monotonic clock of the detector and the way back ({@code System::nanoTime} but in tests) */
+	/**
+	 * @param nanoTime the monotonic clock of the detector and the way back
+	 * ({@code System::nanoTime} but in tests)
+	 */
 	BackendState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode initialMode,
 			String initialReason, Secrets secrets, Clock clock, Executor listenerExecutor, FailureDetector detector,
 			Recovery recovery, LongSupplier nanoTime) {
@@ -126,7 +152,10 @@ public final class BackendState {
 		return this.current.mode == BackendMode.REDIS;
 	}
 
-	/** Whether a failed Redis call may be answered by the in-memory twin ({@code auto} with Redis configured). */
+	/**
+	 * Whether a failed Redis call may be answered by the in-memory twin ({@code auto}
+	 * with Redis configured).
+	 */
 	public boolean canFallBack() {
 		return this.selection == BackendSelection.AUTO && this.endpoint != null;
 	}
@@ -150,8 +179,9 @@ public final class BackendState {
 	}
 
 	/**
-	 * How many switches have happened since startup. A capability that keeps state per mode (a near cache) compares
-	 * it with the count it last saw to notice a switch at once, on its own thread, before listeners hear of it.
+	 * How many switches have happened since startup. A capability that keeps state per
+	 * mode (a near cache) compares it with the count it last saw to notice a switch at
+	 * once, on its own thread, before listeners hear of it.
 	 */
 	public long switchCount() {
 		return this.switchCount;
@@ -170,12 +200,18 @@ public final class BackendState {
 		this.listeners.remove(listener);
 	}
 
-	/** How long a Redis call may wait now: what this Redis usually takes, within the floor and the cap. */
+	/**
+	 * How long a Redis call may wait now: what this Redis usually takes, within the floor
+	 * and the cap.
+	 */
 	public Duration callDeadline() {
 		return Duration.ofNanos(this.detector.deadlineNanos());
 	}
 
-	/** What Redis answers usually take (a smoothed round trip), or {@code null} before the first answer. */
+	/**
+	 * What Redis answers usually take (a smoothed round trip), or {@code null} before the
+	 * first answer.
+	 */
 	public @Nullable Duration typicalLatency() {
 		return this.detector.smoothedLatency();
 	}
@@ -185,10 +221,12 @@ public final class BackendState {
 	}
 
 	/**
-	 * Reports a failed Redis call. A failure that means Redis is away switches to the in-memory twins (when falling
-	 * back is allowed), except a missed deadline, which switches only when the detector finds Redis hung; any other
-	 * failure changes nothing.
-	 * @return whether the failure means Redis cannot answer this call (the caller may answer from the twin)
+	 * Reports a failed Redis call. A failure that means Redis is away switches to the
+	 * in-memory twins (when falling back is allowed), except a missed deadline, which
+	 * switches only when the detector finds Redis hung; any other failure changes
+	 * nothing.
+	 * @return whether the failure means Redis cannot answer this call (the caller may
+	 * answer from the twin)
 	 */
 	boolean reportFailure(Throwable failure) {
 		if (!RedisFailures.isUnavailable(failure)) {
@@ -215,12 +253,17 @@ public final class BackendState {
 		return this.secrets.mask(words(failure));
 	}
 
-	/** The failure in a few words, with set-up hints only while Redis has never answered. */
+	/**
+	 * The failure in a few words, with set-up hints only while Redis has never answered.
+	 */
 	private String words(Throwable failure) {
 		return RedisFailures.describe(failure, this.answeredOnce ? null : this.endpoint);
 	}
 
-	/** Whether the probe that takes Redis back must be a write (Redis last refused writes, not every command). */
+	/**
+	 * Whether the probe that takes Redis back must be a write (Redis last refused writes,
+	 * not every command).
+	 */
 	public boolean needsWriteProbe() {
 		return this.probe != Probe.PING;
 	}
@@ -237,18 +280,21 @@ public final class BackendState {
 	}
 
 	/**
-	 * Records a probe that succeeded (a PONG, or the write probe). On the twins in {@code auto}, Redis is taken back
-	 * once probes have succeeded for the while {@link Recovery} asks, each within the longest call deadline.
-	 * @param shortage after OOM, why Redis still has too little free memory, or {@code null}: then only a run of
-	 * successful probes as long as the longest wait ({@code redis-starter.max-return-after}) takes Redis back
+	 * Records a probe that succeeded (a PONG, or the write probe). On the twins in
+	 * {@code auto}, Redis is taken back once probes have succeeded for the while
+	 * {@link Recovery} asks, each within the longest call deadline.
+	 * @param shortage after OOM, why Redis still has too little free memory, or
+	 * {@code null}: then only a run of successful probes as long as the longest wait
+	 * ({@code redis-starter.max-return-after}) takes Redis back
 	 */
 	void recordPingSuccess(Duration latency, @Nullable String shortage) {
 		recordPingSuccess(latency, shortage, this.switchCount);
 	}
 
 	/**
-	 * {@link #recordPingSuccess(Duration, String)} for a probe sent when {@code switchesWhenSent} switches had happened:
-	 * one sent before the latest switch (a PING in flight when writes were refused) is no evidence for the way back.
+	 * {@link #recordPingSuccess(Duration, String)} for a probe sent when
+	 * {@code switchesWhenSent} switches had happened: one sent before the latest switch
+	 * (a PING in flight when writes were refused) is no evidence for the way back.
 	 */
 	void recordPingSuccess(Duration latency, @Nullable String shortage, long switchesWhenSent) {
 		this.answeredOnce = true;
@@ -270,9 +316,12 @@ public final class BackendState {
 		long healthyFor = this.recovery.healthyFor(this.nanoTime.getAsLong(), shortage != null);
 		if (healthyFor >= 0) {
 			switchTo(BackendMode.REDIS, ((this.probe != Probe.PING) ? "probe write answered in " : "PING answered in ")
-					+ Ping.formatMillis(latency) + ", every probe for " + Ping.formatDuration(Duration.ofNanos(healthyFor))
-					+ ((shortage != null) ? ", though with less than " + RedisMemory.REQUIRED_FREE_PERCENT
-							+ "% of maxmemory free" : ""), Probe.PING);
+					+ Ping.formatMillis(latency) + ", every probe for "
+					+ Ping.formatDuration(Duration.ofNanos(healthyFor))
+					+ ((shortage != null)
+							? ", though with less than " + RedisMemory.REQUIRED_FREE_PERCENT + "% of maxmemory free"
+							: ""),
+					Probe.PING);
 		}
 	}
 
@@ -280,7 +329,10 @@ public final class BackendState {
 		recordPingSuccess(latency, null, this.switchCount);
 	}
 
-	/** Records a probe that failed; in {@code auto}, a failure that means Redis is away switches to the twins. */
+	/**
+	 * Records a probe that failed; in {@code auto}, a failure that means Redis is away
+	 * switches to the twins.
+	 */
 	void recordPingFailure(Throwable failure) {
 		Ping previous = this.lastPing;
 		String cause = this.secrets.mask(words(failure));
@@ -302,7 +354,10 @@ public final class BackendState {
 		switchTo(target, rawReason, probe, "is unreachable");
 	}
 
-	/** @param whatHappened the head of the log line of a switch to the twins, such as "is unreachable" */
+	/**
+	 * @param whatHappened the head of the log line of a switch to the twins, such as "is
+	 * unreachable"
+	 */
 	private void switchTo(BackendMode target, String rawReason, Probe probe, String whatHappened) {
 		String reason = this.secrets.mask(rawReason);
 		BackendSwitch change;
@@ -323,8 +378,10 @@ public final class BackendState {
 			this.switchCount++;
 			change = new BackendSwitch(before.mode, target, reason, now);
 			log(change, Duration.between(before.since, now), whatHappened);
-			// Queued in switch order under the lock; handed out in that order by one drain at a time, whatever the
-			// executor: a listener never hears "back on Redis" before the "away" that preceded it.
+			// Queued in switch order under the lock; handed out in that order by one
+			// drain at a time, whatever the
+			// executor: a listener never hears "back on Redis" before the "away" that
+			// preceded it.
 			this.unheard.add(change);
 		}
 		this.listenerExecutor.execute(this::tellListeners);
@@ -332,7 +389,8 @@ public final class BackendState {
 
 	private void tellListeners() {
 		synchronized (this.unheard) {
-			// A listener that causes a switch (on a direct executor) comes back here: the loop below tells that
+			// A listener that causes a switch (on a direct executor) comes back here: the
+			// loop below tells that
 			// switch too, once every listener has heard the one before it.
 			if (this.telling) {
 				return;
@@ -353,8 +411,8 @@ public final class BackendState {
 
 	private void log(BackendSwitch change, Duration previousModeLasted, String whatHappened) {
 		if (change.to() == BackendMode.MEMORY) {
-			StringBuilder line = new StringBuilder("Redis at " + this.endpoint + " " + whatHappened + " (" + change.reason()
-					+ "); switched to the in-memory twins until it answers again");
+			StringBuilder line = new StringBuilder("Redis at " + this.endpoint + " " + whatHappened + " ("
+					+ change.reason() + "); switched to the in-memory twins until it answers again");
 			for (BackendSwitchListener listener : this.listeners) {
 				String effect = listener.whileAway();
 				if (effect != null) {
@@ -374,8 +432,8 @@ public final class BackendState {
 			listener.onSwitch(change);
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Backend switch listener " + listener + " failed on " + change.from() + " -> " + change.to() + ": "
-					+ this.secrets.mask(ex.toString()));
+			logger.warn("Backend switch listener " + listener + " failed on " + change.from() + " -> " + change.to()
+					+ ": " + this.secrets.mask(ex.toString()));
 		}
 	}
 
@@ -406,8 +464,8 @@ public final class BackendState {
 	 *
 	 * @param at when it completed
 	 * @param latency how long it took, or {@code null} when it failed
-	 * @param failure why it failed (masked), or why Redis, though it answered, may not be taken back yet (too little
-	 * free memory after OOM); {@code null} when neither
+	 * @param failure why it failed (masked), or why Redis, though it answered, may not be
+	 * taken back yet (too little free memory after OOM); {@code null} when neither
 	 */
 	public record Ping(Instant at, @Nullable Duration latency, @Nullable String failure) {
 

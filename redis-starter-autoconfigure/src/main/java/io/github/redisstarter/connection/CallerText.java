@@ -1,9 +1,10 @@
 package io.github.redisstarter.connection;
 
 /**
- * Caller data (a key, an id, a channel name) quoted for an exception message or a log line: control characters and
- * lone surrogates escaped, so that a hostile value cannot forge log lines, and cut after {@value #SHOWN} characters,
- * so that a long one cannot flood them.
+ * Caller data (a key, an id, a channel name) quoted for an exception message or a log
+ * line: control characters and lone surrogates escaped, so that a hostile value cannot
+ * forge log lines, and cut after {@value #SHOWN} characters, so that a long one cannot
+ * flood them.
  */
 public final class CallerText {
 

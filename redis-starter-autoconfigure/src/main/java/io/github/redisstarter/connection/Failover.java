@@ -8,12 +8,14 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Runs one call of a capability on the side {@link BackendState} says: the Redis implementation, or the in-memory
- * twin. A Redis call that fails because Redis is away is reported (which switches the backend) and answered by the
- * twin, so the caller sees a result, not an outage; so is a call that missed its deadline, though that switches only
- * when Redis is found hung (see {@link BackendState#reportFailure}). Any other failure reaches the caller unchanged, and
- * so does every failure when falling back is not allowed ({@code redis-starter.mode=redis}). What Redis answers is
- * measured where the call waits for it ({@link RedisCalls}), not here.
+ * Runs one call of a capability on the side {@link BackendState} says: the Redis
+ * implementation, or the in-memory twin. A Redis call that fails because Redis is away is
+ * reported (which switches the backend) and answered by the twin, so the caller sees a
+ * result, not an outage; so is a call that missed its deadline, though that switches only
+ * when Redis is found hung (see {@link BackendState#reportFailure}). Any other failure
+ * reaches the caller unchanged, and so does every failure when falling back is not
+ * allowed ({@code redis-starter.mode=redis}). What Redis answers is measured where the
+ * call waits for it ({@link RedisCalls}), not here.
  */
 public final class Failover {
 
@@ -39,8 +41,9 @@ public final class Failover {
 	}
 
 	/**
-	 * {@link #call} for a Redis call that completes later. A call that fails at once and a stage that completes with
-	 * a failure are treated alike; the fallback runs on the thread that completed the stage.
+	 * {@link #call} for a Redis call that completes later. A call that fails at once and
+	 * a stage that completes with a failure are treated alike; the fallback runs on the
+	 * thread that completed the stage.
 	 */
 	public <T> CompletionStage<T> callAsync(Supplier<? extends CompletionStage<T>> onRedis, Supplier<T> inMemory) {
 		if (!this.state.usesRedis()) {
@@ -75,10 +78,12 @@ public final class Failover {
 	}
 
 	/**
-	 * A write that the caller neither waits for nor needs (a broadcast, which reaches this instance's listeners
-	 * whatever happens to it): sent only while Redis is in use, and dropped, as the twin would, when it fails because
-	 * Redis is away, which the backend logs once for every such loss. Any other failure is the caller's to tell.
-	 * @param otherFailure hears a failure that is not an outage, in a few words, secrets masked
+	 * A write that the caller neither waits for nor needs (a broadcast, which reaches
+	 * this instance's listeners whatever happens to it): sent only while Redis is in use,
+	 * and dropped, as the twin would, when it fails because Redis is away, which the
+	 * backend logs once for every such loss. Any other failure is the caller's to tell.
+	 * @param otherFailure hears a failure that is not an outage, in a few words, secrets
+	 * masked
 	 */
 	public void bestEffort(Supplier<? extends CompletionStage<?>> write, Consumer<String> otherFailure) {
 		if (!this.state.usesRedis()) {

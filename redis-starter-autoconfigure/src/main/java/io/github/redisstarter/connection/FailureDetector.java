@@ -8,22 +8,30 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Tells a hung Redis from a slow one, from what Redis answers rather than from counting misses.
+ * Tells a hung Redis from a slow one, from what Redis answers rather than from counting
+ * misses.
  *
  * <ul>
- * <li><b>A deadline that follows Redis.</b> Every answer's round trip feeds a smoothed latency and its mean deviation,
- * as TCP's retransmission timer does (RFC 6298): a call waits {@code srtt + 4 * rttvar}, never less than the floor
- * ({@code redis-starter.call-deadline}) and never more than the cap ({@code redis-starter.max-call-deadline}).</li>
- * <li><b>Silence, not misses, is the evidence.</b> What accrues is how long Redis has answered nothing while a call
- * waited on it, counted from the later of the oldest such call and the last answer (the phi-accrual idea: suspicion
- * grows with a silence measured against what this Redis usually takes). Calls in flight together share one silence,
- * so three requests stuck behind one slow reply are one piece of evidence, not three. Any answer ends it.</li>
- * <li><b>Our own stalls are not Redis' silence.</b> The time {@link LocalStalls} saw this JVM not running is taken out
- * of the silence and of every latency sample: an answer may have waited in our socket while we were paused.</li>
- * <li><b>Hung</b> means silent for two deadlines, or answering slower on average than the cap.</li>
+ * <li><b>A deadline that follows Redis.</b> Every answer's round trip feeds a smoothed
+ * latency and its mean deviation, as TCP's retransmission timer does (RFC 6298): a call
+ * waits {@code srtt + 4 * rttvar}, never less than the floor
+ * ({@code redis-starter.call-deadline}) and never more than the cap
+ * ({@code redis-starter.max-call-deadline}).</li>
+ * <li><b>Silence, not misses, is the evidence.</b> What accrues is how long Redis has
+ * answered nothing while a call waited on it, counted from the later of the oldest such
+ * call and the last answer (the phi-accrual idea: suspicion grows with a silence measured
+ * against what this Redis usually takes). Calls in flight together share one silence, so
+ * three requests stuck behind one slow reply are one piece of evidence, not three. Any
+ * answer ends it.</li>
+ * <li><b>Our own stalls are not Redis' silence.</b> The time {@link LocalStalls} saw this
+ * JVM not running is taken out of the silence and of every latency sample: an answer may
+ * have waited in our socket while we were paused.</li>
+ * <li><b>Hung</b> means silent for two deadlines, or answering slower on average than the
+ * cap.</li>
  * </ul>
  *
- * Times are {@link System#nanoTime()} values, passed in so that tests can tell the story they need.
+ * Times are {@link System#nanoTime()} values, passed in so that tests can tell the story
+ * they need.
  */
 final class FailureDetector {
 
@@ -36,7 +44,10 @@ final class FailureDetector {
 
 	private static final long NO_SAMPLE = -1;
 
-	/** At most one latency sample per this interval from calls in time: the estimate needs no more, the hot path less. */
+	/**
+	 * At most one latency sample per this interval from calls in time: the estimate needs
+	 * no more, the hot path less.
+	 */
 	private static final long SAMPLE_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 	private static final long MAX_MICROS = Integer.MAX_VALUE;
@@ -47,19 +58,28 @@ final class FailureDetector {
 
 	private final LocalStalls stalls;
 
-	/** Smoothed latency (high 32 bits) and its mean deviation (low 32 bits), in microseconds; NO_SAMPLE before any. */
+	/**
+	 * Smoothed latency (high 32 bits) and its mean deviation (low 32 bits), in
+	 * microseconds; NO_SAMPLE before any.
+	 */
 	private final AtomicLong estimate = new AtomicLong(NO_SAMPLE);
 
-	/** When an answer last arrived (thinned to one per sample spacing); NO_ANSWER before the first. */
+	/**
+	 * When an answer last arrived (thinned to one per sample spacing); NO_ANSWER before
+	 * the first.
+	 */
 	private final AtomicLong lastAnswerNanos = new AtomicLong(NO_ANSWER);
 
-	/** When the oldest call still waiting without an answer was sent, as far as known; NONE when none is. */
+	/**
+	 * When the oldest call still waiting without an answer was sent, as far as known;
+	 * NONE when none is.
+	 */
 	private final AtomicLong oldestUnansweredNanos = new AtomicLong(NONE);
 
 	/**
 	 * @param floor the shortest deadline ({@code redis-starter.call-deadline})
-	 * @param cap the longest deadline, and the average latency beyond which Redis counts as hung
-	 * ({@code redis-starter.max-call-deadline})
+	 * @param cap the longest deadline, and the average latency beyond which Redis counts
+	 * as hung ({@code redis-starter.max-call-deadline})
 	 */
 	FailureDetector(Duration floor, Duration cap, LocalStalls stalls) {
 		this.floorNanos = floor.toNanos();
@@ -88,8 +108,9 @@ final class FailureDetector {
 	}
 
 	/**
-	 * A call sent at {@code sentNanos} got its answer (a value or an error reply) at {@code nowNanos}: Redis is alive,
-	 * the silence of every call sent until then is over, and, at most once per sample spacing, the latency is a sample.
+	 * A call sent at {@code sentNanos} got its answer (a value or an error reply) at
+	 * {@code nowNanos}: Redis is alive, the silence of every call sent until then is
+	 * over, and, at most once per sample spacing, the latency is a sample.
 	 */
 	void answered(long sentNanos, long nowNanos) {
 		long last = this.lastAnswerNanos.get();
@@ -100,29 +121,42 @@ final class FailureDetector {
 		endSilenceUpTo(sentNanos);
 	}
 
-	/** An answer that came after its caller stopped waiting: always a sample, since slowness is what it shows. */
+	/**
+	 * An answer that came after its caller stopped waiting: always a sample, since
+	 * slowness is what it shows.
+	 */
 	void answeredLate(long sentNanos, long nowNanos) {
-		this.lastAnswerNanos.accumulateAndGet(nowNanos, (last, now) -> (last == NO_ANSWER || now - last > 0) ? now : last);
+		this.lastAnswerNanos.accumulateAndGet(nowNanos,
+				(last, now) -> (last == NO_ANSWER || now - last > 0) ? now : last);
 		sample(sentNanos, nowNanos);
 		endSilenceUpTo(sentNanos);
 	}
 
-	/** Ends the silence of every call sent until {@code sentNanos}, without a latency sample. */
+	/**
+	 * Ends the silence of every call sent until {@code sentNanos}, without a latency
+	 * sample.
+	 */
 	void endSilenceUpTo(long sentNanos) {
 		long oldest = this.oldestUnansweredNanos.get();
 		if (oldest != NONE && oldest - sentNanos <= 0) {
-			// Answers come in order: one for a call sent later means that the waiting one was answered too.
+			// Answers come in order: one for a call sent later means that the waiting one
+			// was answered too.
 			this.oldestUnansweredNanos.compareAndSet(oldest, NONE);
 		}
 	}
 
-	/** A call sent at {@code sentNanos} is still waiting: its silence counts from then. */
+	/**
+	 * A call sent at {@code sentNanos} is still waiting: its silence counts from then.
+	 */
 	void unanswered(long sentNanos) {
-		this.oldestUnansweredNanos.accumulateAndGet(sentNanos, (current, sent) -> (current == NONE
-				|| sent - current < 0) ? sent : current);
+		this.oldestUnansweredNanos.accumulateAndGet(sentNanos,
+				(current, sent) -> (current == NONE || sent - current < 0) ? sent : current);
 	}
 
-	/** How long Redis has been silent while a call waited, our own stalls taken out; 0 when nothing waits. */
+	/**
+	 * How long Redis has been silent while a call waited, our own stalls taken out; 0
+	 * when nothing waits.
+	 */
 	long silenceNanos(long nowNanos) {
 		long oldest = this.oldestUnansweredNanos.get();
 		if (oldest == NONE) {
@@ -137,14 +171,18 @@ final class FailureDetector {
 	}
 
 	/**
-	 * How much longer a call sent at {@code sentNanos} may wait because this JVM was stalled while it waited: the
-	 * stalled time (a deadline counts time this JVM ran), at most the longest deadline; 0 when it was not stalled.
+	 * How much longer a call sent at {@code sentNanos} may wait because this JVM was
+	 * stalled while it waited: the stalled time (a deadline counts time this JVM ran), at
+	 * most the longest deadline; 0 when it was not stalled.
 	 */
 	long stallExtensionNanos(long sentNanos, long nowNanos) {
 		return Math.min(this.stalls.stalledNanos(sentNanos, nowNanos), this.capNanos);
 	}
 
-	/** Why Redis counts as hung now, in words for the switch line, or {@code null} while it does not. */
+	/**
+	 * Why Redis counts as hung now, in words for the switch line, or {@code null} while
+	 * it does not.
+	 */
 	@Nullable String hungReason(long nowNanos) {
 		long deadline = deadlineNanos();
 		long silence = silenceNanos(nowNanos);
@@ -160,12 +198,18 @@ final class FailureDetector {
 		return null;
 	}
 
-	/** Whether this Redis answer is slow enough to count against it on the way back: beyond the cap. */
+	/**
+	 * Whether this Redis answer is slow enough to count against it on the way back:
+	 * beyond the cap.
+	 */
 	boolean tooSlow(Duration latency) {
 		return latency.toNanos() > this.capNanos;
 	}
 
-	/** A round trip, less the time this JVM was stalled meanwhile: what Redis took, as far as we can tell. */
+	/**
+	 * A round trip, less the time this JVM was stalled meanwhile: what Redis took, as far
+	 * as we can tell.
+	 */
 	private void sample(long sentNanos, long nowNanos) {
 		long rttNanos = nowNanos - sentNanos - this.stalls.stalledNanos(sentNanos, nowNanos);
 		long r = Math.min(MAX_MICROS, Math.max(1, rttNanos / 1000));
@@ -181,7 +225,8 @@ final class FailureDetector {
 			srtt += (r - srtt) / 8;
 			next = pack(srtt, rttvar);
 		}
-		// A sample lost to a concurrent one is no loss: the next comes within a millisecond.
+		// A sample lost to a concurrent one is no loss: the next comes within a
+		// millisecond.
 		this.estimate.compareAndSet(current, next);
 	}
 

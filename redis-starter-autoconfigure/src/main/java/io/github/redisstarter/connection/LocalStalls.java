@@ -4,16 +4,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * When this JVM itself was not running: a GC pause, a safepoint, a starved or throttled CPU, a stopped process. A
- * daemon thread sleeps {@value #TICK_MILLIS} ms at a time and notes how late it wakes, as jHiccup does; lateness
- * beyond the usual ({@value #STALL_MILLIS} ms more than the least lateness of the last {@value #WINDOW_TICKS} ticks,
- * so that a coarse timer is not a stall) is a stall. Silence of Redis that overlaps a stall of ours is no evidence
- * against Redis: its answer may be sitting in our socket, unread (Cassandra's failure detector ignores such intervals
- * too).
+ * When this JVM itself was not running: a GC pause, a safepoint, a starved or throttled
+ * CPU, a stopped process. A daemon thread sleeps {@value #TICK_MILLIS} ms at a time and
+ * notes how late it wakes, as jHiccup does; lateness beyond the usual
+ * ({@value #STALL_MILLIS} ms more than the least lateness of the last
+ * {@value #WINDOW_TICKS} ticks, so that a coarse timer is not a stall) is a stall.
+ * Silence of Redis that overlaps a stall of ours is no evidence against Redis: its answer
+ * may be sitting in our socket, unread (Cassandra's failure detector ignores such
+ * intervals too).
  *
  * <p>
- * Times are {@link System#nanoTime()} values. The last {@value #KEPT} stalls are kept: at a stall every tick, the
- * seconds that any question is about.
+ * Times are {@link System#nanoTime()} values. The last {@value #KEPT} stalls are kept: at
+ * a stall every tick, the seconds that any question is about.
  */
 final class LocalStalls implements AutoCloseable {
 
@@ -29,7 +31,10 @@ final class LocalStalls implements AutoCloseable {
 
 	private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
 
-	/** Ring buffers of the stalls' starts and ends, in time order, oldest overwritten first; guarded by {@code this}. */
+	/**
+	 * Ring buffers of the stalls' starts and ends, in time order, oldest overwritten
+	 * first; guarded by {@code this}.
+	 */
 	private final long[] starts = new long[KEPT];
 
 	private final long[] ends = new long[KEPT];
@@ -41,8 +46,9 @@ final class LocalStalls implements AutoCloseable {
 	private final boolean ticking;
 
 	/**
-	 * When the ticker last woke: a tick overdue now is a stall in progress that it has not been able to note yet.
-	 * Written with a stall's record under {@code this}, so that a reader never counts a stall twice.
+	 * When the ticker last woke: a tick overdue now is a stall in progress that it has
+	 * not been able to note yet. Written with a stall's record under {@code this}, so
+	 * that a reader never counts a stall twice.
 	 */
 	private volatile long lastTickNanos;
 
@@ -60,7 +66,10 @@ final class LocalStalls implements AutoCloseable {
 		return stalls;
 	}
 
-	/** No ticker: stalls are only what {@link #record} is told, for tests and for states that never call Redis. */
+	/**
+	 * No ticker: stalls are only what {@link #record} is told, for tests and for states
+	 * that never call Redis.
+	 */
 	static LocalStalls recorded() {
 		return new LocalStalls(false);
 	}
@@ -96,10 +105,14 @@ final class LocalStalls implements AutoCloseable {
 		this.lastTickNanos = Math.max(this.lastTickNanos, to);
 	}
 
-	/** How long, within {@code from} to {@code to}, this JVM is known not to have run: noted stalls, and one in progress. */
+	/**
+	 * How long, within {@code from} to {@code to}, this JVM is known not to have run:
+	 * noted stalls, and one in progress.
+	 */
 	synchronized long stalledNanos(long from, long to) {
 		long stalled = 0;
-		// Newest first: the stalls before the interval are all older than the first one that ends before it starts.
+		// Newest first: the stalls before the interval are all older than the first one
+		// that ends before it starts.
 		for (int i = 1; i <= this.count; i++) {
 			int index = (this.next - i + KEPT) % KEPT;
 			if (this.ends[index] - from <= 0) {

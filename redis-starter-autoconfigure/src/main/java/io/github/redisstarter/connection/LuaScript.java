@@ -13,9 +13,9 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
- * A Lua script of the starter, run with one EVALSHA. The full text goes out (EVAL, which also loads it) only when
- * Redis answers NOSCRIPT, after a restart or a failover; never after a timeout, because a script that may have run
- * must not run twice.
+ * A Lua script of the starter, run with one EVALSHA. The full text goes out (EVAL, which
+ * also loads it) only when Redis answers NOSCRIPT, after a restart or a failover; never
+ * after a timeout, because a script that may have run must not run twice.
  */
 public final class LuaScript {
 

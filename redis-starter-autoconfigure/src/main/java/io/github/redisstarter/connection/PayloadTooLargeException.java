@@ -1,8 +1,9 @@
 package io.github.redisstarter.connection;
 
 /**
- * A value refused before it reached Redis because it is larger than the configured limit: a cache value or a
- * broadcast message. Nothing was stored or sent; the message names the limit's property.
+ * A value refused before it reached Redis because it is larger than the configured limit:
+ * a cache value or a broadcast message. Nothing was stored or sent; the message names the
+ * limit's property.
  */
 public final class PayloadTooLargeException extends IllegalArgumentException {
 
@@ -27,11 +28,14 @@ public final class PayloadTooLargeException extends IllegalArgumentException {
 	}
 
 	/**
-	 * Refuses text whose UTF-8 form is larger than {@code limit} bytes, without encoding it.
-	 * @param what the payload, for the message, such as {@code "the broadcast message on 'chat'"}
+	 * Refuses text whose UTF-8 form is larger than {@code limit} bytes, without encoding
+	 * it.
+	 * @param what the payload, for the message, such as
+	 * {@code "the broadcast message on 'chat'"}
 	 */
 	public static void check(CharSequence text, long limit, String what, String property) {
-		// Three bytes per char at most (a surrogate pair is two chars for four bytes): short text needs no count.
+		// Three bytes per char at most (a surrogate pair is two chars for four bytes):
+		// short text needs no count.
 		if (text.length() * 3L <= limit) {
 			return;
 		}
@@ -51,7 +55,8 @@ public final class PayloadTooLargeException extends IllegalArgumentException {
 			else if (c < 0x800) {
 				bytes += 2;
 			}
-			else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+			else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+					&& Character.isLowSurrogate(text.charAt(i + 1))) {
 				bytes += 4;
 				i++;
 			}

@@ -3,21 +3,27 @@ package io.github.redisstarter.connection;
 import java.time.Duration;
 
 /**
- * The way back to Redis, as a circuit breaker's half-open state: Redis is taken back only once every probe has
- * succeeded for a while ({@code redis-starter.return-after}), not on one good answer, and that while doubles after
- * each trip that follows a return closely (within {@value #REPEAT_WINDOW} times the while it took), up to
- * {@code redis-starter.max-return-after}. A Redis that fails again and again is then tried less and less often,
- * instead of costing every instance a switch each way each time; one that stays in use that long after a return is
- * trusted afresh, so that separate outages each get the short way back.
+ * The way back to Redis, as a circuit breaker's half-open state: Redis is taken back only
+ * once every probe has succeeded for a while ({@code redis-starter.return-after}), not on
+ * one good answer, and that while doubles after each trip that follows a return closely
+ * (within {@value #REPEAT_WINDOW} times the while it took), up to
+ * {@code redis-starter.max-return-after}. A Redis that fails again and again is then
+ * tried less and less often, instead of costing every instance a switch each way each
+ * time; one that stays in use that long after a return is trusted afresh, so that
+ * separate outages each get the short way back.
  *
  * <p>
- * Times are {@link System#nanoTime()} values. Callers hold no lock; each method is atomic.
+ * Times are {@link System#nanoTime()} values. Callers hold no lock; each method is
+ * atomic.
  */
 final class Recovery {
 
 	private static final long NONE = Long.MIN_VALUE;
 
-	/** A trip within this many times the last wait after a return is the same episode going on: a repeat. */
+	/**
+	 * A trip within this many times the last wait after a return is the same episode
+	 * going on: a repeat.
+	 */
 	static final int REPEAT_WINDOW = 10;
 
 	private final long baseNanos;
@@ -56,9 +62,10 @@ final class Recovery {
 	}
 
 	/**
-	 * A probe succeeded: how long Redis has now been healthy, if that is long enough to take it back, or -1.
-	 * @param doubtful whether the probe left a doubt (too little free memory after OOM): then only the longest wait
-	 * will do
+	 * A probe succeeded: how long Redis has now been healthy, if that is long enough to
+	 * take it back, or -1.
+	 * @param doubtful whether the probe left a doubt (too little free memory after OOM):
+	 * then only the longest wait will do
 	 */
 	synchronized long healthyFor(long nowNanos, boolean doubtful) {
 		if (this.healthySinceNanos == NONE) {

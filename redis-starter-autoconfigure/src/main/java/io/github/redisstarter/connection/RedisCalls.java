@@ -14,22 +14,29 @@ import java.util.concurrent.TimeoutException;
 import io.lettuce.core.RedisException;
 
 /**
- * Waits for Redis calls from a caller's thread, each bounded by the deadline of the {@link BackendState} it answers
- * to, and tells that state's detector what Redis did: when an answer came (a latency sample, and the end of any
- * silence), or that a call is still waiting (silence). A call not answered in time is abandoned, never sent again, and
- * the caller gets a {@link RedisDeadlineMissedException}; its answer, if it still comes, is a sample too. A deadline
- * counts the time this JVM was running: a wait that it spent partly stalled (a GC pause, a throttled CPU) is extended
- * once by the stalled time, up to the longest deadline, before it counts as a miss, since the answer may be sitting
- * in the socket, unread.
+ * Waits for Redis calls from a caller's thread, each bounded by the deadline of the
+ * {@link BackendState} it answers to, and tells that state's detector what Redis did:
+ * when an answer came (a latency sample, and the end of any silence), or that a call is
+ * still waiting (silence). A call not answered in time is abandoned, never sent again,
+ * and the caller gets a {@link RedisDeadlineMissedException}; its answer, if it still
+ * comes, is a sample too. A deadline counts the time this JVM was running: a wait that it
+ * spent partly stalled (a GC pause, a throttled CPU) is extended once by the stalled
+ * time, up to the longest deadline, before it counts as a miss, since the answer may be
+ * sitting in the socket, unread.
  */
 public final class RedisCalls {
 
-	/** Fires the deadlines of calls that nobody waits on; one daemon thread for the JVM. */
+	/**
+	 * Fires the deadlines of calls that nobody waits on; one daemon thread for the JVM.
+	 */
 	private static final ScheduledExecutorService DEADLINES = deadlineScheduler();
 
 	private final FailureDetector detector;
 
-	/** Calls that wait as long as {@code state}'s detector says, and tell it what Redis did. */
+	/**
+	 * Calls that wait as long as {@code state}'s detector says, and tell it what Redis
+	 * did.
+	 */
 	public RedisCalls(BackendState state) {
 		this(state.detector());
 	}
@@ -39,8 +46,8 @@ public final class RedisCalls {
 	}
 
 	/**
-	 * Calls that always wait {@code deadline}, and tell no backend state what Redis did: for tools and tests that use a
-	 * Redis side on its own.
+	 * Calls that always wait {@code deadline}, and tell no backend state what Redis did:
+	 * for tools and tests that use a Redis side on its own.
 	 */
 	public static RedisCalls withFixedDeadline(Duration deadline) {
 		return new RedisCalls(new FailureDetector(deadline, deadline, LocalStalls.recorded()));
@@ -55,9 +62,9 @@ public final class RedisCalls {
 	}
 
 	/**
-	 * Waits for a write that other instances rely on (an eviction) until the longest deadline
-	 * ({@code redis-starter.max-call-deadline}): it is worth waiting for, and not answering within that is what a
-	 * hung Redis does.
+	 * Waits for a write that other instances rely on (an eviction) until the longest
+	 * deadline ({@code redis-starter.max-call-deadline}): it is worth waiting for, and
+	 * not answering within that is what a hung Redis does.
 	 */
 	public <T> T awaitWrite(CompletableFuture<T> call, String what) {
 		return await(call, this.detector.capNanos(), what);
@@ -90,8 +97,8 @@ public final class RedisCalls {
 
 	/**
 	 * {@link #await} for a caller that does not wait: the returned stage fails with a
-	 * {@link RedisDeadlineMissedException} when the call has not answered within the deadline, and the call is
-	 * abandoned.
+	 * {@link RedisDeadlineMissedException} when the call has not answered within the
+	 * deadline, and the call is abandoned.
 	 */
 	public <T> CompletableFuture<T> withDeadline(CompletableFuture<T> call, String what) {
 		long sent = System.nanoTime();
@@ -102,7 +109,8 @@ public final class RedisCalls {
 		call.whenComplete((value, failure) -> {
 			timer.cancel(false);
 			long now = System.nanoTime();
-			// Past the deadline, the result is failed already and the answer is a late one (see missed).
+			// Past the deadline, the result is failed already and the answer is a late
+			// one (see missed).
 			boolean inTime = (failure == null) ? result.complete(value) : result.completeExceptionally(unwrap(failure));
 			if (inTime && (failure == null || RedisFailures.isReply(failure))) {
 				this.detector.answered(sent, now);
@@ -111,7 +119,8 @@ public final class RedisCalls {
 		return result;
 	}
 
-	private void expire(CompletableFuture<?> result, CompletableFuture<?> call, long sent, String what, boolean extended) {
+	private void expire(CompletableFuture<?> result, CompletableFuture<?> call, long sent, String what,
+			boolean extended) {
 		if (result.isDone()) {
 			return;
 		}
@@ -123,7 +132,10 @@ public final class RedisCalls {
 		result.completeExceptionally(missed(call, sent, what));
 	}
 
-	/** The call is still waiting: silence from its start on, and its answer, if it comes, a sample of slowness. */
+	/**
+	 * The call is still waiting: silence from its start on, and its answer, if it comes,
+	 * a sample of slowness.
+	 */
 	private RedisDeadlineMissedException missed(CompletableFuture<?> call, long sent, String what) {
 		long waited = System.nanoTime() - sent;
 		this.detector.unanswered(sent);
@@ -144,7 +156,10 @@ public final class RedisCalls {
 		return cause;
 	}
 
-	/** The failure a stage completed with, without the wrapping of {@link CompletionException}. */
+	/**
+	 * The failure a stage completed with, without the wrapping of
+	 * {@link CompletionException}.
+	 */
 	public static RuntimeException unwrap(Throwable failure) {
 		if (failure instanceof CompletionException && failure.getCause() != null) {
 			failure = failure.getCause();

@@ -3,8 +3,8 @@ package io.github.redisstarter.connection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where Redis is, as far as logs, health and errors may say: addresses and flags, never credentials (this type holds
- * none, so it cannot leak them).
+ * Where Redis is, as far as logs, health and errors may say: addresses and flags, never
+ * credentials (this type holds none, so it cannot leak them).
  *
  * @param address {@code host:port}, or the nodes of a cluster or sentinel setup
  * @param tls whether the connection uses TLS

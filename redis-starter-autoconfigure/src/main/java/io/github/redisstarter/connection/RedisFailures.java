@@ -19,12 +19,16 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
 
 /**
- * Tells failures that mean "Redis is away" (the backend should switch) from failures that are bugs and must reach the
- * caller (a script error, WRONGTYPE), and words a failure for a log line.
+ * Tells failures that mean "Redis is away" (the backend should switch) from failures that
+ * are bugs and must reach the caller (a script error, WRONGTYPE), and words a failure for
+ * a log line.
  */
 public final class RedisFailures {
 
-	/** Replies with which Redis says it cannot serve right now, though the connection is fine. */
+	/**
+	 * Replies with which Redis says it cannot serve right now, though the connection is
+	 * fine.
+	 */
 	private static final String[] UNAVAILABLE_REPLIES = { "LOADING", "NOAUTH", "WRONGPASS", "OOM ", "MASTERDOWN",
 			"CLUSTERDOWN", "READONLY", "TRYAGAIN" };
 
@@ -41,7 +45,10 @@ public final class RedisFailures {
 	private RedisFailures() {
 	}
 
-	/** Whether this failure means Redis cannot be used right now, rather than a problem with the call itself. */
+	/**
+	 * Whether this failure means Redis cannot be used right now, rather than a problem
+	 * with the call itself.
+	 */
 	public static boolean isUnavailable(Throwable failure) {
 		Throwable t = failure;
 		for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
@@ -53,43 +60,59 @@ public final class RedisFailures {
 				return true;
 			}
 			String message = reply(t);
-			if (message != null && (message.startsWith("Currently not connected") || message.startsWith("Connection closed")
-					|| message.startsWith("Connection is closed") || message.startsWith("Connection disconnected") || startsWithUnavailableReply(message))) {
+			if (message != null && (message.startsWith("Currently not connected")
+					|| message.startsWith("Connection closed") || message.startsWith("Connection is closed")
+					|| message.startsWith("Connection disconnected") || startsWithUnavailableReply(message))) {
 				return true;
 			}
 		}
 		return false;
 	}
 
-	/** Whether this failure is an error reply of Redis (a script error, OOM, NOSCRIPT): Redis answered, so it is alive. */
+	/**
+	 * Whether this failure is an error reply of Redis (a script error, OOM, NOSCRIPT):
+	 * Redis answered, so it is alive.
+	 */
 	public static boolean isReply(Throwable failure) {
 		return causeMatching(failure, (t) -> t instanceof RedisCommandExecutionException);
 	}
 
-	/** Whether this failure is a call that missed the starter's deadline (rather than a dead connection). */
+	/**
+	 * Whether this failure is a call that missed the starter's deadline (rather than a
+	 * dead connection).
+	 */
 	public static boolean isDeadlineMiss(Throwable failure) {
 		return causeMatching(failure, (t) -> t instanceof RedisDeadlineMissedException);
 	}
 
-	/** Whether Redis refused a write (out of memory, or a read-only replica) while it may still answer PING. */
+	/**
+	 * Whether Redis refused a write (out of memory, or a read-only replica) while it may
+	 * still answer PING.
+	 */
 	public static boolean isWriteRefusal(Throwable failure) {
 		return causeRepliedWith(failure, WRITE_REFUSALS);
 	}
 
-	/** Whether Redis refused the app's credentials ({@code WRONGPASS}, or {@code NOAUTH}: none sent where needed). */
+	/**
+	 * Whether Redis refused the app's credentials ({@code WRONGPASS}, or {@code NOAUTH}:
+	 * none sent where needed).
+	 */
 	public static boolean isCredentialRefusal(Throwable failure) {
 		return causeRepliedWith(failure, CREDENTIAL_REFUSALS);
 	}
 
 	/**
-	 * What happened to Redis, for the head of a log line: {@code "refused the app's credentials"} when it did, else
-	 * {@code "is unreachable"}.
+	 * What happened to Redis, for the head of a log line:
+	 * {@code "refused the app's credentials"} when it did, else {@code "is unreachable"}.
 	 */
 	public static String whatHappened(Throwable failure) {
 		return isCredentialRefusal(failure) ? "refused the app's credentials" : "is unreachable";
 	}
 
-	/** Whether Redis refused a write because it is out of memory ({@code maxmemory} with {@code noeviction}). */
+	/**
+	 * Whether Redis refused a write because it is out of memory ({@code maxmemory} with
+	 * {@code noeviction}).
+	 */
 	public static boolean isOutOfMemory(Throwable failure) {
 		return causeRepliedWith(failure, OUT_OF_MEMORY);
 	}
@@ -103,9 +126,11 @@ public final class RedisFailures {
 	}
 
 	/**
-	 * The message, or for an error a script's {@code redis.call} met on Redis 6 (which wraps it: {@code ERR Error
-	 * running script (call to f_...): @user_script:75: @user_script: 75: -OOM command not allowed ...}) the reply that
-	 * the script met, so that an OOM inside the rate-limit script reads as the OOM it is (Redis 7 passes it on as is).
+	 * The message, or for an error a script's {@code redis.call} met on Redis 6 (which
+	 * wraps it: {@code ERR Error
+	 * running script (call to f_...): @user_script:75: @user_script: 75: -OOM command not allowed ...})
+	 * the reply that the script met, so that an OOM inside the rate-limit script reads as
+	 * the OOM it is (Redis 7 passes it on as is).
 	 */
 	private static @Nullable String reply(Throwable t) {
 		String message = t.getMessage();
@@ -130,8 +155,8 @@ public final class RedisFailures {
 
 	/**
 	 * The cause in a few words, such as {@code connection refused}, {@code timed out} or
-	 * {@code authentication failed (WRONGPASS)}, followed by the underlying message. Mask it with {@link Secrets}
-	 * before it leaves the starter.
+	 * {@code authentication failed (WRONGPASS)}, followed by the underlying message. Mask
+	 * it with {@link Secrets} before it leaves the starter.
 	 */
 	public static String describe(Throwable failure) {
 		Throwable root = failure;
@@ -148,9 +173,10 @@ public final class RedisFailures {
 	}
 
 	/**
-	 * {@link #describe(Throwable)}, with a hint where the endpoint explains the failure: a TLS handshake that gets no
-	 * answer is what a plain-text port does to a TLS client, and a connection the server closes or resets at once is
-	 * what a TLS port does to a plain-text client. Pass no endpoint once the server has answered over it: then the
+	 * {@link #describe(Throwable)}, with a hint where the endpoint explains the failure:
+	 * a TLS handshake that gets no answer is what a plain-text port does to a TLS client,
+	 * and a connection the server closes or resets at once is what a TLS port does to a
+	 * plain-text client. Pass no endpoint once the server has answered over it: then the
 	 * set-up cannot be the cause.
 	 */
 	public static String describe(Throwable failure, @Nullable RedisEndpoint endpoint) {
@@ -160,7 +186,8 @@ public final class RedisFailures {
 		}
 		if (endpoint != null && !endpoint.tls()
 				&& (description.startsWith("connection reset") || description.startsWith("connection closed"))) {
-			return description + "; a TLS port reached without TLS? use rediss:// or spring.data.redis.ssl.enabled=true";
+			return description
+					+ "; a TLS port reached without TLS? use rediss:// or spring.data.redis.ssl.enabled=true";
 		}
 		return description;
 	}
@@ -186,8 +213,8 @@ public final class RedisFailures {
 		if (t instanceof NoRouteToHostException) {
 			return "no route to host";
 		}
-		if (t instanceof TimeoutException || t instanceof RedisCommandTimeoutException || t instanceof QueryTimeoutException
-				|| lower.contains("timed out") || lower.contains("timeout")) {
+		if (t instanceof TimeoutException || t instanceof RedisCommandTimeoutException
+				|| t instanceof QueryTimeoutException || lower.contains("timed out") || lower.contains("timeout")) {
 			return "timed out (" + message + ")";
 		}
 		if (lower.startsWith("connection reset")) {

@@ -5,15 +5,19 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * Turns caller data (a rate-limit key, a cache id) into the part of a Redis key name that holds it. A short,
- * well-formed string that does not start with '#' goes in as is, readable in {@code redis-cli}. Any other (longer
- * than {@value #MAX_PLAIN_LENGTH} characters, or holding a lone surrogate that UTF-8 cannot encode and would turn
- * into '?') becomes {@code #} and the SHA-256 of its UTF-16 code units: the key name stays small, and distinct
- * strings stay distinct.
+ * Turns caller data (a rate-limit key, a cache id) into the part of a Redis key name that
+ * holds it. A short, well-formed string that does not start with '#' goes in as is,
+ * readable in {@code redis-cli}. Any other (longer than {@value #MAX_PLAIN_LENGTH}
+ * characters, or holding a lone surrogate that UTF-8 cannot encode and would turn into
+ * '?') becomes {@code #} and the SHA-256 of its UTF-16 code units: the key name stays
+ * small, and distinct strings stay distinct.
  */
 public final class RedisKeyEncoding {
 
-	/** Longer strings are digested: a 10 KB id would otherwise cost 10 KB of Redis memory per key. */
+	/**
+	 * Longer strings are digested: a 10 KB id would otherwise cost 10 KB of Redis memory
+	 * per key.
+	 */
 	public static final int MAX_PLAIN_LENGTH = 128;
 
 	private RedisKeyEncoding() {
@@ -27,9 +31,11 @@ public final class RedisKeyEncoding {
 	}
 
 	/**
-	 * The form of caller data kept as a key in this JVM's memory (the in-memory limiter, the deny cache): itself when
-	 * short and not starting with '#', its digest otherwise, so that a map of many keys is bounded in bytes as well as
-	 * in entries. Java strings carry any text exactly, so, unlike {@link #encode}, well-formedness does not matter.
+	 * The form of caller data kept as a key in this JVM's memory (the in-memory limiter,
+	 * the deny cache): itself when short and not starting with '#', its digest otherwise,
+	 * so that a map of many keys is bounded in bytes as well as in entries. Java strings
+	 * carry any text exactly, so, unlike {@link #encode}, well-formedness does not
+	 * matter.
 	 */
 	public static String compact(String data) {
 		return (data.length() <= MAX_PLAIN_LENGTH && !data.startsWith("#")) ? data : digest(data);

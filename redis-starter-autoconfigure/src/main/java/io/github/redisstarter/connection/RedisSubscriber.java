@@ -21,33 +21,40 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The app's one Redis pub/sub connection, shared by every capability that listens (cache invalidations, broadcasts).
- * Redis is subscribed only to the channels and patterns that have listeners. Lettuce re-subscribes after a
- * reconnect, and this class subscribes everything again as well, so that a subscription asked for while the
- * connection was down is not lost.
+ * The app's one Redis pub/sub connection, shared by every capability that listens (cache
+ * invalidations, broadcasts). Redis is subscribed only to the channels and patterns that
+ * have listeners. Lettuce re-subscribes after a reconnect, and this class subscribes
+ * everything again as well, so that a subscription asked for while the connection was
+ * down is not lost.
  *
  * <p>
- * Messages published while the connection is down are lost (pub/sub is at-most-once). Listeners hear of every such
- * gap ({@link Listener#onGap()}): when the connection drops, when their own channel's subscription is confirmed (again),
- * and when the connection stops answering.
+ * Messages published while the connection is down are lost (pub/sub is at-most-once).
+ * Listeners hear of every such gap ({@link Listener#onGap()}): when the connection drops,
+ * when their own channel's subscription is confirmed (again), and when the connection
+ * stops answering.
  *
  * <p>
- * An open connection is not proof of a live one: a NAT or load balancer may drop an idle connection without a word.
- * So the connection is heartbeaten: a PING every quarter of the {@code lease}, which Redis answers on the same
- * connection after every message it sent before. A channel is {@link #isLive(String) live} only while a PING sent
- * within the lease has been answered: then every message Redis published before that PING has been delivered. A PING
- * unanswered for the lease is a gap; one unanswered for {@value #RECONNECT_AFTER_LEASES} leases (at least
- * {@value #RECONNECT_AFTER_MIN_SECONDS} s) closes the connection and opens a new one.
+ * An open connection is not proof of a live one: a NAT or load balancer may drop an idle
+ * connection without a word. So the connection is heartbeaten: a PING every quarter of
+ * the {@code lease}, which Redis answers on the same connection after every message it
+ * sent before. A channel is {@link #isLive(String) live} only while a PING sent within
+ * the lease has been answered: then every message Redis published before that PING has
+ * been delivered. A PING unanswered for the lease is a gap; one unanswered for
+ * {@value #RECONNECT_AFTER_LEASES} leases (at least {@value #RECONNECT_AFTER_MIN_SECONDS}
+ * s) closes the connection and opens a new one.
  *
  * <p>
- * The connection is opened lazily, off the caller's thread; while anyone listens, a failed attempt is retried a second
- * later, until one succeeds (then Lettuce keeps it connected).
+ * The connection is opened lazily, off the caller's thread; while anyone listens, a
+ * failed attempt is retried a second later, until one succeeds (then Lettuce keeps it
+ * connected).
  */
 public final class RedisSubscriber implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisSubscriber.class);
 
-	/** How long an answered heartbeat vouches for the subscription, unless told otherwise. */
+	/**
+	 * How long an answered heartbeat vouches for the subscription, unless told otherwise.
+	 */
 	public static final Duration DEFAULT_LEASE = Duration.ofSeconds(1);
 
 	static final int RECONNECT_AFTER_LEASES = 10;
@@ -78,22 +85,31 @@ public final class RedisSubscriber implements AutoCloseable {
 
 	private volatile @Nullable StatefulRedisPubSubConnection<String, String> connection;
 
-	/** When the newest answered PING on the current connection was sent; NONE before one. */
+	/**
+	 * When the newest answered PING on the current connection was sent; NONE before one.
+	 */
 	private volatile long answeredPingSentNanos = NONE;
 
 	/**
-	 * Since when the connection has been silent: the sending of the newest answered PING, or the opening of the
-	 * connection before any. A failed PING (timed out, disconnected) does not end a silence. Heartbeat thread only.
+	 * Since when the connection has been silent: the sending of the newest answered PING,
+	 * or the opening of the connection before any. A failed PING (timed out,
+	 * disconnected) does not end a silence. Heartbeat thread only.
 	 */
 	private long silentSinceNanos = System.nanoTime();
 
-	/** When the PING now waiting for its answer was sent; NONE when none waits. Heartbeat thread only. */
+	/**
+	 * When the PING now waiting for its answer was sent; NONE when none waits. Heartbeat
+	 * thread only.
+	 */
 	private long waitingPingSentNanos = NONE;
 
 	/** Whether the current silence has been announced as a gap. Heartbeat thread only. */
 	private boolean silenceAnnounced;
 
-	/** Who this subscriber is, for acknowledgments: Redis counts subscribers by connection, not by listener. */
+	/**
+	 * Who this subscriber is, for acknowledgments: Redis counts subscribers by
+	 * connection, not by listener.
+	 */
 	private final String id = java.util.UUID.randomUUID().toString();
 
 	private volatile boolean attemptPending;
@@ -104,7 +120,8 @@ public final class RedisSubscriber implements AutoCloseable {
 
 	/**
 	 * A subscriber with the default lease ({@link #DEFAULT_LEASE}).
-	 * @param connector opens a pub/sub connection (Boot's Lettuce client, standalone or cluster)
+	 * @param connector opens a pub/sub connection (Boot's Lettuce client, standalone or
+	 * cluster)
 	 * @param secrets masks secrets in the log line of a failed attempt
 	 */
 	public RedisSubscriber(Supplier<StatefulRedisPubSubConnection<String, String>> connector, Secrets secrets) {
@@ -112,7 +129,8 @@ public final class RedisSubscriber implements AutoCloseable {
 	}
 
 	/**
-	 * @param lease how long an answered heartbeat vouches for the subscription ({@code redis-starter.subscription-lease})
+	 * @param lease how long an answered heartbeat vouches for the subscription
+	 * ({@code redis-starter.subscription-lease})
 	 */
 	public RedisSubscriber(Supplier<StatefulRedisPubSubConnection<String, String>> connector, Secrets secrets,
 			Duration lease) {
@@ -126,7 +144,10 @@ public final class RedisSubscriber implements AutoCloseable {
 		this.scheduler.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.NANOSECONDS);
 	}
 
-	/** Hears the messages of a channel or pattern. Called on Lettuce's I/O thread: hand work off, do not block. */
+	/**
+	 * Hears the messages of a channel or pattern. Called on Lettuce's I/O thread: hand
+	 * work off, do not block.
+	 */
 	public interface Listener {
 
 		void onMessage(String channel, String message);
@@ -137,7 +158,9 @@ public final class RedisSubscriber implements AutoCloseable {
 
 	}
 
-	/** A random id of this subscriber (its connection), the same for every listener on it. */
+	/**
+	 * A random id of this subscriber (its connection), the same for every listener on it.
+	 */
 	public String id() {
 		return this.id;
 	}
@@ -167,7 +190,8 @@ public final class RedisSubscriber implements AutoCloseable {
 		listeners.add(listener);
 		StatefulRedisPubSubConnection<String, String> current = this.connection;
 		if (first && current != null) {
-			// If this fails (disconnected), the subscribe-everything after the reconnect covers it.
+			// If this fails (disconnected), the subscribe-everything after the reconnect
+			// covers it.
 			if (pattern) {
 				current.async().psubscribe(name);
 			}
@@ -198,9 +222,10 @@ public final class RedisSubscriber implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the messages of {@code channel} are arriving: connected, that channel's subscription confirmed, and a
-	 * heartbeat sent within the lease answered (so every message published before it has been delivered). Starts
-	 * connecting when there is no connection yet.
+	 * Whether the messages of {@code channel} are arriving: connected, that channel's
+	 * subscription confirmed, and a heartbeat sent within the lease answered (so every
+	 * message published before it has been delivered). Starts connecting when there is no
+	 * connection yet.
 	 */
 	public boolean isLive(String channel) {
 		StatefulRedisPubSubConnection<String, String> current = this.connection;
@@ -214,8 +239,8 @@ public final class RedisSubscriber implements AutoCloseable {
 	}
 
 	/**
-	 * Opens the connection in the background, unless it is open or an attempt is under way; attempts are at least a
-	 * second apart.
+	 * Opens the connection in the background, unless it is open or an attempt is under
+	 * way; attempts are at least a second apart.
 	 */
 	public void connectSoon() {
 		if (this.closed || this.attemptPending || this.connection != null) {
@@ -280,15 +305,18 @@ public final class RedisSubscriber implements AutoCloseable {
 
 				@Override
 				public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-					// A connection replaced after a long silence may say goodbye late: it speaks for itself only.
+					// A connection replaced after a long silence may say goodbye late: it
+					// speaks for itself only.
 					if (opened == RedisSubscriber.this.connection) {
 						lost();
 					}
 				}
 
 			});
-			// Published first, so that a listener added from now on subscribes by itself; then everything known so
-			// far. Never wait for Redis while holding this object's lock: Lettuce's I/O thread may need it. A close()
+			// Published first, so that a listener added from now on subscribes by itself;
+			// then everything known so
+			// far. Never wait for Redis while holding this object's lock: Lettuce's I/O
+			// thread may need it. A close()
 			// that came meanwhile gets the connection closed here, not leaked.
 			synchronized (this) {
 				if (this.closed) {
@@ -305,7 +333,8 @@ public final class RedisSubscriber implements AutoCloseable {
 			String[] channelNames = this.channels.keySet().toArray(String[]::new);
 			String[] patternNames = this.patterns.keySet().toArray(String[]::new);
 			subscribeEverything(opened, channelNames, patternNames).get(30, TimeUnit.SECONDS);
-			// Whichever comes first, this or Lettuce's callback: a first confirmation is a gap for that channel.
+			// Whichever comes first, this or Lettuce's callback: a first confirmation is
+			// a gap for that channel.
 			for (String channel : channelNames) {
 				confirmed(this.channels, this.confirmedChannels, channel);
 			}
@@ -322,13 +351,16 @@ public final class RedisSubscriber implements AutoCloseable {
 		finally {
 			this.attemptPending = false;
 		}
-		// Someone is listening: keep trying, a second apart, until Redis takes the connection.
+		// Someone is listening: keep trying, a second apart, until Redis takes the
+		// connection.
 		if (this.connection == null && (!this.channels.isEmpty() || !this.patterns.isEmpty())) {
 			connectSoon();
 		}
 	}
 
-	/** Subscribes every channel and pattern known now (idempotent in Redis); never blocks. */
+	/**
+	 * Subscribes every channel and pattern known now (idempotent in Redis); never blocks.
+	 */
 	private CompletableFuture<Void> subscribeEverything(StatefulRedisPubSubConnection<String, String> opened) {
 		return subscribeEverything(opened, this.channels.keySet().toArray(String[]::new),
 				this.patterns.keySet().toArray(String[]::new));
@@ -337,13 +369,18 @@ public final class RedisSubscriber implements AutoCloseable {
 	private static CompletableFuture<Void> subscribeEverything(StatefulRedisPubSubConnection<String, String> opened,
 			String[] channelNames, String[] patternNames) {
 		CompletableFuture<Void> channelsDone = (channelNames.length > 0)
-				? opened.async().subscribe(channelNames).toCompletableFuture() : CompletableFuture.completedFuture(null);
+				? opened.async().subscribe(channelNames).toCompletableFuture()
+				: CompletableFuture.completedFuture(null);
 		CompletableFuture<Void> patternsDone = (patternNames.length > 0)
-				? opened.async().psubscribe(patternNames).toCompletableFuture() : CompletableFuture.completedFuture(null);
+				? opened.async().psubscribe(patternNames).toCompletableFuture()
+				: CompletableFuture.completedFuture(null);
 		return CompletableFuture.allOf(channelsDone, patternsDone);
 	}
 
-	/** A confirmation from Redis: the first on this connection is a gap for that channel's listeners. */
+	/**
+	 * A confirmation from Redis: the first on this connection is a gap for that channel's
+	 * listeners.
+	 */
 	private void confirmed(Map<String, List<Listener>> registry, Set<String> confirmed, String name) {
 		List<Listener> listeners = registry.get(name);
 		if (listeners != null && confirmed.add(name)) {
@@ -360,7 +397,8 @@ public final class RedisSubscriber implements AutoCloseable {
 	}
 
 	/**
-	 * Sends a PING unless one is waiting. A connection silent for the lease is a gap; silent for much longer, dead.
+	 * Sends a PING unless one is waiting. A connection silent for the lease is a gap;
+	 * silent for much longer, dead.
 	 */
 	private void heartbeat() {
 		StatefulRedisPubSubConnection<String, String> current = this.connection;
@@ -383,15 +421,21 @@ public final class RedisSubscriber implements AutoCloseable {
 		}
 		this.waitingPingSentNanos = now;
 		try {
-			current.async().ping().whenComplete((pong, failure) -> this.scheduler.execute(() -> answered(current, now, failure)));
+			current.async()
+				.ping()
+				.whenComplete((pong, failure) -> this.scheduler.execute(() -> answered(current, now, failure)));
 		}
 		catch (RuntimeException ex) {
 			this.waitingPingSentNanos = NONE;
 		}
 	}
 
-	/** A PING's outcome: an answer ends the silence (from its sending on); a failure only lets the next PING go. */
-	private void answered(StatefulRedisPubSubConnection<String, String> pinged, long sentNanos, @Nullable Throwable failure) {
+	/**
+	 * A PING's outcome: an answer ends the silence (from its sending on); a failure only
+	 * lets the next PING go.
+	 */
+	private void answered(StatefulRedisPubSubConnection<String, String> pinged, long sentNanos,
+			@Nullable Throwable failure) {
 		if (this.waitingPingSentNanos == sentNanos) {
 			this.waitingPingSentNanos = NONE;
 		}
@@ -404,10 +448,13 @@ public final class RedisSubscriber implements AutoCloseable {
 		}
 	}
 
-	/** A connection that has not answered for that long is dead to us: a new one, subscribed afresh. */
+	/**
+	 * A connection that has not answered for that long is dead to us: a new one,
+	 * subscribed afresh.
+	 */
 	private void reopen(StatefulRedisPubSubConnection<String, String> dead, long silenceNanos) {
-		logger.info("Redis pub/sub connection has not answered a PING for " + TimeUnit.NANOSECONDS.toMillis(silenceNanos)
-				+ " ms; opening a new one");
+		logger.info("Redis pub/sub connection has not answered a PING for "
+				+ TimeUnit.NANOSECONDS.toMillis(silenceNanos) + " ms; opening a new one");
 		synchronized (this) {
 			if (this.connection != dead) {
 				return;
@@ -446,7 +493,8 @@ public final class RedisSubscriber implements AutoCloseable {
 					listener.onMessage(channel, message);
 				}
 				catch (RuntimeException ex) {
-					logger.warn("A Redis subscription listener failed on a message of " + CallerText.quote(channel) + ": " + ex);
+					logger.warn("A Redis subscription listener failed on a message of " + CallerText.quote(channel)
+							+ ": " + ex);
 				}
 			}
 		}

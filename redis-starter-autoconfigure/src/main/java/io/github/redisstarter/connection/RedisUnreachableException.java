@@ -3,8 +3,8 @@ package io.github.redisstarter.connection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown at startup when {@code redis-starter.required=true} and Redis is not configured or does not answer. The
- * message names the endpoint and the cause, never a secret.
+ * Thrown at startup when {@code redis-starter.required=true} and Redis is not configured
+ * or does not answer. The message names the endpoint and the cause, never a secret.
  */
 public class RedisUnreachableException extends RuntimeException {
 

@@ -6,8 +6,9 @@ import java.net.URISyntaxException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Redis URL checked before Spring Data sees it, so that a mistake is reported with the setting's name, the value
- * masked, and the accepted form, instead of a bare parser error that prints the password.
+ * A Redis URL checked before Spring Data sees it, so that a mistake is reported with the
+ * setting's name, the value masked, and the accepted form, instead of a bare parser error
+ * that prints the password.
  *
  * @param tls whether the scheme is {@code rediss}
  * @param host the host
@@ -23,7 +24,8 @@ public record RedisUrl(boolean tls, String host, int port, int database, boolean
 
 	/**
 	 * Checks a URL.
-	 * @throws IllegalArgumentException with a reason that never repeats the URL (it may hold a password)
+	 * @throws IllegalArgumentException with a reason that never repeats the URL (it may
+	 * hold a password)
 	 */
 	public static RedisUrl parse(String url) {
 		if (url.isBlank()) {
@@ -34,8 +36,8 @@ public record RedisUrl(boolean tls, String host, int port, int database, boolean
 			uri = new URI(url.trim());
 		}
 		catch (URISyntaxException ex) {
-			throw new IllegalArgumentException("it is not a valid URL (" + ex.getReason() + " at index " + ex.getIndex()
-					+ ")");
+			throw new IllegalArgumentException(
+					"it is not a valid URL (" + ex.getReason() + " at index " + ex.getIndex() + ")");
 		}
 		String scheme = uri.getScheme();
 		if (scheme == null) {

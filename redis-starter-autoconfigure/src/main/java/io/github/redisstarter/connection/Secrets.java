@@ -7,8 +7,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Masks secrets in text that leaves the starter (logs, exception messages, health details): the configured passwords
- * wherever they appear, and the userinfo part of any URL.
+ * Masks secrets in text that leaves the starter (logs, exception messages, health
+ * details): the configured passwords wherever they appear, and the userinfo part of any
+ * URL.
  */
 public final class Secrets {
 
@@ -25,8 +26,12 @@ public final class Secrets {
 
 	/** Masks these values (nulls and blanks are ignored) on top of URL userinfo. */
 	public static Secrets of(Collection<? extends @Nullable String> secrets) {
-		return new Secrets(secrets.stream().filter(Objects::nonNull).filter(s -> !s.isBlank()).distinct()
-			// The longest first, so that a password containing another one is masked whole.
+		return new Secrets(secrets.stream()
+			.filter(Objects::nonNull)
+			.filter(s -> !s.isBlank())
+			.distinct()
+			// The longest first, so that a password containing another one is masked
+			// whole.
 			.sorted((a, b) -> Integer.compare(b.length(), a.length()))
 			.map(String.class::cast)
 			.toList());
@@ -49,9 +54,11 @@ public final class Secrets {
 	}
 
 	/**
-	 * Masks what stands between {@code scheme://} and the {@code @} that ends the userinfo, keeping a username:
-	 * {@code rediss://app:s3cret@host} becomes {@code rediss://app:******@host}, and {@code redis://s3cret@host}
-	 * becomes {@code redis://******@host}. Works on malformed URLs too, which is where it matters most.
+	 * Masks what stands between {@code scheme://} and the {@code @} that ends the
+	 * userinfo, keeping a username: {@code rediss://app:s3cret@host} becomes
+	 * {@code rediss://app:******@host}, and {@code redis://s3cret@host} becomes
+	 * {@code redis://******@host}. Works on malformed URLs too, which is where it matters
+	 * most.
 	 */
 	static String maskUrlUserInfo(String text) {
 		StringBuilder out = new StringBuilder(text.length());

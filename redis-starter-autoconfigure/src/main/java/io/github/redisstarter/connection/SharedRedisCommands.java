@@ -16,15 +16,17 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * The asynchronous Lettuce commands the starter's capabilities share (standalone or cluster), taken once the factory
- * connects and kept: Lettuce reconnects by itself. While Redis cannot be reached the factory's exception reaches the
- * caller, who treats it as an outage. Capabilities that need one round trip per call (a script, a GET) use it instead
+ * The asynchronous Lettuce commands the starter's capabilities share (standalone or
+ * cluster), taken once the factory connects and kept: Lettuce reconnects by itself. While
+ * Redis cannot be reached the factory's exception reaches the caller, who treats it as an
+ * outage. Capabilities that need one round trip per call (a script, a GET) use it instead
  * of a template, which would wrap every call in a new connection object.
  *
  * <p>
- * With the factory's shared native connection (Boot's default), these are its commands. With sharing turned off, the
- * starter opens one connection of its own from the factory's client, rather than hold one of the app's pooled
- * connections for good, and closes it with {@link #close()}.
+ * With the factory's shared native connection (Boot's default), these are its commands.
+ * With sharing turned off, the starter opens one connection of its own from the factory's
+ * client, rather than hold one of the app's pooled connections for good, and closes it
+ * with {@link #close()}.
  */
 public final class SharedRedisCommands implements Supplier<RedisClusterAsyncCommands<byte[], byte[]>>, AutoCloseable {
 
@@ -49,7 +51,8 @@ public final class SharedRedisCommands implements Supplier<RedisClusterAsyncComm
 				current = this.commands;
 				if (current == null) {
 					if (this.closed) {
-						throw new IllegalStateException("The starter's Redis connection is closed (the app is stopping)");
+						throw new IllegalStateException(
+								"The starter's Redis connection is closed (the app is stopping)");
 					}
 					current = this.factory.getShareNativeConnection() ? shared() : own();
 					this.commands = current;
@@ -61,7 +64,8 @@ public final class SharedRedisCommands implements Supplier<RedisClusterAsyncComm
 
 	@SuppressWarnings("unchecked")
 	private RedisClusterAsyncCommands<byte[], byte[]> shared() {
-		// The wrapper holds no connection of its own when the native one is shared: closing it leaves that one open.
+		// The wrapper holds no connection of its own when the native one is shared:
+		// closing it leaves that one open.
 		try (LettuceConnection connection = (LettuceConnection) this.factory.getConnection()) {
 			return connection.getNativeConnection();
 		}

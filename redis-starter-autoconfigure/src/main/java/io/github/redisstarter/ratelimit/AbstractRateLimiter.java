@@ -4,8 +4,9 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The part every limiter shares: resolving limit names, checking arguments (so that every implementation rejects the
- * same input with the same message), each looking its limit up once.
+ * The part every limiter shares: resolving limit names, checking arguments (so that every
+ * implementation rejects the same input with the same message), each looking its limit up
+ * once.
  */
 abstract class AbstractRateLimiter implements RateLimiter {
 
@@ -55,7 +56,8 @@ abstract class AbstractRateLimiter implements RateLimiter {
 			throw new IllegalArgumentException("'key' must not be blank (rate limit '" + limit + "')");
 		}
 		if (cost <= 0) {
-			throw new IllegalArgumentException("'cost' must be positive, got " + cost + " (rate limit '" + limit + "')");
+			throw new IllegalArgumentException(
+					"'cost' must be positive, got " + cost + " (rate limit '" + limit + "')");
 		}
 		if (cost > resolved.smallestPermits()) {
 			throw new IllegalArgumentException("'cost' " + cost + " exceeds the " + resolved.smallestPermits()

@@ -6,11 +6,13 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One rate of a {@link RateLimit}: at most {@code permits} per {@code period}, with bursts of up to {@code permits}
- * when the budget is full, refilled evenly over the period (one permit every {@code period / permits}).
+ * One rate of a {@link RateLimit}: at most {@code permits} per {@code period}, with
+ * bursts of up to {@code permits} when the budget is full, refilled evenly over the
+ * period (one permit every {@code period / permits}).
  *
  * @param permits how many permits the period holds, at least 1
- * @param period the length of the period, at least one microsecond and in whole microseconds
+ * @param period the length of the period, at least one microsecond and in whole
+ * microseconds
  */
 public record Band(long permits, Duration period) {
 
@@ -29,7 +31,8 @@ public record Band(long permits, Duration period) {
 		if (period.getNano() % 1000 != 0) {
 			throw new IllegalArgumentException("'period' must be a whole number of microseconds, got " + period);
 		}
-		// Checks that the exact integer arithmetic of the algorithm fits, with a clear message when it does not.
+		// Checks that the exact integer arithmetic of the algorithm fits, with a clear
+		// message when it does not.
 		GcraBand.of(permits, period);
 	}
 
@@ -50,8 +53,10 @@ public record Band(long permits, Duration period) {
 	}
 
 	/**
-	 * Reads the compact form {@code <permits>/<period>}: {@code 10/1s}, {@code 1000/1h}, {@code 5/10s}.
-	 * @throws IllegalArgumentException naming the accepted form when the text is not a band
+	 * Reads the compact form {@code <permits>/<period>}: {@code 10/1s}, {@code 1000/1h},
+	 * {@code 5/10s}.
+	 * @throws IllegalArgumentException naming the accepted form when the text is not a
+	 * band
 	 */
 	public static Band parse(String text) {
 		Objects.requireNonNull(text, "'text' must not be null");
@@ -110,7 +115,8 @@ public record Band(long permits, Duration period) {
 	}
 
 	private static IllegalArgumentException notABand(String text, String reason) {
-		return new IllegalArgumentException("'" + text + "' is not a rate-limit band (" + reason + "); use " + ACCEPTED_FORM);
+		return new IllegalArgumentException(
+				"'" + text + "' is not a rate-limit band (" + reason + "); use " + ACCEPTED_FORM);
 	}
 
 	/** The compact form, such as {@code 10/1s}; {@link #parse(String)} reads it back. */

@@ -3,8 +3,9 @@ package io.github.redisstarter.ratelimit;
 import java.util.List;
 
 /**
- * A {@link RateLimit} ready for checks, built once by {@link RateLimits}: a check looks its limit up once and finds
- * here everything it needs, with {@code index} addressing per-limit storage in arrays rather than maps.
+ * A {@link RateLimit} ready for checks, built once by {@link RateLimits}: a check looks
+ * its limit up once and finds here everything it needs, with {@code index} addressing
+ * per-limit storage in arrays rather than maps.
  *
  * @param limit the limit as defined
  * @param bands its bands in the algorithm's integer units, in the same order

@@ -9,33 +9,39 @@ import io.github.redisstarter.connection.RedisKeyEncoding;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Remembers recent denials so that a client that keeps knocking is answered locally until its retry time, at no cost
- * to Redis. A denial for a cost covers later requests of that cost or more; a smaller request still asks Redis. The
- * cache is per instance: a {@link RateLimiter#reset reset} on another instance is seen here once the retry time passes.
+ * Remembers recent denials so that a client that keeps knocking is answered locally until
+ * its retry time, at no cost to Redis. A denial for a cost covers later requests of that
+ * cost or more; a smaller request still asks Redis. The cache is per instance: a
+ * {@link RateLimiter#reset reset} on another instance is seen here once the retry time
+ * passes.
  */
 final class DenyCache {
 
 	private final Cache<Key, Denial> denials;
 
 	DenyCache(long maxEntries) {
-		this.denials = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxEntries).expireAfter(new Expiry<Key, Denial>() {
+		this.denials = Caffeine.newBuilder()
+			.executor(Runnable::run)
+			.maximumSize(maxEntries)
+			.expireAfter(new Expiry<Key, Denial>() {
 
-			@Override
-			public long expireAfterCreate(Key key, Denial denial, long currentTime) {
-				return Math.max(0, denial.untilNanos - currentTime);
-			}
+				@Override
+				public long expireAfterCreate(Key key, Denial denial, long currentTime) {
+					return Math.max(0, denial.untilNanos - currentTime);
+				}
 
-			@Override
-			public long expireAfterUpdate(Key key, Denial denial, long currentTime, long currentDuration) {
-				return Math.max(0, denial.untilNanos - currentTime);
-			}
+				@Override
+				public long expireAfterUpdate(Key key, Denial denial, long currentTime, long currentDuration) {
+					return Math.max(0, denial.untilNanos - currentTime);
+				}
 
-			@Override
-			public long expireAfterRead(Key key, Denial denial, long currentTime, long currentDuration) {
-				return currentDuration;
-			}
+				@Override
+				public long expireAfterRead(Key key, Denial denial, long currentTime, long currentDuration) {
+					return currentDuration;
+				}
 
-		}).build();
+			})
+			.build();
 	}
 
 	/** The local answer for this request, or {@code null} when Redis must be asked. */

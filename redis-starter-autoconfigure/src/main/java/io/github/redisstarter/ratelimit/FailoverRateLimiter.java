@@ -14,9 +14,10 @@ import io.github.redisstarter.connection.Failover;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link RateLimiter} an app gets: Redis while the backend is Redis, and while a configured Redis is away each
- * limit's {@link OutagePolicy}. With no Redis configured, the in-memory limiter is the limiter and no policy applies.
- * Every decision and error goes to the {@link RateLimitObserver}; each switch is logged once, naming what every
+ * The {@link RateLimiter} an app gets: Redis while the backend is Redis, and while a
+ * configured Redis is away each limit's {@link OutagePolicy}. With no Redis configured,
+ * the in-memory limiter is the limiter and no policy applies. Every decision and error
+ * goes to the {@link RateLimitObserver}; each switch is logged once, naming what every
  * limit does until the next one.
  */
 public final class FailoverRateLimiter extends AbstractRateLimiter implements BackendSwitchListener {
@@ -32,7 +33,8 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 	private final Duration outageRetryAfter;
 
 	/**
-	 * @param outageRetryAfter the retry time a {@code fail-closed} denial gives while Redis is away
+	 * @param outageRetryAfter the retry time a {@code fail-closed} denial gives while
+	 * Redis is away
 	 */
 	public FailoverRateLimiter(RedisRateLimiter redis, InMemoryRateLimiter memory, Failover failover,
 			RateLimitObserver observer, Duration outageRetryAfter) {
@@ -66,7 +68,8 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 	CompletionStage<Decision> checkAsync(CompiledLimit limit, String key, long cost, boolean consume) {
 		long start = System.nanoTime();
 		return this.failover
-			.callAsync(() -> this.redis.checkAsync(limit, key, cost, consume), () -> withoutRedis(limit, key, cost, consume))
+			.callAsync(() -> this.redis.checkAsync(limit, key, cost, consume),
+					() -> withoutRedis(limit, key, cost, consume))
 			.whenComplete((decision, failure) -> {
 				if (failure != null) {
 					this.observer.onError(limit.limit(), failure);
@@ -91,10 +94,10 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 		}
 		return switch (limit.limit().outagePolicy()) {
 			case FALLBACK -> this.memory.check(limit, key, cost, consume).from(Decision.Source.FALLBACK);
-			case FAIL_OPEN -> new Decision(true, firstPermits(limit), firstPermits(limit), Duration.ZERO, Duration.ZERO, 0,
-					Decision.Source.FAIL_OPEN);
-			case FAIL_CLOSED -> new Decision(false, firstPermits(limit), 0, this.outageRetryAfter, this.outageRetryAfter,
-					0, Decision.Source.FAIL_CLOSED);
+			case FAIL_OPEN -> new Decision(true, firstPermits(limit), firstPermits(limit), Duration.ZERO, Duration.ZERO,
+					0, Decision.Source.FAIL_OPEN);
+			case FAIL_CLOSED -> new Decision(false, firstPermits(limit), 0, this.outageRetryAfter,
+					this.outageRetryAfter, 0, Decision.Source.FAIL_CLOSED);
 		};
 	}
 
@@ -104,7 +107,8 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 
 	@Override
 	public void onSwitch(BackendSwitch change) {
-		// Nothing to do: every check asks the backend state; the switch line says what the limits do meanwhile.
+		// Nothing to do: every check asks the backend state; the switch line says what
+		// the limits do meanwhile.
 	}
 
 	@Override

@@ -13,12 +13,14 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.redisstarter.connection.RedisKeyEncoding;
 
 /**
- * The in-memory twin: the same {@link Gcra} arithmetic as the Redis script, counted per JVM.
+ * The in-memory twin: the same {@link Gcra} arithmetic as the Redis script, counted per
+ * JVM.
  *
  * <p>
- * Each key's state is one immutable array behind an {@link AtomicReference}, updated by compare-and-set: no lock on
- * the hot path. Memory is bounded: a key untouched for its limit's longest period is full again and is dropped, and
- * each limit keeps at most {@code maxKeysPerLimit} keys (beyond that the least useful are dropped, which can only
+ * Each key's state is one immutable array behind an {@link AtomicReference}, updated by
+ * compare-and-set: no lock on the hot path. Memory is bounded: a key untouched for its
+ * limit's longest period is full again and is dropped, and each limit keeps at most
+ * {@code maxKeysPerLimit} keys (beyond that the least useful are dropped, which can only
  * give those keys a fresh budget early).
  */
 public final class InMemoryRateLimiter extends AbstractRateLimiter {
@@ -30,8 +32,9 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 	private final Cache<String, AtomicReference<long[]>>[] states;
 
 	/**
-	 * @param clock where time comes from (a test's clock); {@link #InMemoryRateLimiter(RateLimits, long)} uses the
-	 * JVM's monotonic clock, which is cheaper and never steps back
+	 * @param clock where time comes from (a test's clock);
+	 * {@link #InMemoryRateLimiter(RateLimits, long)} uses the JVM's monotonic clock,
+	 * which is cheaper and never steps back
 	 */
 	public InMemoryRateLimiter(RateLimits limits, InstantSource clock, long maxKeysPerLimit) {
 		this(limits, () -> micros(clock.instant()), maxKeysPerLimit);
@@ -41,7 +44,10 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 		this(limits, monotonicMicros(), maxKeysPerLimit);
 	}
 
-	/** Microseconds from the JVM's monotonic clock, kept well above zero (nanoTime itself may be negative). */
+	/**
+	 * Microseconds from the JVM's monotonic clock, kept well above zero (nanoTime itself
+	 * may be negative).
+	 */
 	private static LongSupplier monotonicMicros() {
 		long origin = System.nanoTime();
 		return () -> (System.nanoTime() - origin) / 1000 + 1_000_000_000_000L;
@@ -57,7 +63,8 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 		Cache<String, AtomicReference<long[]>>[] states = new Cache[limits.all().size()];
 		this.states = states;
 		for (CompiledLimit limit : limits.compiledAll()) {
-			// Maintenance runs on the caller's thread, amortised: handing it to a pool costs a thread wake-up.
+			// Maintenance runs on the caller's thread, amortised: handing it to a pool
+			// costs a thread wake-up.
 			this.states[limit.index()] = Caffeine.newBuilder()
 				.expireAfterAccess(limit.limit().longestPeriod())
 				.maximumSize(maxKeysPerLimit)
@@ -103,7 +110,10 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 		return this.states[this.limits().compiled(limit).index()].asMap().keySet();
 	}
 
-	/** How many keys the limit holds state for now (an estimate that includes entries about to expire). */
+	/**
+	 * How many keys the limit holds state for now (an estimate that includes entries
+	 * about to expire).
+	 */
 	public long size(String limit) {
 		Cache<String, AtomicReference<long[]>> keys = this.states[limits().compiled(limit).index()];
 		keys.cleanUp();

@@ -6,12 +6,12 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A named limit: one or more {@link Band}s checked together, all-or-nothing (say 10 per second and 1000 per hour),
- * and what to do while Redis is away. Define them in properties ({@code redis-starter.rate-limit.limits.<name>}) or
- * as beans.
+ * A named limit: one or more {@link Band}s checked together, all-or-nothing (say 10 per
+ * second and 1000 per hour), and what to do while Redis is away. Define them in
+ * properties ({@code redis-starter.rate-limit.limits.<name>}) or as beans.
  *
- * @param name a name of letters, digits, '.', '_' or '-'; it tags metrics and scopes keys, so limits never share a
- * budget by accident
+ * @param name a name of letters, digits, '.', '_' or '-'; it tags metrics and scopes
+ * keys, so limits never share a budget by accident
  * @param bands the bands, at least one
  * @param outagePolicy what happens while a configured Redis is away
  */
@@ -44,7 +44,10 @@ public record RateLimit(String name, List<Band> bands, OutagePolicy outagePolicy
 		return new RateLimit(this.name, this.bands, policy);
 	}
 
-	/** The longest period of its bands: after that long untouched, a key's budget is full again. */
+	/**
+	 * The longest period of its bands: after that long untouched, a key's budget is full
+	 * again.
+	 */
 	public Duration longestPeriod() {
 		return this.bands.stream().map(Band::period).max(Duration::compareTo).orElseThrow();
 	}
@@ -56,7 +59,8 @@ public record RateLimit(String name, List<Band> bands, OutagePolicy outagePolicy
 
 	@Override
 	public String toString() {
-		return this.name + this.bands + " (outage: " + this.outagePolicy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")";
+		return this.name + this.bands + " (outage: "
+				+ this.outagePolicy.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")";
 	}
 
 }

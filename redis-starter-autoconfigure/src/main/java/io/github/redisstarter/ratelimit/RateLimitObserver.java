@@ -1,6 +1,9 @@
 package io.github.redisstarter.ratelimit;
 
-/** Hears every decision and error of a {@link RateLimiter}: the hook for metrics. Calls must be quick and not throw. */
+/**
+ * Hears every decision and error of a {@link RateLimiter}: the hook for metrics. Calls
+ * must be quick and not throw.
+ */
 public interface RateLimitObserver {
 
 	RateLimitObserver NONE = new RateLimitObserver() {

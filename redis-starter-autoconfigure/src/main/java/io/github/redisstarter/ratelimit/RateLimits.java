@@ -24,7 +24,9 @@ public final class RateLimits {
 		return of(java.util.List.of(limits));
 	}
 
-	/** @throws IllegalArgumentException when two limits share a name */
+	/**
+	 * @throws IllegalArgumentException when two limits share a name
+	 */
 	public static RateLimits of(Collection<RateLimit> limits) {
 		Map<String, RateLimit> byName = new LinkedHashMap<>();
 		for (RateLimit limit : limits) {
@@ -37,7 +39,9 @@ public final class RateLimits {
 		return new RateLimits(java.util.Collections.unmodifiableMap(byName));
 	}
 
-	/** @throws IllegalArgumentException naming the defined limits when none has this name */
+	/**
+	 * @throws IllegalArgumentException naming the defined limits when none has this name
+	 */
 	public RateLimit get(String name) {
 		return compiled(name).limit();
 	}

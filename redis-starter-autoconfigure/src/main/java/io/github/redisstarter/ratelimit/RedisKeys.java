@@ -5,9 +5,10 @@ import java.nio.charset.StandardCharsets;
 import io.github.redisstarter.connection.RedisKeyEncoding;
 
 /**
- * Names the Redis keys of a check: {@code <prefix>:{<limit>:<key>}} for the first band and
- * {@code <prefix>:{<limit>:<key>}:<i>} for band {@code i}. The braces are a cluster hash tag, so every band of one
- * check lands in one slot; a limit name holds no ':' so two limits never share a key.
+ * Names the Redis keys of a check: {@code <prefix>:{<limit>:<key>}} for the first band
+ * and {@code <prefix>:{<limit>:<key>}:<i>} for band {@code i}. The braces are a cluster
+ * hash tag, so every band of one check lands in one slot; a limit name holds no ':' so
+ * two limits never share a key.
  *
  * <p>
  * The caller's key is written as {@link RedisKeyEncoding} encodes it.
@@ -18,8 +19,9 @@ final class RedisKeys {
 
 	RedisKeys(String prefix) {
 		if (prefix == null || prefix.isEmpty() || prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
-			throw new IllegalArgumentException("'prefix' must be non-empty text without '{' or '}' (they would break the"
-					+ " cluster hash tag), got '" + prefix + "'");
+			throw new IllegalArgumentException(
+					"'prefix' must be non-empty text without '{' or '}' (they would break the"
+							+ " cluster hash tag), got '" + prefix + "'");
 		}
 		this.prefix = prefix;
 	}

@@ -16,14 +16,16 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The limiter shared by every instance through Redis: one EVALSHA of {@code gcra.lua} per check, on the keys of
- * {@link RedisKeys}. The script is sent in full (EVAL) only when Redis answers NOSCRIPT (after a restart or a
- * failover), never after a timeout: a check that may have run is never run twice.
+ * The limiter shared by every instance through Redis: one EVALSHA of {@code gcra.lua} per
+ * check, on the keys of {@link RedisKeys}. The script is sent in full (EVAL) only when
+ * Redis answers NOSCRIPT (after a restart or a failover), never after a timeout: a check
+ * that may have run is never run twice.
  *
  * <p>
- * Time comes from Redis ({@code TIME}, in microseconds), so app nodes with skewed clocks still agree; pass a clock
- * for managed Redis services that forbid {@code TIME} in scripts. A denial is remembered locally until its retry time
- * (see {@link DenyCache}), so a client that floods costs no Redis call.
+ * Time comes from Redis ({@code TIME}, in microseconds), so app nodes with skewed clocks
+ * still agree; pass a clock for managed Redis services that forbid {@code TIME} in
+ * scripts. A denial is remembered locally until its retry time (see {@link DenyCache}),
+ * so a client that floods costs no Redis call.
  */
 public final class RedisRateLimiter extends AbstractRateLimiter {
 
@@ -39,15 +41,19 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 
 	private final @Nullable DenyCache denyCache;
 
-	/** Per limit, by {@link CompiledLimit#index()}: what every check of it sends and says, built once. */
+	/**
+	 * Per limit, by {@link CompiledLimit#index()}: what every check of it sends and says,
+	 * built once.
+	 */
 	private final LimitCall[] limitCalls;
 
 	/**
-	 * @param commands the Redis connection (Lettuce's, standalone or cluster); asked on each call, so it may connect lazily
-	 * @param calls how long a check waits for Redis (the backend's deadline), and what its answers tell the backend;
-	 * a check not answered in time fails with a
-	 * {@link io.github.redisstarter.connection.RedisDeadlineMissedException} (answered by the in-memory twin behind a
-	 * {@link FailoverRateLimiter})
+	 * @param commands the Redis connection (Lettuce's, standalone or cluster); asked on
+	 * each call, so it may connect lazily
+	 * @param calls how long a check waits for Redis (the backend's deadline), and what
+	 * its answers tell the backend; a check not answered in time fails with a
+	 * {@link io.github.redisstarter.connection.RedisDeadlineMissedException} (answered by
+	 * the in-memory twin behind a {@link FailoverRateLimiter})
 	 * @param settings the key prefix, clock and deny cache
 	 */
 	public RedisRateLimiter(RateLimits limits, Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
@@ -74,8 +80,8 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 	}
 
 	/**
-	 * @param bandArguments the script arguments after cost, consume and now: permitCost, scale, capacity, period
-	 * per band
+	 * @param bandArguments the script arguments after cost, consume and now: permitCost,
+	 * scale, capacity, period per band
 	 * @param description the check, for the message of a missed deadline
 	 */
 	private record LimitCall(byte[][] bandArguments, String description) {
@@ -96,7 +102,8 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 		if (local != null) {
 			return CompletableFuture.completedFuture(local);
 		}
-		return this.calls.withDeadline(evaluate(limit, key, cost, consume), this.limitCalls[limit.index()].description());
+		return this.calls.withDeadline(evaluate(limit, key, cost, consume),
+				this.limitCalls[limit.index()].description());
 	}
 
 	@Override
@@ -105,7 +112,8 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 			this.denyCache.forget(limit.limit(), key);
 		}
 		byte[][] names = this.keys.of(limit.limit(), key, limit.bands().size());
-		this.calls.await(this.commands.get().del(names).toCompletableFuture(), "rate-limit reset of '" + limit.name() + "'");
+		this.calls.await(this.commands.get().del(names).toCompletableFuture(),
+				"rate-limit reset of '" + limit.name() + "'");
 	}
 
 	private @Nullable Decision denied(CompiledLimit limit, String key, long cost) {
@@ -148,9 +156,11 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 	 * How a {@link RedisRateLimiter} keeps its keys.
 	 *
 	 * @param keyPrefix the first part of every key, without '{' or '}'
-	 * @param clock {@code null} to take time from Redis {@code TIME} (the default); a clock for managed Redis services
-	 * that forbid {@code TIME} in scripts (the app nodes' clocks must then agree)
-	 * @param denyCacheSize how many recent denials are remembered locally; 0 turns the deny cache off
+	 * @param clock {@code null} to take time from Redis {@code TIME} (the default); a
+	 * clock for managed Redis services that forbid {@code TIME} in scripts (the app
+	 * nodes' clocks must then agree)
+	 * @param denyCacheSize how many recent denials are remembered locally; 0 turns the
+	 * deny cache off
 	 */
 	public record Settings(String keyPrefix, @Nullable InstantSource clock, long denyCacheSize) {
 

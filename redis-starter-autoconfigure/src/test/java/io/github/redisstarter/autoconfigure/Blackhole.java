@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A loopback port that drops connection attempts, like a firewalled address: a listening socket that never accepts,
- * with its accept queue filled, so that the kernel drops further SYNs and a client's connect hangs until its own
- * timeout. (Tests must not send traffic to any address but loopback.)
+ * A loopback port that drops connection attempts, like a firewalled address: a listening
+ * socket that never accepts, with its accept queue filled, so that the kernel drops
+ * further SYNs and a client's connect hangs until its own timeout. (Tests must not send
+ * traffic to any address but loopback.)
  */
 final class Blackhole implements AutoCloseable {
 

@@ -18,20 +18,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
-/** An app on a Spring Boot line the starter was not built for stops at once, naming both versions. */
+/**
+ * An app on a Spring Boot line the starter was not built for stops at once, naming both
+ * versions.
+ */
 class BootVersionCheckTests {
 
 	@Test
 	void springBoot3StopsTheAppNamingTheVersionItNeeds() {
 		assertThatIllegalStateException().isThrownBy(() -> BootVersionCheck.check("3.5.6"))
-			.withMessage("redis-starter needs Spring Boot 4.0 or later, but this app runs Spring Boot 3.5.6: upgrade Spring"
-					+ " Boot (spring-boot-starter-parent or the spring-boot-dependencies BOM) to 4.0.x or later, or remove"
-					+ " redis-starter-autoconfigure");
+			.withMessage(
+					"redis-starter needs Spring Boot 4.0 or later, but this app runs Spring Boot 3.5.6: upgrade Spring"
+							+ " Boot (spring-boot-starter-parent or the spring-boot-dependencies BOM) to 4.0.x or later, or remove"
+							+ " redis-starter-autoconfigure");
 	}
 
 	/**
-	 * The starter's jar (target/classes) on a real Spring Boot 3.5 class path, in a JVM of its own: the app stops at
-	 * startup with the message, instead of failing later on a missing bean or starting with the starter inactive.
+	 * The starter's jar (target/classes) on a real Spring Boot 3.5 class path, in a JVM
+	 * of its own: the app stops at startup with the message, instead of failing later on
+	 * a missing bean or starting with the starter inactive.
 	 */
 	@Test
 	void aRealSpringBoot3AppStopsAtStartupWithTheMessage() throws Exception {

@@ -24,7 +24,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The Broadcaster as apps get it: two instances sharing Redis, through a Redis restart. */
+/**
+ * The Broadcaster as apps get it: two instances sharing Redis, through a Redis restart.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class BroadcasterTests {
 
@@ -37,8 +39,8 @@ class BroadcasterTests {
 	}
 
 	private static ConfigurableApplicationContext start() {
-		return TestApp.run(Map.of(), "spring.data.redis.url=" + redis.server().url(), "redis-starter.ping-interval=100ms",
-				"redis-starter.ping-timeout=500ms");
+		return TestApp.run(Map.of(), "spring.data.redis.url=" + redis.server().url(),
+				"redis-starter.ping-interval=100ms", "redis-starter.ping-timeout=500ms");
 	}
 
 	@SuppressWarnings("unchecked")
@@ -76,14 +78,16 @@ class BroadcasterTests {
 			onB.publish("notices", new Notice("after the restart"));
 			await().atMost(WAIT).until(() -> heardByA.contains(new Notice("after the restart")));
 			assertThat(heardByB).containsExactly(new Notice("one"), new Notice("after the restart"));
-			assertThat(heardByA).containsExactly(new Notice("one"), new Notice("local"), new Notice("after the restart"));
+			assertThat(heardByA).containsExactly(new Notice("one"), new Notice("local"),
+					new Notice("after the restart"));
 
 			MeterRegistry meters = a.getBean(MeterRegistry.class);
 			assertThat(meters.get(BroadcastMetrics.RECEIVED).tag("channel", "notices").counter().count()).isEqualTo(2);
 			assertThat(meters.get(BroadcastMetrics.PUBLISHED).tag("channel", "notices").counter().count()).isEqualTo(1);
 		}
-		assertThat(output.getAll().lines().filter((line) -> line.contains("broadcasts reach this instance's listeners only")))
-			.hasSize(2);
+		assertThat(output.getAll()
+			.lines()
+			.filter((line) -> line.contains("broadcasts reach this instance's listeners only"))).hasSize(2);
 	}
 
 	@Test

@@ -20,10 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Each configuration mistake an operator can make gets one clear message at startup, naming the setting and what it
- * accepts, and never the password: a setting that cannot work stops startup with one failure report; a server that
- * cannot be used (wrong password, TLS mismatch) gets one error line and the in-memory twins. The wrong password, the
- * missing one and TLS to a plain-text port are in {@link StartupDecisionTests}; plain text to a TLS port is here.
+ * Each configuration mistake an operator can make gets one clear message at startup,
+ * naming the setting and what it accepts, and never the password: a setting that cannot
+ * work stops startup with one failure report; a server that cannot be used (wrong
+ * password, TLS mismatch) gets one error line and the in-memory twins. The wrong
+ * password, the missing one and TLS to a plain-text port are in
+ * {@link StartupDecisionTests}; plain text to a TLS port is here.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ConfigurationMistakeTests {
@@ -47,8 +49,8 @@ class ConfigurationMistakeTests {
 			"longest deadline below the shortest|redis-starter.max-call-deadline=50ms|redis-starter.max-call-deadline|at least redis-starter.call-deadline",
 			"longest wait to return below the shortest|redis-starter.max-return-after=100ms|redis-starter.max-return-after|at least redis-starter.return-after",
 			"zero message size|redis-starter.broadcast.max-message-size=0B|redis-starter.broadcast.max-message-size|64KB" })
-	void aSettingThatCannotWorkStopsStartupWithOneReport(String mistake, String setting, String property, String accepted,
-			CapturedOutput output) {
+	void aSettingThatCannotWorkStopsStartupWithOneReport(String mistake, String setting, String property,
+			String accepted, CapturedOutput output) {
 		String[] parts = setting.split("=", 2);
 		Map<String, String> environment = parts[0].equals("REDIS_URL") ? Map.of("REDIS_URL", parts[1]) : Map.of();
 		String[] settings = environment.isEmpty() ? new String[] { setting } : new String[0];
@@ -90,7 +92,8 @@ class ConfigurationMistakeTests {
 		try (ConfigurableApplicationContext context = TestApp.run(Map.of(), "redis-starter.deadline-misses=3")) {
 			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
 		}
-		assertThat(output.getAll().lines().filter((line) -> line.contains(" WARN ") && line.contains("deadline-misses")))
+		assertThat(
+				output.getAll().lines().filter((line) -> line.contains(" WARN ") && line.contains("deadline-misses")))
 			.singleElement()
 			.asString()
 			.contains("no longer used")

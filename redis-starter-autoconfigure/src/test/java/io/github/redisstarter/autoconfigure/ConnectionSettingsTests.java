@@ -15,7 +15,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every alias and URL form, against a real server with a password, an ACL user and a TLS port. */
+/**
+ * Every alias and URL form, against a real server with a password, an ACL user and a TLS
+ * port.
+ */
 class ConnectionSettingsTests {
 
 	private static final String PASSWORD = "default-pw";
@@ -51,8 +54,8 @@ class ConnectionSettingsTests {
 
 	@Test
 	void redisPasswordIsCarriedIntoARedisUrlWithoutCredentials() {
-		try (ConfigurableApplicationContext context = TestApp.run(
-				Map.of("REDIS_URL", "redis://127.0.0.1:" + redis.server().port(), "REDIS_PASSWORD", PASSWORD))) {
+		try (ConfigurableApplicationContext context = TestApp
+			.run(Map.of("REDIS_URL", "redis://127.0.0.1:" + redis.server().port(), "REDIS_PASSWORD", PASSWORD))) {
 			assertUsesRedis(context);
 		}
 	}
@@ -72,8 +75,8 @@ class ConnectionSettingsTests {
 
 	@Test
 	void blankVariablesCountAsUnset() {
-		try (ConfigurableApplicationContext context = TestApp.run(
-				Map.of("REDIS_URL", "  ", "REDIS_HOST", "", "REDIS_PORT", " ", "REDIS_PASSWORD", "", "REDIS_TLS", ""))) {
+		try (ConfigurableApplicationContext context = TestApp.run(Map.of("REDIS_URL", "  ", "REDIS_HOST", "",
+				"REDIS_PORT", " ", "REDIS_PASSWORD", "", "REDIS_TLS", ""))) {
 			BackendState state = context.getBean(BackendState.class);
 			assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
 			assertThat(state.reason()).isEqualTo("no Redis configured");
@@ -93,8 +96,9 @@ class ConnectionSettingsTests {
 
 	@Test
 	void tlsVariableWithHostAndPort() {
-		try (ConfigurableApplicationContext context = TestApp.run(Map.of("REDIS_HOST", "127.0.0.1", "REDIS_PORT",
-				String.valueOf(redis.server().tlsPort()), "REDIS_PASSWORD", PASSWORD, "REDIS_TLS", "yes"),
+		try (ConfigurableApplicationContext context = TestApp.run(
+				Map.of("REDIS_HOST", "127.0.0.1", "REDIS_PORT", String.valueOf(redis.server().tlsPort()),
+						"REDIS_PASSWORD", PASSWORD, "REDIS_TLS", "yes"),
 				trustTestAuthority(), "spring.data.redis.ssl.bundle=test")) {
 			assertUsesRedis(context);
 			assertThat(context.getBean(BackendState.class).endpoint().describe()).contains("(TLS)");
@@ -110,7 +114,10 @@ class ConnectionSettingsTests {
 		assertThat(state.mode()).as(state.reason()).isEqualTo(BackendMode.REDIS);
 	}
 
-	/** Writes through the app's own connection and checks on the server which database received it. */
+	/**
+	 * Writes through the app's own connection and checks on the server which database
+	 * received it.
+	 */
 	private static void writeAndExpectIn(ConfigurableApplicationContext context, String database) {
 		context.getBean(StringRedisTemplate.class).opsForValue().set("written-by-the-app", "1");
 		assertThat(redis.server().info(database)).startsWith("keys=1,");

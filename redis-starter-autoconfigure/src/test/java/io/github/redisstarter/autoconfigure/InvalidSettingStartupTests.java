@@ -11,7 +11,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A bad setting stops startup with one clear report, and the password is nowhere in what the app prints or throws. */
+/**
+ * A bad setting stops startup with one clear report, and the password is nowhere in what
+ * the app prints or throws.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class InvalidSettingStartupTests {
 
@@ -32,7 +35,8 @@ class InvalidSettingStartupTests {
 
 	@Test
 	void portOutOfRange(CapturedOutput output) {
-		assertThatThrownBy(() -> TestApp.run("spring.data.redis.port=0")).isInstanceOf(InvalidRedisSettingException.class);
+		assertThatThrownBy(() -> TestApp.run("spring.data.redis.port=0"))
+			.isInstanceOf(InvalidRedisSettingException.class);
 		assertThat(output.getAll()).contains("The Redis setting spring.data.redis.port is invalid")
 			.contains("between 1 and 65535");
 	}

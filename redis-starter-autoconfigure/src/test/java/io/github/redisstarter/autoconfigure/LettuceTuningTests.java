@@ -20,7 +20,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The starter tunes Boot's own Lettuce client (no second client) without throwing away Boot's options. */
+/**
+ * The starter tunes Boot's own Lettuce client (no second client) without throwing away
+ * Boot's options.
+ */
 class LettuceTuningTests {
 
 	@RegisterExtension
@@ -55,9 +58,12 @@ class LettuceTuningTests {
 			// The app's own choices survive the starter's tuning.
 			assertThat(socket.isTcpNoDelay()).isFalse();
 			assertThat(socket.getConnectTimeout()).isEqualTo(Duration.ofMillis(1500));
-			// TCP keepalive: a connection that a peer or a middlebox dropped is noticed within about a minute. The
-			// starter's (idle 30 s, 3 probes 10 s apart) on Lettuce 6, which leaves keepalive off; Lettuce 7 (Spring
-			// Boot 4.1) turns it on itself (13 s, 3 x 13 s), and the starter keeps that. Lettuce's default is read at
+			// TCP keepalive: a connection that a peer or a middlebox dropped is noticed
+			// within about a minute. The
+			// starter's (idle 30 s, 3 probes 10 s apart) on Lettuce 6, which leaves
+			// keepalive off; Lettuce 7 (Spring
+			// Boot 4.1) turns it on itself (13 s, 3 x 13 s), and the starter keeps that.
+			// Lettuce's default is read at
 			// run time: the constant for it would be compiled into this test.
 			SocketOptions.KeepAliveOptions keepAlive = socket.getKeepAlive();
 			boolean lettuceKeepsAliveItself = SocketOptions.builder().build().getKeepAlive().isEnabled();
@@ -90,7 +96,8 @@ class LettuceTuningTests {
 				"redis-starter.rate-limit.limits.api.bands=100/1s")) {
 			assertThat(context.getBean(LettuceConnectionFactory.class).getShareNativeConnection()).isFalse();
 			// The starter sends its calls on a connection of its own ...
-			assertThat(context.getBean(io.github.redisstarter.ratelimit.RateLimiter.class).tryAcquire("api", "pool-test")
+			assertThat(context.getBean(io.github.redisstarter.ratelimit.RateLimiter.class)
+				.tryAcquire("api", "pool-test")
 				.source()).isEqualTo(io.github.redisstarter.ratelimit.Decision.Source.REDIS);
 			// ... so the app's one pooled connection is free, again and again.
 			StringRedisTemplate template = new StringRedisTemplate(context.getBean(RedisConnectionFactory.class));
@@ -126,8 +133,8 @@ class LettuceTuningTests {
 
 		@org.springframework.context.annotation.Bean
 		org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer appSocketOptions() {
-			return (builder) -> builder
-				.socketOptions(SocketOptions.builder().tcpNoDelay(false).connectTimeout(Duration.ofMillis(1500)).build());
+			return (builder) -> builder.socketOptions(
+					SocketOptions.builder().tcpNoDelay(false).connectTimeout(Duration.ofMillis(1500)).build());
 		}
 
 	}
@@ -169,6 +176,5 @@ class LettuceTuningTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		}
 	}
-
 
 }

@@ -4,7 +4,10 @@ import java.util.List;
 
 import org.springframework.boot.test.system.CapturedOutput;
 
-/** Reads captured log output (the logback-test.xml pattern: time, level, thread, logger, message). */
+/**
+ * Reads captured log output (the logback-test.xml pattern: time, level, thread, logger,
+ * message).
+ */
 final class Logs {
 
 	private Logs() {

@@ -28,13 +28,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** Redis goes away and comes back while the app runs; callers keep getting answers and the app notices little. */
+/**
+ * Redis goes away and comes back while the app runs; callers keep getting answers and the
+ * app notices little.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class OutageTests {
 
 	private static final String PASSWORD = "outage-pw";
 
-	/** Generous bounds: the machine may be busy, the point is seconds, not Lettuce's 60 s. */
+	/**
+	 * Generous bounds: the machine may be busy, the point is seconds, not Lettuce's 60 s.
+	 */
 	private static final Duration CALL_BOUND = Duration.ofSeconds(3);
 
 	private static final Duration SWITCH_BOUND = Duration.ofSeconds(5);
@@ -76,13 +81,15 @@ class OutageTests {
 		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("unreachable");
 		assertThat(Logs.starterLines(output, "INFO").stream().filter(line -> line.contains("is back"))).hasSize(1);
 		assertThat(output.getAll()).doesNotContain(PASSWORD);
-		// Lettuce's own reconnect lines (an INFO and a WARN per attempt) are quiet: the switch lines say it once.
+		// Lettuce's own reconnect lines (an INFO and a WARN per attempt) are quiet: the
+		// switch lines say it once.
 		assertThat(output.getAll()).doesNotContain("ConnectionWatchdog");
 	}
 
 	@Test
 	void lettucesReconnectLinesComeBackWithTheUsualLoggingProperty(CapturedOutput output) {
-		try (ConfigurableApplicationContext context = run("logging.level.io.lettuce.core.protocol.ConnectionWatchdog=INFO")) {
+		try (ConfigurableApplicationContext context = run(
+				"logging.level.io.lettuce.core.protocol.ConnectionWatchdog=INFO")) {
 			BackendState state = context.getBean(BackendState.class);
 			redis.server().kill();
 			await().atMost(SWITCH_BOUND).until(() -> output.getAll().contains("ConnectionWatchdog"));
@@ -143,10 +150,11 @@ class OutageTests {
 	void bootsOwnRedisHealthContributorIsReplaced() {
 		try (ConfigurableApplicationContext context = run()) {
 			assertThat(context.getBean("redisHealthContributor")).isInstanceOf(BackendHealthIndicator.class);
-			assertThat(context.getBeansOfType(org.springframework.boot.data.redis.health.DataRedisHealthIndicator.class))
-				.isEmpty();
 			assertThat(
-					context.getBeansOfType(org.springframework.boot.data.redis.health.DataRedisReactiveHealthIndicator.class))
+					context.getBeansOfType(org.springframework.boot.data.redis.health.DataRedisHealthIndicator.class))
+				.isEmpty();
+			assertThat(context
+				.getBeansOfType(org.springframework.boot.data.redis.health.DataRedisReactiveHealthIndicator.class))
 				.isEmpty();
 		}
 	}
@@ -180,7 +188,8 @@ class OutageTests {
 		assertThat(health.getStatus()).isEqualTo(status);
 		assertThat(health.getDetails()).containsEntry("mode", mode).containsKey("endpoint").containsKey("detector");
 		assertThat(context.getBean(MeterRegistry.class).get(BackendMetrics.CALL_DEADLINE).gauge().value())
-			.as("the call deadline, in seconds").isBetween(0.1, 0.5);
+			.as("the call deadline, in seconds")
+			.isBetween(0.1, 0.5);
 		assertThat(health.toString()).doesNotContain(PASSWORD);
 	}
 

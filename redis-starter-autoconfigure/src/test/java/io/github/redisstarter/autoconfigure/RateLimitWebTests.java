@@ -35,7 +35,10 @@ import org.springframework.web.bind.annotation.RestController;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Rate limits on a real Tomcat: annotations, path rules, keys, headers, the 429 and startup checks. */
+/**
+ * Rate limits on a real Tomcat: annotations, path rules, keys, headers, the 429 and
+ * startup checks.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class RateLimitWebTests {
 
@@ -45,8 +48,8 @@ class RateLimitWebTests {
 	private static final HttpClient http = HttpClient.newHttpClient();
 
 	private static final String[] LIMITS = { "redis-starter.rate-limit.limits.ping.bands=5/10s",
-			"redis-starter.rate-limit.limits.pair.bands=3/1s,100/1h", "redis-starter.rate-limit.limits.rule.bands=2/10s",
-			"redis-starter.rate-limit.limits.closed.bands=2/10s",
+			"redis-starter.rate-limit.limits.pair.bands=3/1s,100/1h",
+			"redis-starter.rate-limit.limits.rule.bands=2/10s", "redis-starter.rate-limit.limits.closed.bands=2/10s",
 			"redis-starter.rate-limit.limits.closed.outage-policy=fail-closed",
 			"redis-starter.rate-limit.web.rules[0].paths=/rule/**", "redis-starter.rate-limit.web.rules[0].methods=GET",
 			"redis-starter.rate-limit.web.rules[0].limit=rule",
@@ -60,8 +63,11 @@ class RateLimitWebTests {
 				denied = server.get("/ping");
 			}
 			assertThat(denied.statusCode()).isEqualTo(429);
-			// Indented as the app asked, with the problem's own properties beside the standard ones.
-			assertThat(denied.body()).contains("\n").contains("\"limit\" : \"ping\"").contains("\"status\" : 429")
+			// Indented as the app asked, with the problem's own properties beside the
+			// standard ones.
+			assertThat(denied.body()).contains("\n")
+				.contains("\"limit\" : \"ping\"")
+				.contains("\"status\" : 429")
 				.doesNotContain("\"properties\"");
 		}
 	}
@@ -73,7 +79,8 @@ class RateLimitWebTests {
 				HttpResponse<String> ok = server.get("/ping");
 				assertThat(ok.statusCode()).isEqualTo(200);
 				assertThat(ok.headers().firstValue("RateLimit-Policy")).hasValue("\"ping\";q=5;w=10");
-				// t: whole seconds until full, rounded up; a slow machine may have let a second pass since the first.
+				// t: whole seconds until full, rounded up; a slow machine may have let a
+				// second pass since the first.
 				assertThat(ok.headers().firstValue("RateLimit").orElseThrow())
 					.matches("\"ping\";r=" + (5 - i) + ";t=(" + (2 * i - 1) + "|" + (2 * i) + ")");
 				assertThat(ok.headers().firstValue("X-RateLimit-Limit")).isEmpty();
@@ -81,8 +88,8 @@ class RateLimitWebTests {
 			HttpResponse<String> denied = server.get("/ping");
 			assertThat(denied.statusCode()).isEqualTo(429);
 			assertThat(denied.headers().firstValue("Retry-After").orElseThrow()).isIn("1", "2");
-			assertThat(denied.headers().firstValue("Content-Type")).hasValueSatisfying(
-					(type) -> assertThat(type).startsWith("application/problem+json"));
+			assertThat(denied.headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 			assertThat(denied.headers().firstValue("RateLimit").orElseThrow()).matches("\"ping\";r=0;t=(9|10)");
 			assertThat(denied.body()).contains("\"status\":429")
 				.contains("\"title\":\"Too Many Requests\"")
@@ -134,7 +141,8 @@ class RateLimitWebTests {
 	void xForwardedForCountsOnlyWhenTheAppTrustsItsProxies() throws Exception {
 		try (Server server = Server.start()) {
 			assertThat(statuses(server, "/ping", "X-Forwarded-For", "203.0.113.1", 5)).containsOnly(200);
-			// Ignored: the client is 127.0.0.1 whatever it claims, and its budget is spent.
+			// Ignored: the client is 127.0.0.1 whatever it claims, and its budget is
+			// spent.
 			assertThat(statuses(server, "/ping", "X-Forwarded-For", "203.0.113.2", 1)).containsExactly(429);
 		}
 		redis.server().flushAll();
@@ -167,14 +175,16 @@ class RateLimitWebTests {
 		// A proxy appends the address it saw (203.0.113.9) to whatever the client sent.
 		try (Server server = Server.start("server.forward-headers-strategy=native")) {
 			assertThat(output).doesNotContain("server.forward-headers-strategy=framework");
-			// native reads from the right: the client's made-up addresses do not change its key.
+			// native reads from the right: the client's made-up addresses do not change
+			// its key.
 			assertThat(spoofed(server, 6)).containsExactly(200, 200, 200, 200, 200, 429);
 		}
 		redis.server().flushAll();
 		try (Server server = Server.start("server.forward-headers-strategy=framework")) {
 			assertThat(output).containsOnlyOnce("Rate limits keyed by clientIp trust X-Forwarded-For with"
 					+ " server.forward-headers-strategy=framework");
-			// What it warns of: framework takes the left-most address, the client's own: a fresh budget each time.
+			// What it warns of: framework takes the left-most address, the client's own:
+			// a fresh budget each time.
 			assertThat(spoofed(server, 6)).containsOnly(200);
 		}
 	}
@@ -197,11 +207,14 @@ class RateLimitWebTests {
 	@Test
 	void aRequestThatEndsOnTheErrorPageIsCountedOnce() throws Exception {
 		try (Server server = Server.start("redis-starter.rate-limit.web.rules[1].paths=/**",
-				"redis-starter.rate-limit.web.rules[1].limit=pair", "redis-starter.rate-limit.web.rules[1].key='all'")) {
+				"redis-starter.rate-limit.web.rules[1].limit=pair",
+				"redis-starter.rate-limit.web.rules[1].key='all'")) {
 			HttpResponse<String> failed = server.get("/fail");
 			assertThat(failed.statusCode()).isEqualTo(500);
-			// The /error dispatch matches /** too, but only the request itself took a permit.
-			assertThat(server.context().getBean(io.github.redisstarter.ratelimit.RateLimiter.class)
+			// The /error dispatch matches /** too, but only the request itself took a
+			// permit.
+			assertThat(server.context()
+				.getBean(io.github.redisstarter.ratelimit.RateLimiter.class)
 				.peek("pair", "all")
 				.remaining()).isEqualTo(2);
 		}
@@ -237,12 +250,12 @@ class RateLimitWebTests {
 			.hasStackTraceContaining("@RateLimited(limit = \"pnig\", key = \"clientIp\") on")
 			.hasStackTraceContaining("BadController#typo")
 			.hasStackTraceContaining("'limit' names no defined rate limit: 'pnig'");
-		// Boot's failure analysis, not a stack trace: what is wrong, and the fix in words.
+		// Boot's failure analysis, not a stack trace: what is wrong, and the fix in
+		// words.
 		assertThat(output.getAll()).contains("APPLICATION FAILED TO START")
 			.contains("'limit' names no defined rate limit: 'pnig'")
 			.contains("Name a limit defined under redis-starter.rate-limit.limits.<name>.bands");
-		assertThatThrownBy(() -> Server.start(BadKeyController.class))
-			.hasStackTraceContaining("is not valid SpEL");
+		assertThatThrownBy(() -> Server.start(BadKeyController.class)).hasStackTraceContaining("is not valid SpEL");
 	}
 
 	@Test
@@ -258,18 +271,25 @@ class RateLimitWebTests {
 			throws Exception {
 		List<Integer> statuses = new ArrayList<>();
 		for (int i = 0; i < times; i++) {
-			statuses.add(server.send(HttpRequest.newBuilder(server.uri(path)).header(header, value).GET()).statusCode());
+			statuses
+				.add(server.send(HttpRequest.newBuilder(server.uri(path)).header(header, value).GET()).statusCode());
 		}
 		return statuses;
 	}
 
-	/** Requests of one client behind an appending proxy, each with a made-up address of its own in front. */
+	/**
+	 * Requests of one client behind an appending proxy, each with a made-up address of
+	 * its own in front.
+	 */
 	private static List<Integer> spoofed(Server server, int times) throws Exception {
 		List<Integer> statuses = new ArrayList<>();
 		for (int i = 0; i < times; i++) {
-			statuses.add(server.send(HttpRequest.newBuilder(server.uri("/ping"))
-				.header("X-Forwarded-For", "198.51.100." + i + ", 203.0.113.9")
-				.GET()).statusCode());
+			statuses.add(
+					server
+						.send(HttpRequest.newBuilder(server.uri("/ping"))
+							.header("X-Forwarded-For", "198.51.100." + i + ", 203.0.113.9")
+							.GET())
+						.statusCode());
 		}
 		return statuses;
 	}
@@ -299,7 +319,8 @@ class RateLimitWebTests {
 				.web(WebApplicationType.SERVLET)
 				.environment(new TestApp.EnvironmentWithVariables(Map.of()))
 				.run(args.toArray(String[]::new));
-			return new Server(context, context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
+			return new Server(context,
+					context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
 		}
 
 		URI uri(String path) {
@@ -338,7 +359,10 @@ class RateLimitWebTests {
 			return new Tenants();
 		}
 
-		/** Signs a request in as the user named by X-Test-User, the way a security filter would. */
+		/**
+		 * Signs a request in as the user named by X-Test-User, the way a security filter
+		 * would.
+		 */
 		@Bean
 		Filter testUserFilter() {
 			return (request, response, chain) -> {

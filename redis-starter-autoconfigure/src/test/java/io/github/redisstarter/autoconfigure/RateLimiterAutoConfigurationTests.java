@@ -34,7 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The RateLimiter bean as an app gets it: limits from properties and beans, shared through Redis, across outages. */
+/**
+ * The RateLimiter bean as an app gets it: limits from properties and beans, shared
+ * through Redis, across outages.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class RateLimiterAutoConfigurationTests {
 
@@ -68,7 +71,8 @@ class RateLimiterAutoConfigurationTests {
 			RateLimiter limiter = context.getBean(RateLimiter.class);
 			assertThat(limiter).isInstanceOf(FailoverRateLimiter.class);
 			assertThat(limiter.limits().get("compact").bands()).containsExactly(Band.parse("3/10s"));
-			assertThat(limiter.limits().get("objects").bands()).containsExactly(Band.parse("2/10s"), Band.parse("5/1h"));
+			assertThat(limiter.limits().get("objects").bands()).containsExactly(Band.parse("2/10s"),
+					Band.parse("5/1h"));
 			assertThat(limiter.limits().get("closed").outagePolicy()).isEqualTo(OutagePolicy.FAIL_CLOSED);
 			assertThat(limiter.limits().get("uploads").bands()).containsExactly(Band.perMinute(4));
 			Decision decision = limiter.tryAcquire("uploads", "alice");
@@ -97,7 +101,8 @@ class RateLimiterAutoConfigurationTests {
 			assertThat(limiter.tryAcquire("compact", "k").source()).isEqualTo(Decision.Source.REDIS);
 
 			redis.server().kill();
-			// The first check after the kill trips the switch itself, and is answered by its policy, not an exception.
+			// The first check after the kill trips the switch itself, and is answered by
+			// its policy, not an exception.
 			Decision first = limiter.tryAcquire("compact", "k");
 			assertThat(first.source()).isIn(Decision.Source.FALLBACK);
 			await().atMost(Duration.ofSeconds(5)).until(() -> state.mode() == BackendMode.MEMORY);
@@ -123,9 +128,12 @@ class RateLimiterAutoConfigurationTests {
 			}
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(count(meters, RateLimitMetrics.FALLBACKS, "limit", "open", "policy", "fail-open")).isEqualTo(5);
-			assertThat(count(meters, RateLimitMetrics.FALLBACKS, "limit", "closed", "policy", "fail-closed")).isEqualTo(5);
-			assertThat(count(meters, RateLimitMetrics.FALLBACKS, "limit", "compact", "policy", "fallback")).isEqualTo(6);
-			assertThat(count(meters, RateLimitMetrics.FALLBACKS, "limit", "objects", "policy", "fallback")).isEqualTo(1);
+			assertThat(count(meters, RateLimitMetrics.FALLBACKS, "limit", "closed", "policy", "fail-closed"))
+				.isEqualTo(5);
+			assertThat(count(meters, RateLimitMetrics.FALLBACKS, "limit", "compact", "policy", "fallback"))
+				.isEqualTo(6);
+			assertThat(count(meters, RateLimitMetrics.FALLBACKS, "limit", "objects", "policy", "fallback"))
+				.isEqualTo(1);
 
 			redis.server().start();
 			await().atMost(Duration.ofSeconds(5)).until(() -> state.mode() == BackendMode.REDIS);
@@ -135,13 +143,17 @@ class RateLimiterAutoConfigurationTests {
 				.isEqualTo(Decision.Source.REDIS);
 		}
 		// One line per switch, saying what every limit does meanwhile.
-		List<String> outage = output.getAll().lines().filter((l) -> l.contains("switched to the in-memory twins")).toList();
+		List<String> outage = output.getAll()
+			.lines()
+			.filter((l) -> l.contains("switched to the in-memory twins"))
+			.toList();
 		assertThat(outage).singleElement()
 			.asString()
 			.contains("counted in memory, per instance (fallback) for [compact, objects, shared]")
 			.contains("every request allowed (fail-open) for [open]")
 			.contains("every request denied (fail-closed) for [closed]");
-		assertThat(output.getAll().lines().filter((l) -> l.contains("switched back from the in-memory twins"))).hasSize(1);
+		assertThat(output.getAll().lines().filter((l) -> l.contains("switched back from the in-memory twins")))
+			.hasSize(1);
 		assertThat(Logs.starterLines(output, "ERROR")).hasSize(1);
 	}
 
@@ -153,18 +165,20 @@ class RateLimiterAutoConfigurationTests {
 				limiter.tryAcquire("compact", "user-" + (i % 2));
 			}
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			assertThat(count(meters, RateLimitMetrics.DECISIONS, "limit", "compact", "result", "allowed", "source", "redis"))
+			assertThat(count(meters, RateLimitMetrics.DECISIONS, "limit", "compact", "result", "allowed", "source",
+					"redis"))
 				.isEqualTo(5);
 			limiter.tryAcquire("compact", "user-0");
 			limiter.tryAcquire("compact", "user-0");
-			assertThat(count(meters, RateLimitMetrics.DECISIONS, "limit", "compact", "result", "denied", "source", "redis"))
+			assertThat(count(meters, RateLimitMetrics.DECISIONS, "limit", "compact", "result", "denied", "source",
+					"redis"))
 				.isEqualTo(1);
 			assertThat(count(meters, RateLimitMetrics.DECISIONS, "limit", "compact", "result", "denied", "source",
 					"deny-cache"))
 				.isEqualTo(1);
 			assertThat(meters.get(RateLimitMetrics.CHECK).tag("limit", "compact").timer().count()).isEqualTo(7);
-			assertThat(meters.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags().toString())
-				.doesNotContain("user-0"));
+			assertThat(meters.getMeters())
+				.allSatisfy((meter) -> assertThat(meter.getId().getTags().toString()).doesNotContain("user-0"));
 			assertThat(count(meters, RateLimitMetrics.ERRORS, "limit", "compact")).isZero();
 		}
 	}
@@ -181,7 +195,8 @@ class RateLimiterAutoConfigurationTests {
 
 	@Test
 	void clientTimeServesARedisThatForbidsTimeInScripts() {
-		try (RedisServerHandle noTime = RedisServerHandle.withArguments("--rename-command", "TIME", "time-is-forbidden")) {
+		try (RedisServerHandle noTime = RedisServerHandle.withArguments("--rename-command", "TIME",
+				"time-is-forbidden")) {
 			String url = "spring.data.redis.url=" + noTime.server().url();
 			try (ConfigurableApplicationContext context = TestApp.run(Map.of(), LIMITS[0], url)) {
 				assertThatThrownBy(() -> context.getBean(RateLimiter.class).tryAcquire("compact", "k"))
@@ -247,8 +262,9 @@ class RateLimiterAutoConfigurationTests {
 					RedisStarterAutoConfiguration.class, RateLimiterAutoConfiguration.class,
 					RateLimitWebAutoConfiguration.class))
 			.withPropertyValues("redis-starter.mode=memory")
-			.withBean(RateLimiter.class, () -> new io.github.redisstarter.ratelimit.InMemoryRateLimiter(
-					io.github.redisstarter.ratelimit.RateLimits.of(RateLimit.of("own", Band.perSecond(1)))))
+			.withBean(RateLimiter.class,
+					() -> new io.github.redisstarter.ratelimit.InMemoryRateLimiter(
+							io.github.redisstarter.ratelimit.RateLimits.of(RateLimit.of("own", Band.perSecond(1)))))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).getBean(RateLimiter.class)

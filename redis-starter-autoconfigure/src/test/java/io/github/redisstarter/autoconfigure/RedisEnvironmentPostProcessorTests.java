@@ -116,9 +116,9 @@ class RedisEnvironmentPostProcessorTests {
 			.isInstanceOfSatisfying(InvalidRedisSettingException.class,
 					ex -> assertThat(ex.getSetting()).isEqualTo("REDIS_PORT"))
 			.hasMessageContaining("between 1 and 65535");
-		assertThatThrownBy(() -> process(Map.of(), Map.of("spring.data.redis.port", "70000")))
-			.isInstanceOfSatisfying(InvalidRedisSettingException.class,
-					ex -> assertThat(ex.getSetting()).isEqualTo("spring.data.redis.port"));
+		assertThatThrownBy(() -> process(Map.of(), Map.of("spring.data.redis.port", "70000"))).isInstanceOfSatisfying(
+				InvalidRedisSettingException.class,
+				ex -> assertThat(ex.getSetting()).isEqualTo("spring.data.redis.port"));
 	}
 
 	@Test

@@ -30,7 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The RoleCache as apps get it: two instances sharing Redis and one database, across evictions and outages. */
+/**
+ * The RoleCache as apps get it: two instances sharing Redis and one database, across
+ * evictions and outages.
+ */
 class RoleCacheTests {
 
 	@RegisterExtension
@@ -88,8 +91,10 @@ class RoleCacheTests {
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get(CacheMetrics.LOADS).tags("cache", "roles", "result", "found").counter().count())
 				.isEqualTo(1);
-			assertThat(meters.get(CacheMetrics.GETS).tags("cache", "roles", "level", "l2", "result", "miss").counter().count())
-				.isEqualTo(2);
+			assertThat(meters.get(CacheMetrics.GETS)
+				.tags("cache", "roles", "level", "l2", "result", "miss")
+				.counter()
+				.count()).isEqualTo(2);
 		}
 	}
 
@@ -134,7 +139,8 @@ class RoleCacheTests {
 			});
 			assertThat(((String) redis.server().command("GET", "cache:{roles:1}:admin"))).contains("Administrator");
 			awaitBothOnRedis(stateA, stateB);
-			// A, whose eviction did not reach Redis, invalidates the shared cache before it reads it again; from then
+			// A, whose eviction did not reach Redis, invalidates the shared cache before
+			// it reads it again; from then
 			// on neither instance serves the old role.
 			long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
 			while (System.nanoTime() < deadline) {
@@ -164,11 +170,15 @@ class RoleCacheTests {
 		}
 	}
 
-	/** Freezes Redis until both instances run on their twins, runs {@code meanwhile}, then lets Redis go on. */
+	/**
+	 * Freezes Redis until both instances run on their twins, runs {@code meanwhile}, then
+	 * lets Redis go on.
+	 */
 	private static void hangUntilBothAreOnTheTwins(BackendState a, BackendState b, Runnable meanwhile) {
 		redis.server().pause();
 		try {
-			await().atMost(Duration.ofSeconds(10)).until(() -> a.mode() == BackendMode.MEMORY && b.mode() == BackendMode.MEMORY);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> a.mode() == BackendMode.MEMORY && b.mode() == BackendMode.MEMORY);
 			meanwhile.run();
 		}
 		finally {
@@ -177,7 +187,8 @@ class RoleCacheTests {
 	}
 
 	private static void awaitBothOnRedis(BackendState a, BackendState b) {
-		await().atMost(Duration.ofSeconds(10)).until(() -> a.mode() == BackendMode.REDIS && b.mode() == BackendMode.REDIS);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> a.mode() == BackendMode.REDIS && b.mode() == BackendMode.REDIS);
 	}
 
 	@Test
@@ -203,7 +214,8 @@ class RoleCacheTests {
 			TwoLevelCache<Role> permissions = context.getBean(TwoLevelCacheFactory.class)
 				.create("permissions", Role.class, (id) -> Optional.ofNullable(database.get(id)));
 			assertThat(permissions.get("viewer")).isPresent();
-			assertThat((Long) redis.server().command("PTTL", "cache:{permissions:7}:viewer")).isBetween(80_000L, 90_000L);
+			assertThat((Long) redis.server().command("PTTL", "cache:{permissions:7}:viewer")).isBetween(80_000L,
+					90_000L);
 		}
 	}
 

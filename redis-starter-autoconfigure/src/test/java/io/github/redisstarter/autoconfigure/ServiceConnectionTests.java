@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A service connection (what Testcontainers' {@code @ServiceConnection} or Docker Compose support registers) counts as
- * configured Redis, although no property is set.
+ * A service connection (what Testcontainers' {@code @ServiceConnection} or Docker Compose
+ * support registers) counts as configured Redis, although no property is set.
  */
 class ServiceConnectionTests {
 

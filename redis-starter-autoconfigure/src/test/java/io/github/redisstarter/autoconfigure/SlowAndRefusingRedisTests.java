@@ -31,15 +31,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Redis that answers late, or answers but refuses writes: callers wait no longer than the call deadline, one slow
- * answer switches nothing, a Redis that answers slowly but steadily is used rather than left, a silent one is left, and
- * a server that refuses writes is taken back only once it has room for them. The command timeout is set to 5 s here,
- * so that a caller left to it would be seen waiting.
+ * Redis that answers late, or answers but refuses writes: callers wait no longer than the
+ * call deadline, one slow answer switches nothing, a Redis that answers slowly but
+ * steadily is used rather than left, a silent one is left, and a server that refuses
+ * writes is taken back only once it has room for them. The command timeout is set to 5 s
+ * here, so that a caller left to it would be seen waiting.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SlowAndRefusingRedisTests {
 
-	/** Generous: the deadline is 100 ms, the command timeout 5 s; a busy machine must still fit in between. */
+	/**
+	 * Generous: the deadline is 100 ms, the command timeout 5 s; a busy machine must
+	 * still fit in between.
+	 */
 	private static final Duration CALL_BOUND = Duration.ofSeconds(2);
 
 	private static final Duration SWITCH_BOUND = Duration.ofSeconds(5);
@@ -47,7 +51,10 @@ class SlowAndRefusingRedisTests {
 	@RegisterExtension
 	static final RedisServerExtension redis = new RedisServerExtension();
 
-	/** Redis 6.2 answers a write refused inside a script differently (an ERR that wraps the OOM): tested on both. */
+	/**
+	 * Redis 6.2 answers a write refused inside a script differently (an ERR that wraps
+	 * the OOM): tested on both.
+	 */
 	@RegisterExtension
 	static final RedisServerExtension redis6 = new RedisServerExtension(RedisServer.config().embedded());
 
@@ -59,7 +66,10 @@ class SlowAndRefusingRedisTests {
 		return run(redis.server(), pingInterval);
 	}
 
-	/** @param pingInterval how often the monitor pings, which counts as a call that may miss its deadline too */
+	/**
+	 * @param pingInterval how often the monitor pings, which counts as a call that may
+	 * miss its deadline too
+	 */
 	private static ConfigurableApplicationContext run(RedisServer server, Duration pingInterval) {
 		return TestApp.run(Map.of("REDIS_URL", server.url()), "spring.data.redis.timeout=5s",
 				"redis-starter.ping-interval=" + pingInterval.toMillis() + "ms", "redis-starter.ping-timeout=4s",
@@ -69,7 +79,8 @@ class SlowAndRefusingRedisTests {
 
 	@Test
 	void oneSlowAnswerIsReplacedByTheTwinAndSwitchesNothing() throws Exception {
-		// The monitor's first PING only comes after 10 s, so the one call below is the only one to miss its deadline.
+		// The monitor's first PING only comes after 10 s, so the one call below is the
+		// only one to miss its deadline.
 		try (ConfigurableApplicationContext context = run(Duration.ofSeconds(10))) {
 			RateLimiter limiter = context.getBean(RateLimiter.class);
 			BackendState state = context.getBean(BackendState.class);
@@ -78,7 +89,8 @@ class SlowAndRefusingRedisTests {
 			CompletableFuture<Object> sleep = CompletableFuture
 				.supplyAsync(() -> redis.server().command("DEBUG", "SLEEP", "0.5"));
 			Thread.sleep(150);
-			// One call misses its deadline while Redis sleeps: answered by the twin, and no switch.
+			// One call misses its deadline while Redis sleeps: answered by the twin, and
+			// no switch.
 			assertThat(timedCheck(limiter)).isEqualTo(Decision.Source.FALLBACK);
 			sleep.join();
 			assertThat(timedCheck(limiter)).isEqualTo(Decision.Source.REDIS);
@@ -100,7 +112,8 @@ class SlowAndRefusingRedisTests {
 				for (int i = 0; i < 3; i++) {
 					assertThat(timedCheck(limiter)).isEqualTo(Decision.Source.FALLBACK);
 				}
-				// Three missed deadlines switched, long before the monitor's 4 s PING timeout could.
+				// Three missed deadlines switched, long before the monitor's 4 s PING
+				// timeout could.
 				assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(CALL_BOUND);
 				assertThat(state.reason()).startsWith("timed out (no answer for ").contains("while calls waited");
@@ -123,7 +136,8 @@ class SlowAndRefusingRedisTests {
 			BackendState state = context.getBean(BackendState.class);
 			assertThat(limiter.tryAcquire("api", "k").source()).isEqualTo(Decision.Source.REDIS);
 
-			// Another client keeps Redis busy 150 ms at a time, back to back, for 3 s: every answer comes late, none
+			// Another client keeps Redis busy 150 ms at a time, back to back, for 3 s:
+			// every answer comes late, none
 			// is missing. The deadline starts at 100 ms.
 			AtomicBoolean busy = new AtomicBoolean(true);
 			CompletableFuture<Void> scripts = CompletableFuture.runAsync(() -> {
@@ -147,9 +161,11 @@ class SlowAndRefusingRedisTests {
 			}
 			assertThat(state.switchCount()).as("switches").isZero();
 			assertThat(state.callDeadline()).as("the deadline followed Redis").isGreaterThan(Duration.ofMillis(150));
-			// Once the deadline has learnt, checks are Redis' own: the shared limit holds.
+			// Once the deadline has learnt, checks are Redis' own: the shared limit
+			// holds.
 			assertThat(late.getOrDefault(Decision.Source.REDIS, 0)).isPositive();
-			assertThat(late.getOrDefault(Decision.Source.FALLBACK, 0)).as("answered by the twin after the first second, of %s", late)
+			assertThat(late.getOrDefault(Decision.Source.FALLBACK, 0))
+				.as("answered by the twin after the first second, of %s", late)
 				.isLessThanOrEqualTo(late.getOrDefault(Decision.Source.REDIS, 0) / 10);
 		}
 	}
@@ -160,8 +176,10 @@ class SlowAndRefusingRedisTests {
 			RateLimiter limiter = context.getBean(RateLimiter.class);
 			BackendState state = context.getBean(BackendState.class);
 			assertThat(limiter.tryAcquire("wide", "k").source()).isEqualTo(Decision.Source.REDIS);
-			// Checks in flight all the time, while another process stops this very JVM for 400 ms, five times (as a
-			// long GC pause does): the answers arrive while we are stopped, and wait in the socket.
+			// Checks in flight all the time, while another process stops this very JVM
+			// for 400 ms, five times (as a
+			// long GC pause does): the answers arrive while we are stopped, and wait in
+			// the socket.
 			AtomicBoolean checking = new AtomicBoolean(true);
 			Map<Decision.Source, Integer> sources = new java.util.concurrent.ConcurrentHashMap<>();
 			List<CompletableFuture<Void>> callers = new java.util.ArrayList<>();
@@ -174,8 +192,9 @@ class SlowAndRefusingRedisTests {
 				}));
 			}
 			long pid = ProcessHandle.current().pid();
-			Process stopper = new ProcessBuilder("sh", "-c", "for i in 1 2 3 4 5; do sleep 0.3; kill -STOP " + pid
-					+ "; sleep 0.4; kill -CONT " + pid + "; done").start();
+			Process stopper = new ProcessBuilder("sh", "-c",
+					"for i in 1 2 3 4 5; do sleep 0.3; kill -STOP " + pid + "; sleep 0.4; kill -CONT " + pid + "; done")
+				.start();
 			try {
 				assertThat(stopper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 			}
@@ -198,7 +217,8 @@ class SlowAndRefusingRedisTests {
 			redis.server().pause();
 			try {
 				for (int i = 0; i < 3 && state.usesRedis(); i++) {
-					// The flooding client is answered by the deny cache, without Redis: that is no sign Redis is fine.
+					// The flooding client is answered by the deny cache, without Redis:
+					// that is no sign Redis is fine.
 					assertThat(limiter.tryAcquire("tight", "flood").source()).isEqualTo(Decision.Source.DENY_CACHE);
 					assertThat(limiter.tryAcquire("api", "k" + i).source()).isEqualTo(Decision.Source.FALLBACK);
 				}
@@ -244,7 +264,8 @@ class SlowAndRefusingRedisTests {
 				assertThat(timedCheck(limiter)).isEqualTo(Decision.Source.FALLBACK);
 				assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
 				assertThat(state.reason()).contains("OOM");
-				// PING is answered all along: only the write probe keeps the app from flapping back and forth.
+				// PING is answered all along: only the write probe keeps the app from
+				// flapping back and forth.
 				Thread.sleep(1500);
 				assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
 				assertThat(state.switchCount()).isEqualTo(1);
@@ -268,9 +289,12 @@ class SlowAndRefusingRedisTests {
 			RateLimiter limiter = context.getBean(RateLimiter.class);
 			BackendState state = context.getBean(BackendState.class);
 			assertThat(limiter.tryAcquire("api", "k").source()).isEqualTo(Decision.Source.REDIS);
-			// Just above what Redis holds, with noeviction: the app's new keys fill it, and then a write the size of
-			// the probe's still fits now and then (a key expires, a buffer shrinks). 5 MB of other data first (as in
-			// the sample's fault suite), so that client buffers growing and shrinking (tens of KB) move the free share
+			// Just above what Redis holds, with noeviction: the app's new keys fill it,
+			// and then a write the size of
+			// the probe's still fits now and then (a key expires, a buffer shrinks). 5 MB
+			// of other data first (as in
+			// the sample's fault suite), so that client buffers growing and shrinking
+			// (tens of KB) move the free share
 			// by little.
 			server.command("SETRANGE", "other-data", String.valueOf(5 * 1024 * 1024), "x");
 			long used = Long.parseLong(server.info("used_memory"));
@@ -283,11 +307,14 @@ class SlowAndRefusingRedisTests {
 				}
 				assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
 				assertThat(state.reason()).contains("OOM");
-				// Redis gets a little room: writes fit again (5% free), yet Redis is nearly full. Measured once its
-				// memory has settled (Redis 6.2 shrinks client buffers for a while after a burst).
+				// Redis gets a little room: writes fit again (5% free), yet Redis is
+				// nearly full. Measured once its
+				// memory has settled (Redis 6.2 shrinks client buffers for a while after
+				// a burst).
 				server.command("CONFIG", "SET", "maxmemory", String.valueOf((long) (settledUsedMemory(server) / 0.95)));
 				Thread.sleep(1500);
-				assertThat(state.mode()).as("a probe write fits, but Redis has less than 10% free").isEqualTo(BackendMode.MEMORY);
+				assertThat(state.mode()).as("a probe write fits, but Redis has less than 10% free")
+					.isEqualTo(BackendMode.MEMORY);
 				assertThat(state.switchCount()).isEqualTo(1);
 				assertThat(state.lastPing().failure()).as("the probe").contains("10% is free");
 			}

@@ -24,7 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** How the backend is chosen at startup: each case of {@code redis-starter.mode} and {@code required}. */
+/**
+ * How the backend is chosen at startup: each case of {@code redis-starter.mode} and
+ * {@code required}.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupDecisionTests {
 
@@ -59,9 +62,10 @@ class StartupDecisionTests {
 	}
 
 	/**
-	 * Spring logs an INFO line for every bean a second thread creates while the main thread holds the singleton lock:
-	 * the startup PING's thread must find everything it needs already made, even when an app bean that needs the
-	 * starter is created before Boot's connection factory (as an app's own beans are).
+	 * Spring logs an INFO line for every bean a second thread creates while the main
+	 * thread holds the singleton lock: the startup PING's thread must find everything it
+	 * needs already made, even when an app bean that needs the starter is created before
+	 * Boot's connection factory (as an app's own beans are).
 	 */
 	@Test
 	void theStartupPingCreatesNoBeansOnItsOwnThread(CapturedOutput output) {
@@ -76,8 +80,8 @@ class StartupDecisionTests {
 	void closedPortFallsBackWithOneErrorNamingHostPortAndCause(CapturedOutput output) throws IOException {
 		int closedPort = closedPort();
 		long start = System.nanoTime();
-		try (ConfigurableApplicationContext context = TestApp.run(
-				Map.of("REDIS_URL", "redis://app:" + PASSWORD + "@127.0.0.1:" + closedPort))) {
+		try (ConfigurableApplicationContext context = TestApp
+			.run(Map.of("REDIS_URL", "redis://app:" + PASSWORD + "@127.0.0.1:" + closedPort))) {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
 			BackendState state = context.getBean(BackendState.class);
 			assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
@@ -94,8 +98,8 @@ class StartupDecisionTests {
 	@Test
 	void wrongPasswordFallsBackNamingTheAuthenticationFailure(CapturedOutput output) {
 		String wrong = "not-the-password";
-		try (ConfigurableApplicationContext context = TestApp.run(
-				Map.of("REDIS_URL", "redis://:" + wrong + "@127.0.0.1:" + redis.server().port()))) {
+		try (ConfigurableApplicationContext context = TestApp
+			.run(Map.of("REDIS_URL", "redis://:" + wrong + "@127.0.0.1:" + redis.server().port()))) {
 			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
 		}
 		assertThat(Logs.starterLines(output, "ERROR")).singleElement()
@@ -107,8 +111,8 @@ class StartupDecisionTests {
 
 	@Test
 	void missingPasswordFallsBackNamingNoauth(CapturedOutput output) {
-		try (ConfigurableApplicationContext context = TestApp.run(
-				Map.of("REDIS_HOST", "127.0.0.1", "REDIS_PORT", String.valueOf(redis.server().port())))) {
+		try (ConfigurableApplicationContext context = TestApp
+			.run(Map.of("REDIS_HOST", "127.0.0.1", "REDIS_PORT", String.valueOf(redis.server().port())))) {
 			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
 		}
 		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("NOAUTH");
@@ -116,8 +120,8 @@ class StartupDecisionTests {
 
 	@Test
 	void tlsToAPlainTextServerFallsBackNamingTls(CapturedOutput output) {
-		try (ConfigurableApplicationContext context = TestApp.run(
-				Map.of("REDIS_URL", "rediss://:" + PASSWORD + "@127.0.0.1:" + redis.server().port()))) {
+		try (ConfigurableApplicationContext context = TestApp
+			.run(Map.of("REDIS_URL", "rediss://:" + PASSWORD + "@127.0.0.1:" + redis.server().port()))) {
 			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
 		}
 		assertThat(Logs.starterLines(output, "ERROR")).singleElement().asString().contains("TLS handshake");
@@ -135,7 +139,8 @@ class StartupDecisionTests {
 				Duration startupDecision = Duration.ofNanos(System.nanoTime() - start);
 				BackendState state = context.getBean(BackendState.class);
 				assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
-				// The context itself takes a second or two to start on a slow machine; the connection adds at most
+				// The context itself takes a second or two to start on a slow machine;
+				// the connection adds at most
 				// three PING timeouts (3 s), not the 10 s connect timeout.
 				assertThat(startupDecision).isLessThan(Duration.ofSeconds(3 + 3));
 			}

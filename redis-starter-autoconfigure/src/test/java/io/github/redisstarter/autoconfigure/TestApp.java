@@ -13,12 +13,18 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
-/** A bare Boot app with every auto-configuration on the test classpath, started the way a real app starts. */
+/**
+ * A bare Boot app with every auto-configuration on the test classpath, started the way a
+ * real app starts.
+ */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 class TestApp {
 
-	/** Starts an app with exactly these environment variables (the machine's are hidden) and command-line settings. */
+	/**
+	 * Starts an app with exactly these environment variables (the machine's are hidden)
+	 * and command-line settings.
+	 */
 	static ConfigurableApplicationContext run(Map<String, String> environmentVariables, String... settings) {
 		return runWith(new Class<?>[0], environmentVariables, settings);
 	}

@@ -19,7 +19,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
-/** What every {@link Broadcaster} promises, run against the Redis broadcaster and the in-memory one alike. */
+/**
+ * What every {@link Broadcaster} promises, run against the Redis broadcaster and the
+ * in-memory one alike.
+ */
 abstract class BroadcasterContract {
 
 	record Note(String text, int number) {
@@ -34,8 +37,8 @@ abstract class BroadcasterContract {
 	private final List<AutoCloseable> closeables = new ArrayList<>();
 
 	/**
-	 * A broadcaster with these settings, reporting to {@code observer}. A subscription is live when
-	 * {@code subscribe} returns: a message published afterwards reaches it.
+	 * A broadcaster with these settings, reporting to {@code observer}. A subscription is
+	 * live when {@code subscribe} returns: a message published afterwards reaches it.
 	 */
 	protected abstract Broadcaster create(BroadcastSettings settings, BroadcastObserver observer);
 
@@ -99,7 +102,8 @@ abstract class BroadcasterContract {
 	@Test
 	void aClosedSubscriptionGetsNothingMore() throws InterruptedException {
 		List<String> received = new CopyOnWriteArrayList<>();
-		Subscription subscription = this.broadcaster.subscribe("c", String.class, (channel, text) -> received.add(text));
+		Subscription subscription = this.broadcaster.subscribe("c", String.class,
+				(channel, text) -> received.add(text));
 		this.broadcaster.publish("c", "before");
 		await().atMost(WAIT).until(() -> received.size() == 1);
 		subscription.close();
@@ -143,7 +147,8 @@ abstract class BroadcasterContract {
 			this.broadcaster.publish("shared", "m" + i);
 		}
 		await().atMost(WAIT).until(() -> fast.size() == 100);
-		// The Note listener could not decode text: counted as a failed call, like the throwing listener.
+		// The Note listener could not decode text: counted as a failed call, like the
+		// throwing listener.
 		assertThat(fast).hasSize(100).allMatch((text) -> text.startsWith("m"));
 		await().atMost(WAIT).until(() -> this.observer.failed.get() == 200);
 		release.countDown();
@@ -164,13 +169,15 @@ abstract class BroadcasterContract {
 
 	@Test
 	void aListenerThatFallsBehindLosesMessagesRatherThanMemory() throws InterruptedException {
-		Broadcaster small = track(create(new BroadcastSettings(JsonMapper.builder().build(), 2, 10, 1024), this.observer));
+		Broadcaster small = track(
+				create(new BroadcastSettings(JsonMapper.builder().build(), 2, 10, 1024), this.observer));
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger handled = heldListener(small, "burst", release);
 		for (int i = 0; i < 100; i++) {
 			small.publish("burst", "m" + i);
 		}
-		// Hold the listener until every message has come in (through Redis they arrive a little later): one in its
+		// Hold the listener until every message has come in (through Redis they arrive a
+		// little later): one in its
 		// hands, ten in its mailbox, the rest dropped.
 		await().atMost(WAIT).until(() -> this.observer.dropped.get() >= 89);
 		release.countDown();
@@ -180,23 +187,28 @@ abstract class BroadcasterContract {
 
 	@Test
 	void aListenerThatFallsBehindHoldsNoMoreThanItsShareOfMemory() throws InterruptedException {
-		// Room for 10,000 messages, but only 16 KiB of them: messages of 1000 characters (2000 bytes and the channel).
-		Broadcaster small = track(create(new BroadcastSettings(JsonMapper.builder().build(), 2, 10_000, 4096, 16 * 1024),
-				this.observer));
+		// Room for 10,000 messages, but only 16 KiB of them: messages of 1000 characters
+		// (2000 bytes and the channel).
+		Broadcaster small = track(
+				create(new BroadcastSettings(JsonMapper.builder().build(), 2, 10_000, 4096, 16 * 1024), this.observer));
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger handled = heldListener(small, "wide", release);
 		String kilo = "x".repeat(1000);
 		for (int i = 0; i < 100; i++) {
 			small.publish("wide", kilo);
 		}
-		// One in the listener's hands, at most eight (8 x 2008 bytes within 16 KiB) waiting, the rest dropped.
+		// One in the listener's hands, at most eight (8 x 2008 bytes within 16 KiB)
+		// waiting, the rest dropped.
 		await().atMost(WAIT).until(() -> this.observer.dropped.get() >= 91);
 		release.countDown();
 		await().atMost(WAIT).until(() -> handled.get() + this.observer.dropped.get() == 100);
 		assertThat(handled.get()).isBetween(8, 9);
 	}
 
-	/** A listener that holds on to its first message until released: the others wait in its mailbox. */
+	/**
+	 * A listener that holds on to its first message until released: the others wait in
+	 * its mailbox.
+	 */
 	private static AtomicInteger heldListener(Broadcaster broadcaster, String channel, CountDownLatch release) {
 		AtomicInteger handled = new AtomicInteger();
 		broadcaster.subscribe(channel, String.class, (on, text) -> {
@@ -213,7 +225,8 @@ abstract class BroadcasterContract {
 
 	@Test
 	void aMessageAboveTheSizeLimitIsRefusedAndReachesNobody() {
-		Broadcaster small = track(create(new BroadcastSettings(JsonMapper.builder().build(), 2, 10, 1024), this.observer));
+		Broadcaster small = track(
+				create(new BroadcastSettings(JsonMapper.builder().build(), 2, 10, 1024), this.observer));
 		List<String> heard = new CopyOnWriteArrayList<>();
 		small.subscribe("big", String.class, (channel, text) -> heard.add(text));
 		// 342 three-byte chars: 1026 bytes in UTF-8, though only 342 chars.

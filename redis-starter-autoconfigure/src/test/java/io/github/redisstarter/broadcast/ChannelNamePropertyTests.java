@@ -29,9 +29,10 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.lists;
 
 /**
- * Channel names and patterns come from callers: a message reaches the channel it was published on and no other,
- * whatever the names hold; a name Redis could not carry is refused by name; and a pattern matches within the instance
- * exactly what Redis matches (checked against Redis' own matcher, which KEYS shares with PSUBSCRIBE).
+ * Channel names and patterns come from callers: a message reaches the channel it was
+ * published on and no other, whatever the names hold; a name Redis could not carry is
+ * refused by name; and a pattern matches within the instance exactly what Redis matches
+ * (checked against Redis' own matcher, which KEYS shares with PSUBSCRIBE).
  */
 class ChannelNamePropertyTests {
 
@@ -55,8 +56,10 @@ class ChannelNamePropertyTests {
 	@Test
 	void aMessageReachesItsOwnChannelOnly() {
 		BroadcastSettings settings = BroadcastSettings.defaults(JsonMapper.builder().build());
-		RedisBroadcaster a = RedisBroadcasterTests.instance(connection, settings, BroadcastObserver.NONE, this.instances);
-		RedisBroadcaster b = RedisBroadcasterTests.instance(connection, settings, BroadcastObserver.NONE, this.instances);
+		RedisBroadcaster a = RedisBroadcasterTests.instance(connection, settings, BroadcastObserver.NONE,
+				this.instances);
+		RedisBroadcaster b = RedisBroadcasterTests.instance(connection, settings, BroadcastObserver.NONE,
+				this.instances);
 		InMemoryBroadcaster memory = new InMemoryBroadcaster(settings, BroadcastObserver.NONE);
 		this.instances.add(memory);
 		qt().withExamples(60).forAll(HostileText.distinctPairs()).checkAssert((pair) -> {
@@ -73,7 +76,8 @@ class ChannelNamePropertyTests {
 					return;
 				}
 			}
-			// Across Redis (published on one instance, heard on the other), and within the in-memory twin.
+			// Across Redis (published on one instance, heard on the other), and within
+			// the in-memory twin.
 			assertDelivery(a, b, pair.first(), pair.second(), true);
 			assertDelivery(memory, memory, pair.first(), pair.second(), false);
 		});
@@ -107,19 +111,21 @@ class ChannelNamePropertyTests {
 
 	@Test
 	void aPatternMatchesWhatRedisMatches() {
-		qt().withExamples(1500).forAll(text("ab*?[]^-\\é", 8), text("ab-]^\\[é*?", 6)).checkAssert((pattern, channel) -> {
-			byte[] key = bytes(channel);
-			connection.async().set(key, key).toCompletableFuture().join();
-			try {
-				boolean redisMatches = keys(bytes(pattern)).size() == 1;
-				assertThat(GlobPattern.compile(pattern).matches(channel))
-					.as("%s against %s", CallerText.quote(pattern), CallerText.quote(channel))
-					.isEqualTo(redisMatches);
-			}
-			finally {
-				connection.async().del(key).toCompletableFuture().join();
-			}
-		});
+		qt().withExamples(1500)
+			.forAll(text("ab*?[]^-\\é", 8), text("ab-]^\\[é*?", 6))
+			.checkAssert((pattern, channel) -> {
+				byte[] key = bytes(channel);
+				connection.async().set(key, key).toCompletableFuture().join();
+				try {
+					boolean redisMatches = keys(bytes(pattern)).size() == 1;
+					assertThat(GlobPattern.compile(pattern).matches(channel))
+						.as("%s against %s", CallerText.quote(pattern), CallerText.quote(channel))
+						.isEqualTo(redisMatches);
+				}
+				finally {
+					connection.async().del(key).toCompletableFuture().join();
+				}
+			});
 	}
 
 	/** Non-empty text of up to {@code maxLength} of these characters. */
@@ -132,7 +138,10 @@ class ChannelNamePropertyTests {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	/** KEYS with a pattern of raw bytes: Lettuce 7 (Spring Boot 4.1) takes the pattern of keys() as a String. */
+	/**
+	 * KEYS with a pattern of raw bytes: Lettuce 7 (Spring Boot 4.1) takes the pattern of
+	 * keys() as a String.
+	 */
 	private static List<Object> keys(byte[] pattern) {
 		return connection.async()
 			.dispatch(CommandType.KEYS, new ArrayOutput<>(ByteArrayCodec.INSTANCE),

@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The contract on the Redis broadcaster, with every message crossing Redis: the broadcaster under test publishes
- * through one instance and subscribes through another. And what only Redis has: the echo, per-channel subscriptions.
+ * The contract on the Redis broadcaster, with every message crossing Redis: the
+ * broadcaster under test publishes through one instance and subscribes through another.
+ * And what only Redis has: the echo, per-channel subscriptions.
  */
 class RedisBroadcasterTests extends BroadcasterContract {
 
@@ -50,15 +51,16 @@ class RedisBroadcasterTests extends BroadcasterContract {
 	}
 
 	/**
-	 * One app instance: its own state, pub/sub connection and node id, sharing the Redis server.
+	 * One app instance: its own state, pub/sub connection and node id, sharing the Redis
+	 * server.
 	 * @param closeLater receives what the caller must close after the test
 	 */
 	static RedisBroadcaster instance(LettuceTestConnection connection, BroadcastSettings settings,
 			BroadcastObserver observer, List<AutoCloseable> closeLater) {
 		RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8),
 				Secrets.none());
-		RedisBroadcaster broadcaster = new RedisBroadcaster(connection::async, subscriber, new Failover(connection.onRedis()),
-				RedisBroadcaster.randomNodeId(), settings, observer);
+		RedisBroadcaster broadcaster = new RedisBroadcaster(connection::async, subscriber,
+				new Failover(connection.onRedis()), RedisBroadcaster.randomNodeId(), settings, observer);
 		closeLater.add(broadcaster);
 		closeLater.add(subscriber);
 		return broadcaster;
@@ -80,7 +82,8 @@ class RedisBroadcasterTests extends BroadcasterContract {
 		Thread.sleep(300);
 		assertThat(onA).containsExactlyInAnyOrder("from a", "from b");
 		assertThat(onB).containsExactlyInAnyOrder("from a", "from b");
-		// Each instance received only the other's message through Redis; its own went straight to its listeners.
+		// Each instance received only the other's message through Redis; its own went
+		// straight to its listeners.
 		assertThat(this.observer.received).hasValue(2);
 	}
 
@@ -119,7 +122,10 @@ class RedisBroadcasterTests extends BroadcasterContract {
 		return ((List<Object>) redis.server().command("PUBSUB", "CHANNELS")).stream().map(String::valueOf).toList();
 	}
 
-	/** Publishes through one instance, subscribes through another, and returns from subscribe once Redis has it. */
+	/**
+	 * Publishes through one instance, subscribes through another, and returns from
+	 * subscribe once Redis has it.
+	 */
 	private static final class AcrossRedis implements Broadcaster {
 
 		private final RedisBroadcaster publisher;

@@ -13,7 +13,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The contract on the in-memory cache: no Redis configured, the near cache is the whole cache. */
+/**
+ * The contract on the in-memory cache: no Redis configured, the near cache is the whole
+ * cache.
+ */
 class InMemoryTwoLevelCacheTests extends TwoLevelCacheContract {
 
 	private final BackendState state = new BackendState(BackendSelection.AUTO, null, BackendMode.MEMORY,
@@ -28,7 +31,8 @@ class InMemoryTwoLevelCacheTests extends TwoLevelCacheContract {
 	void withNoRedisConfiguredValuesKeepTheFullTtl() throws InterruptedException {
 		this.cache.get("admin");
 		this.roles.put(new Role("admin", "Changed without eviction", java.util.List.of()));
-		// Past the degraded TTL (300 ms), within the TTL (800 ms): a single instance has no one to miss evictions from.
+		// Past the degraded TTL (300 ms), within the TTL (800 ms): a single instance has
+		// no one to miss evictions from.
 		Thread.sleep(500);
 		assertThat(this.cache.get("admin")).map(Role::name).contains("Administrator");
 	}
@@ -49,8 +53,8 @@ class InMemoryTwoLevelCacheTests extends TwoLevelCacheContract {
 
 	@Override
 	protected TwoLevelCache<Role> create(CacheLoader<Role> loader, CacheSettings settings) {
-		return this.factory.create("roles" + (this.created++), new JsonCacheCodec<>(JsonMapper.builder().build(), Role.class),
-				loader, settings);
+		return this.factory.create("roles" + (this.created++),
+				new JsonCacheCodec<>(JsonMapper.builder().build(), Role.class), loader, settings);
 	}
 
 }

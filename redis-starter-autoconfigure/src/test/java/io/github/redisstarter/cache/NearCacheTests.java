@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The near cache never keeps a copy that an eviction or a clear has overtaken, however the threads interleave. */
+/**
+ * The near cache never keeps a copy that an eviction or a clear has overtaken, however
+ * the threads interleave.
+ */
 class NearCacheTests {
 
 	@Test
@@ -15,7 +18,8 @@ class NearCacheTests {
 		NearCache<String> near = new NearCache<>(100);
 		Thread[] evicter = new Thread[1];
 		near.put("admin", Optional.of("old"), Duration.ofMinutes(1), near.generation(), () -> {
-			// The load was not overtaken when asked; an eviction arrives right then, before the copy is in.
+			// The load was not overtaken when asked; an eviction arrives right then,
+			// before the copy is in.
 			evicter[0] = new Thread(() -> near.invalidate("admin", () -> {
 			}));
 			evicter[0].start();

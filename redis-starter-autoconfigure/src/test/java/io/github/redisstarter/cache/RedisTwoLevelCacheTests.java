@@ -28,7 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The contract on the Redis-backed cache, and what only Redis has: sharing, invalidation, poison, SCAN. */
+/**
+ * The contract on the Redis-backed cache, and what only Redis has: sharing, invalidation,
+ * poison, SCAN.
+ */
 class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 
 	@RegisterExtension
@@ -49,8 +52,9 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 	}
 
 	/**
-	 * A cache whose invalidation subscription is live, as in a running app: until it is, each caller loads on its own
-	 * (nothing could mark a shared load that an eviction overtook).
+	 * A cache whose invalidation subscription is live, as in a running app: until it is,
+	 * each caller loads on its own (nothing could mark a shared load that an eviction
+	 * overtook).
 	 */
 	@Override
 	protected TwoLevelCache<Role> create(CacheLoader<Role> loader, CacheSettings settings) {
@@ -61,16 +65,25 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		return cache;
 	}
 
-	/** A deadline no busy test machine reaches: these tests are about freshness, not slowness. */
+	/**
+	 * A deadline no busy test machine reaches: these tests are about freshness, not
+	 * slowness.
+	 */
 	private static final RedisCalls PATIENT = RedisCalls.withFixedDeadline(Duration.ofSeconds(2));
 
-	/** One app instance: its own backend state and invalidation subscription, sharing the Redis server. */
+	/**
+	 * One app instance: its own backend state and invalidation subscription, sharing the
+	 * Redis server.
+	 */
 	private TwoLevelCacheFactory instance() {
 		return instance(connection.onRedis(), () -> connection.client().connectPubSub(StringCodec.UTF8),
 				RedisSubscriber.DEFAULT_LEASE);
 	}
 
-	/** One app instance whose pub/sub connection is opened by {@code pubSub} and heartbeaten within {@code lease}. */
+	/**
+	 * One app instance whose pub/sub connection is opened by {@code pubSub} and
+	 * heartbeaten within {@code lease}.
+	 */
 	private TwoLevelCacheFactory instance(BackendState state,
 			Supplier<StatefulRedisPubSubConnection<String, String>> pubSub, Duration lease) {
 		RedisSubscriber subscriber = new RedisSubscriber(pubSub, Secrets.none(), lease);
@@ -101,7 +114,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		TwoLevelCache<Role> a = instance().create("ryw", codec(), this.roles, LONG_NEAR);
 		TwoLevelCache<Role> b = instance().create("ryw", codec(), this.roles, LONG_NEAR);
 		nearCopyOf("ryw", b, "admin");
-		// B's Lettuce I/O thread is busy for 300 ms (a slow listener of another channel): A's invalidation reaches B
+		// B's Lettuce I/O thread is busy for 300 ms (a slow listener of another channel):
+		// A's invalidation reaches B
 		// late, as it does behind a GC pause or a burst of messages.
 		java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
 		lastSubscriber().subscribe("busy", (channel, message) -> {
@@ -112,7 +126,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		busy.await();
 		this.roles.put(new Role("admin", "Changed", List.of()));
 		assertThat(a.evict("admin")).isEqualTo(Eviction.EVERYWHERE);
-		// The revoking request has returned: no read that starts now may see the old role, on either instance.
+		// The revoking request has returned: no read that starts now may see the old
+		// role, on either instance.
 		assertThat(b.get("admin")).map(Role::name).contains("Changed");
 		assertThat(a.get("admin")).map(Role::name).contains("Changed");
 		assertThat(this.observer.count("ryw", "unacknowledged")).isZero();
@@ -128,7 +143,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		List<String> stale = new CopyOnWriteArrayList<>();
 		long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
 		List<Thread> threads = new java.util.ArrayList<>();
-		// One writer updates the role through the instances in turn; an update has completed when evict returned.
+		// One writer updates the role through the instances in turn; an update has
+		// completed when evict returned.
 		threads.add(new Thread(() -> {
 			for (long version = 1; System.nanoTime() < end; version++) {
 				this.roles.put(new Role("admin", Long.toString(version), List.of()));
@@ -164,11 +180,12 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 	@Test
 	void anInstanceThatDoesNotAcknowledgeIsWaitedForOnlyUntilTheLeaseRunsOut() {
 		Duration lease = Duration.ofMillis(300);
-		TwoLevelCache<Role> a = instance(connection.onRedis(), () -> connection.client().connectPubSub(StringCodec.UTF8),
-				lease)
+		TwoLevelCache<Role> a = instance(connection.onRedis(),
+				() -> connection.client().connectPubSub(StringCodec.UTF8), lease)
 			.create("mute", codec(), this.roles, LONG_NEAR);
 		a.get("admin");
-		// A subscriber of the channel that never answers: another tool, or an instance too slow to.
+		// A subscriber of the channel that never answers: another tool, or an instance
+		// too slow to.
 		try (StatefulRedisPubSubConnection<String, String> mute = connection.client().connectPubSub(StringCodec.UTF8)) {
 			mute.sync().subscribe("cache:{mute:1}:invalidations");
 			await().atMost(Duration.ofSeconds(5)).until(() -> {
@@ -178,7 +195,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 			long start = System.nanoTime();
 			assertThat(a.evict("admin")).isEqualTo(Eviction.EVERYWHERE);
 			long waited = System.nanoTime() - start;
-			assertThat(Duration.ofNanos(waited)).isGreaterThanOrEqualTo(lease.minusMillis(20)).isLessThan(Duration.ofSeconds(5));
+			assertThat(Duration.ofNanos(waited)).isGreaterThanOrEqualTo(lease.minusMillis(20))
+				.isLessThan(Duration.ofSeconds(5));
 			assertThat(this.observer.count("mute", "unacknowledged")).isEqualTo(1);
 		}
 		// Without it, every receiver answers: no wait for the lease.
@@ -204,8 +222,9 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 
 	@Test
 	void anEvictionWhoseWaitIsInterruptedSaysItWasOnlyPublished() throws Exception {
-		TwoLevelCache<Role> a = instance(connection.onRedis(), () -> connection.client().connectPubSub(StringCodec.UTF8),
-				Duration.ofSeconds(30)).create("interrupted", codec(), this.roles, LONG_NEAR);
+		TwoLevelCache<Role> a = instance(connection.onRedis(),
+				() -> connection.client().connectPubSub(StringCodec.UTF8), Duration.ofSeconds(30))
+			.create("interrupted", codec(), this.roles, LONG_NEAR);
 		a.get("admin");
 		try (StatefulRedisPubSubConnection<String, String> mute = connection.client().connectPubSub(StringCodec.UTF8)) {
 			java.util.concurrent.CountDownLatch published = new java.util.concurrent.CountDownLatch(1);
@@ -221,7 +240,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 			java.util.concurrent.atomic.AtomicReference<Eviction> result = new java.util.concurrent.atomic.AtomicReference<>();
 			Thread request = new Thread(() -> result.set(a.evict("admin")));
 			request.start();
-			// The request is cancelled while it waits for an instance that never answers (lease: 30 s).
+			// The request is cancelled while it waits for an instance that never answers
+			// (lease: 30 s).
 			published.await();
 			await().atMost(Duration.ofSeconds(5)).until(() -> request.getState() == Thread.State.TIMED_WAITING);
 			request.interrupt();
@@ -245,21 +265,25 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 	void aSilentlyDroppedSubscriptionStopsVouchingForNearCopiesAndIsReplaced() throws Exception {
 		Duration lease = Duration.ofMillis(300);
 		TcpProxy nat = new TcpProxy(redis.server().port());
-		// Commands time out after 200 ms, as an app's do (the starter sets 1 s): a heartbeat that times out is no answer.
+		// Commands time out after 200 ms, as an app's do (the starter sets 1 s): a
+		// heartbeat that times out is no answer.
 		RedisURI natUri = RedisURI.create("redis://127.0.0.1:" + nat.port());
 		natUri.setTimeout(Duration.ofMillis(200));
 		RedisClient throughNat = RedisClient.create(natUri);
 		try (nat) {
 			TwoLevelCache<Role> a = instance().create("nat", codec(), this.roles, LONG_NEAR);
-			TwoLevelCache<Role> b = instance(connection.onRedis(), () -> throughNat.connectPubSub(StringCodec.UTF8), lease)
+			TwoLevelCache<Role> b = instance(connection.onRedis(), () -> throughNat.connectPubSub(StringCodec.UTF8),
+					lease)
 				.create("nat", codec(), this.roles, LONG_NEAR);
 			nearCopyOf("nat", b, "admin");
-			// The NAT forgets B's idle pub/sub connection: no FIN, no reset, both ends still think it open.
+			// The NAT forgets B's idle pub/sub connection: no FIN, no reset, both ends
+			// still think it open.
 			nat.silence();
 			this.roles.put(new Role("admin", "Changed", List.of()));
 			assertThat(a.evict("admin")).isEqualTo(Eviction.EVERYWHERE);
 			assertThat(b.get("admin")).map(Role::name).contains("Changed");
-			// The dead connection is replaced (after 5 s of silence), and B keeps near copies again.
+			// The dead connection is replaced (after 5 s of silence), and B keeps near
+			// copies again.
 			await().atMost(Duration.ofSeconds(20)).until(() -> nat.connections() >= 2);
 			nearCopyOf("nat", b, "admin");
 			this.roles.put(new Role("admin", "Changed again", List.of()));
@@ -276,7 +300,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 	void anEvictionRedisCouldNotTakeIsPendingAndRetriedUntilItLands() {
 		BackendState stateOfA = connection.onRedis();
 		TwoLevelCache<Role> a = instance(stateOfA, () -> connection.client().connectPubSub(StringCodec.UTF8),
-				RedisSubscriber.DEFAULT_LEASE).create("lost", codec(), this.roles, LONG_NEAR);
+				RedisSubscriber.DEFAULT_LEASE)
+			.create("lost", codec(), this.roles, LONG_NEAR);
 		TwoLevelCache<Role> b = instance().create("lost", codec(), this.roles, LONG_NEAR);
 		assertThat(b.get("admin")).map(Role::name).contains("Administrator");
 		LettuceTestConnection.loseRedis(stateOfA, new RedisConnectionException("A cannot reach Redis (test)"));
@@ -303,7 +328,9 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		this.cache.get("admin");
 		this.cache.get("nobody");
 		String admin = (String) redis.server().command("GET", "cache:{roles0:1}:admin");
-		assertThat(admin).startsWith("V").endsWith(" {\"id\":\"admin\",\"name\":\"Administrator\",\"permissions\":[\"users:write\",\"roles:write\"]}");
+		assertThat(admin).startsWith("V")
+			.endsWith(
+					" {\"id\":\"admin\",\"name\":\"Administrator\",\"permissions\":[\"users:write\",\"roles:write\"]}");
 		assertThat((String) redis.server().command("GET", "cache:{roles0:1}:nobody")).endsWith(" null");
 		long ttl = (Long) redis.server().command("PTTL", "cache:{roles0:1}:admin");
 		assertThat(ttl).isBetween(1L, 800L);
@@ -323,7 +350,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 
 		this.roles.put(new Role("admin", "Changed", List.of()));
 		a.evict("admin");
-		// B's near copy (1 minute) is gone at once: the next read goes to Redis, then the loader.
+		// B's near copy (1 minute) is gone at once: the next read goes to Redis, then the
+		// loader.
 		await().atMost(Duration.ofSeconds(2)).until(() -> b.get("admin").map(Role::name).orElse("").equals("Changed"));
 		assertThat(a.get("admin")).map(Role::name).contains("Changed");
 	}
@@ -333,7 +361,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		redis.server().command("SET", "cache:{roles0:1}:admin", "V1795000000000000 {\"identifier\":42");
 		assertThat(this.cache.get("admin")).map(Role::name).contains("Administrator");
 		assertThat(this.observer.count("roles0", "poisoned")).isEqualTo(1);
-		assertThat((String) redis.server().command("GET", "cache:{roles0:1}:admin")).contains("\"name\":\"Administrator\"");
+		assertThat((String) redis.server().command("GET", "cache:{roles0:1}:admin"))
+			.contains("\"name\":\"Administrator\"");
 		assertThat(this.cache.get("admin")).isPresent();
 		assertThat(this.roles.loads).hasValue(1);
 	}
@@ -344,7 +373,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		Thread reader = new Thread(() -> this.cache.get("admin"));
 		reader.start();
 		await().until(() -> this.roles.loads.get() == 1);
-		// The reader has read the old row; the row changes and is evicted before its load ends.
+		// The reader has read the old row; the row changes and is evicted before its load
+		// ends.
 		this.roles.put(new Role("admin", "Changed", List.of()));
 		this.cache.evict("admin");
 		reader.join();
@@ -355,13 +385,14 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 
 	@Test
 	void noNearCopyIsKeptWhileTheSubscriptionIsNotLive() {
-		// A subscription that cannot connect: evictions published meanwhile would never reach a near copy.
+		// A subscription that cannot connect: evictions published meanwhile would never
+		// reach a near copy.
 		RedisSubscriber deaf = new RedisSubscriber(() -> {
 			throw new IllegalStateException("no pub/sub connection in this test");
 		}, Secrets.none());
 		this.subscribers.add(deaf);
-		TwoLevelCache<Role> cache = new TwoLevelCacheFactory(connection.onRedis(),
-				connection::async, PATIENT, deaf, JsonMapper.builder().build(), this.observer, "cache", (name) -> SETTINGS)
+		TwoLevelCache<Role> cache = new TwoLevelCacheFactory(connection.onRedis(), connection::async, PATIENT, deaf,
+				JsonMapper.builder().build(), this.observer, "cache", (name) -> SETTINGS)
 			.create("deaf", codec(), this.roles, SETTINGS);
 		assertThat(cache.get("admin")).isPresent();
 		assertThat(cache.get("admin")).isPresent();
@@ -373,8 +404,7 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 	void aDroppedSubscriptionClearsNearCopies() {
 		CacheSettings longNear = new CacheSettings(Duration.ofMinutes(5), Duration.ofMinutes(1), 0.1,
 				Duration.ofMinutes(1), 1000, Duration.ofSeconds(30), Duration.ofSeconds(2), "1", 1024 * 1024);
-		TwoLevelCache<Role> cache = instance().create("near", codec(), this.roles,
-				longNear);
+		TwoLevelCache<Role> cache = instance().create("near", codec(), this.roles, longNear);
 		RedisSubscriber subscriber = this.subscribers.get(this.subscribers.size() - 1);
 		await().atMost(Duration.ofSeconds(5)).until(() -> {
 			cache.get("admin");
@@ -407,7 +437,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		Map<String, Long> calls = calls();
 		assertThat(calls).doesNotContainKey("keys").doesNotContainKey("flushdb").doesNotContainKey("flushall");
 		assertThat(calls.get("scan")).isGreaterThanOrEqualTo(100);
-		// Every batch is small: the slowest command stayed far below what would block other clients.
+		// Every batch is small: the slowest command stayed far below what would block
+		// other clients.
 		assertThat(slowestMicros()).isLessThan(100_000);
 	}
 
@@ -416,7 +447,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		fill("unswept", 1000);
 		// A user that may not SCAN: every sweep fails, as a slow or refused batch would.
 		redis.server().command("ACL", "SETUSER", "nosweep", "on", ">nosweep-pw", "~*", "&*", "+@all", "-scan");
-		// The builder, not setUsername/setPassword: Lettuce 7 (Spring Boot 4.1) removed those.
+		// The builder, not setUsername/setPassword: Lettuce 7 (Spring Boot 4.1) removed
+		// those.
 		RedisURI uri = RedisURI.builder(RedisURI.create(redis.server().url()))
 			.withAuthentication("nosweep", "nosweep-pw".toCharArray())
 			.build();
@@ -432,7 +464,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 				.create("unswept", codec(), this.roles, SETTINGS);
 			assertThat(cache.get("admin")).isPresent();
 			this.roles.put(new Role("admin", "Changed", List.of()));
-			// The invalidation landed: the sweep's failure, later and elsewhere, changes nothing about that.
+			// The invalidation landed: the sweep's failure, later and elsewhere, changes
+			// nothing about that.
 			assertThat(cache.evictAll()).isEqualTo(Eviction.EVERYWHERE);
 			assertThat(cache.get("admin")).map(Role::name).contains("Changed");
 			assertThat(state.usesRedis()).isTrue();
@@ -448,7 +481,11 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		StringBuilder protocol = new StringBuilder();
 		for (int i = 0; i < count; i++) {
 			String key = "cache:{" + name + ":1}:role-" + i;
-			protocol.append("*3\r\n$3\r\nSET\r\n$").append(key.length()).append("\r\n").append(key).append("\r\n$4\r\nV1 x\r\n");
+			protocol.append("*3\r\n$3\r\nSET\r\n$")
+				.append(key.length())
+				.append("\r\n")
+				.append(key)
+				.append("\r\n$4\r\nV1 x\r\n");
 		}
 		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", redis.server().port())) {
 			socket.getOutputStream().write(protocol.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -469,7 +506,10 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		return calls;
 	}
 
-	/** The longest single command in the slow log (its threshold set to 0: every command is logged). */
+	/**
+	 * The longest single command in the slow log (its threshold set to 0: every command
+	 * is logged).
+	 */
 	@SuppressWarnings("unchecked")
 	private static long slowestMicros() {
 		long slowest = 0;

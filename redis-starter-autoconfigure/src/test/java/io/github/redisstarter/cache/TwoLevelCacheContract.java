@@ -17,7 +17,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** What every {@link TwoLevelCache} promises, run against the Redis-backed cache and the in-memory one alike. */
+/**
+ * What every {@link TwoLevelCache} promises, run against the Redis-backed cache and the
+ * in-memory one alike.
+ */
 abstract class TwoLevelCacheContract {
 
 	/** Short lifetimes so that expiry can be watched; no jitter so that it is exact. */
@@ -47,12 +50,14 @@ abstract class TwoLevelCacheContract {
 
 	@Test
 	void aValueAboveTheSizeLimitIsRefusedAndNothingIsCached() {
-		// SETTINGS allows 64 KiB; 5000 permissions of about 16 bytes each encode to about 80 KiB.
+		// SETTINGS allows 64 KiB; 5000 permissions of about 16 bytes each encode to about
+		// 80 KiB.
 		List<String> many = java.util.stream.IntStream.range(0, 5000).mapToObj((i) -> "permission:" + i).toList();
 		this.roles.put(new Role("huge", "Huge", many));
 		for (int i = 1; i <= 2; i++) {
 			assertThatExceptionOfType(PayloadTooLargeException.class).isThrownBy(() -> this.cache.get("huge"))
-				.withMessageMatching("the value of cache 'roles\\d*' for id 'huge' is \\d+ bytes, above the limit of 65536 bytes .*")
+				.withMessageMatching(
+						"the value of cache 'roles\\d*' for id 'huge' is \\d+ bytes, above the limit of 65536 bytes .*")
 				.withMessageContaining("redis-starter.cache.max-value-size");
 			assertThat(this.roles.loads).hasValue(i);
 		}
@@ -124,7 +129,8 @@ abstract class TwoLevelCacheContract {
 		await().until(() -> this.roles.loads.get() == 1);
 		long start = System.nanoTime();
 		assertThat(cache.get("admin")).isPresent();
-		// It loaded itself after the 200 ms wait rather than waiting 1.5 s for the stuck load.
+		// It loaded itself after the 200 ms wait rather than waiting 1.5 s for the stuck
+		// load.
 		assertThat(this.roles.loads).hasValue(2);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500 + 200 + 1000));
 		stuck.join();
@@ -158,8 +164,8 @@ abstract class TwoLevelCacheContract {
 	@Test
 	void idsAreCallerDataAndNeverMeet() {
 		String tenKb = "r".repeat(10 * 1024);
-		List<String> ids = List.of("\uD800", "?", tenKb, tenKb + "x", "a b", "a\nb", "日本語", "{x}", "#valid-after",
-				"*", "id:YQ==");
+		List<String> ids = List.of("\uD800", "?", tenKb, tenKb + "x", "a b", "a\nb", "日本語", "{x}", "#valid-after", "*",
+				"id:YQ==");
 		for (String id : ids) {
 			this.roles.put(new Role(id, "role " + id.hashCode(), List.of()));
 		}
@@ -186,12 +192,12 @@ abstract class TwoLevelCacheContract {
 		assertThat(this.cache.get("admin")).map(Role::name).contains(current);
 	}
 
-
 	@Test
 	void aCallerThatStoppedWaitingAndLoadedItselfKeepsNothingThatAnEvictionOvertook() throws Exception {
 		java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 		java.util.concurrent.CountDownLatch straggling = new java.util.concurrent.CountDownLatch(1);
-		// Each of the first two loads reads the row, then takes 600 ms: longer than a caller waits for another's load.
+		// Each of the first two loads reads the row, then takes 600 ms: longer than a
+		// caller waits for another's load.
 		CacheLoader<Role> slow = (id) -> {
 			Role row = this.roles.table.get(id);
 			if (calls.incrementAndGet() <= 2) {
@@ -210,7 +216,8 @@ abstract class TwoLevelCacheContract {
 		Thread straggler = new Thread(() -> cache.get("admin"));
 		straggler.start();
 		straggling.await();
-		// Both loads have read the old row; the row changes and is evicted before either ends.
+		// Both loads have read the old row; the row changes and is evicted before either
+		// ends.
 		this.roles.put(new Role("admin", "Changed", List.of()));
 		cache.evict("admin");
 		leader.join();
@@ -222,7 +229,8 @@ abstract class TwoLevelCacheContract {
 	void aCallerThatComesAfterAnEvictionDoesNotTakeWhatALoadBeforeItFound() throws Exception {
 		for (boolean all : new boolean[] { false, true }) {
 			java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-			// The first load reads the row, then takes 600 ms; callers wait for it up to a minute.
+			// The first load reads the row, then takes 600 ms; callers wait for it up to
+			// a minute.
 			CacheLoader<Role> slowFirst = (id) -> {
 				Role row = this.roles.table.get(id);
 				if (calls.incrementAndGet() == 1) {
@@ -230,8 +238,9 @@ abstract class TwoLevelCacheContract {
 				}
 				return Optional.ofNullable(row);
 			};
-			TwoLevelCache<Role> cache = create(slowFirst, new CacheSettings(Duration.ofMinutes(5), Duration.ofMinutes(1),
-					0, Duration.ofMinutes(1), 1000, Duration.ofMinutes(1), Duration.ofMinutes(1), "1", 64 * 1024));
+			TwoLevelCache<Role> cache = create(slowFirst,
+					new CacheSettings(Duration.ofMinutes(5), Duration.ofMinutes(1), 0, Duration.ofMinutes(1), 1000,
+							Duration.ofMinutes(1), Duration.ofMinutes(1), "1", 64 * 1024));
 			Thread early = new Thread(() -> cache.get("admin"));
 			early.start();
 			await().until(() -> calls.get() == 1);
@@ -243,7 +252,8 @@ abstract class TwoLevelCacheContract {
 			else {
 				cache.evict("admin");
 			}
-			// Started after the eviction returned: it must not wait for, and take, the load that read the old row.
+			// Started after the eviction returned: it must not wait for, and take, the
+			// load that read the old row.
 			assertThat(cache.get("admin")).map(Role::name).as(all ? "after evictAll" : "after evict").contains(version);
 			early.join();
 		}
@@ -251,7 +261,8 @@ abstract class TwoLevelCacheContract {
 
 	@Test
 	void noEvictionIsLostToALoadThatEndsAtTheSameMoment() throws Exception {
-		// Loads and evictions race at every instant: after each round, the cache must serve the row as it is.
+		// Loads and evictions race at every instant: after each round, the cache must
+		// serve the row as it is.
 		for (int round = 0; round < 300; round++) {
 			String version = "v" + round;
 			java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);

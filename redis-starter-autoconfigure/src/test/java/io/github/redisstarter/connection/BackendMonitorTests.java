@@ -18,8 +18,10 @@ class BackendMonitorTests {
 
 	@Test
 	void theStartupPingMeasuresRedisNotTheClientsColdStart() {
-		// A client whose first connect takes 800 ms (class loading, Netty, a busy machine), and a Redis that answers
-		// its PING in 300 ms: together longer than the 1 s PING timeout, each well within it.
+		// A client whose first connect takes 800 ms (class loading, Netty, a busy
+		// machine), and a Redis that answers
+		// its PING in 300 ms: together longer than the 1 s PING timeout, each well within
+		// it.
 		ColdClient ping = new ColdClient(800, 300);
 		try (BackendMonitor monitor = BackendMonitor.startUp(settings(Duration.ofSeconds(1)), ENDPOINT, ping,
 				Secrets.none(), Clock.systemUTC())) {
@@ -40,7 +42,8 @@ class BackendMonitorTests {
 				Secrets.none(), Clock.systemUTC())) {
 			assertThat(monitor.state().mode()).isEqualTo(BackendMode.MEMORY);
 			up.set(true);
-			// Nobody calls start(): the context that would is still starting the rest of the app.
+			// Nobody calls start(): the context that would is still starting the rest of
+			// the app.
 			await().atMost(Duration.ofSeconds(5)).until(() -> monitor.state().mode() == BackendMode.REDIS);
 		}
 	}
@@ -88,7 +91,10 @@ class BackendMonitorTests {
 		}
 	}
 
-	/** Answers at once, until {@code hung} is set: then a PING waits until it is cleared, as on a frozen server. */
+	/**
+	 * Answers at once, until {@code hung} is set: then a PING waits until it is cleared,
+	 * as on a frozen server.
+	 */
 	private static final class HangingRedis implements RedisPing {
 
 		final AtomicBoolean hung = new AtomicBoolean();

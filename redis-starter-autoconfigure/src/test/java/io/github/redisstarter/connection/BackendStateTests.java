@@ -16,8 +16,9 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The switch decisions, on a clock the test moves: which evidence switches to the twins and which does not, and what
- * it takes to come back. Times are in milliseconds from an arbitrary start.
+ * The switch decisions, on a clock the test moves: which evidence switches to the twins
+ * and which does not, and what it takes to come back. Times are in milliseconds from an
+ * arbitrary start.
  */
 class BackendStateTests {
 
@@ -45,7 +46,8 @@ class BackendStateTests {
 	@Test
 	void callsInFlightTogetherAreOnePieceOfEvidence() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
-		// Ten requests stuck behind one slow reply: each misses its 100 ms deadline, and each is answered by its twin.
+		// Ten requests stuck behind one slow reply: each misses its 100 ms deadline, and
+		// each is answered by its twin.
 		for (int i = 0; i < 10; i++) {
 			assertThat(missAt(state, i, 100 + i)).isTrue();
 		}
@@ -66,7 +68,8 @@ class BackendStateTests {
 		missAt(state, 110, 210);
 		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
 		assertThat(this.heard).singleElement()
-			.satisfies((change) -> assertThat(change.reason()).startsWith("timed out (no answer for 210 ms while calls waited"));
+			.satisfies((change) -> assertThat(change.reason())
+				.startsWith("timed out (no answer for 210 ms while calls waited"));
 	}
 
 	@Test
@@ -85,7 +88,8 @@ class BackendStateTests {
 	@Test
 	void aStallOfOurOwnIsNoEvidenceAgainstRedis() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
-		// This JVM stopped from 10 to 410 ms: the call sent at 0 waited in vain, but Redis was never asked to answer in
+		// This JVM stopped from 10 to 410 ms: the call sent at 0 waited in vain, but
+		// Redis was never asked to answer in
 		// the time we were running.
 		this.stalls.record(millis(10), millis(410));
 		missAt(state, 0, 420);
@@ -93,13 +97,15 @@ class BackendStateTests {
 
 		BackendState unaware = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, LocalStalls.recorded());
 		missAt(unaware, 0, 420);
-		assertThat(unaware.mode()).as("without the stall noted, the same silence is a hung Redis").isEqualTo(BackendMode.MEMORY);
+		assertThat(unaware.mode()).as("without the stall noted, the same silence is a hung Redis")
+			.isEqualTo(BackendMode.MEMORY);
 	}
 
 	@Test
 	void answersThatWaitedOutAStallOfOurOwnDoNotMakeRedisLookSlow() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
-		// A 2 s GC pause: twenty calls sent just before it get their answers just after it.
+		// A 2 s GC pause: twenty calls sent just before it get their answers just after
+		// it.
 		this.stalls.record(millis(5), millis(2005));
 		for (int i = 0; i < 20; i++) {
 			this.nanos.set(millis(2010 + i));
@@ -167,7 +173,8 @@ class BackendStateTests {
 			at += 1_000;
 		}
 		assertThat(waits).containsExactly(200L, 400L, 800L, 1600L, 3200L);
-		// In use for ten times the last wait (32 s) without a trip: the next outage is a new one.
+		// In use for ten times the last wait (32 s) without a trip: the next outage is a
+		// new one.
 		at += 32_000;
 		this.nanos.set(millis(at));
 		state.reportFailure(refused());
@@ -180,7 +187,8 @@ class BackendStateTests {
 	void afterRefusedWritesOnlyAWriteProbeBringsRedisBack() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		assertThat(state.needsWriteProbe()).isFalse();
-		state.reportFailure(new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
+		state.reportFailure(
+				new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
 		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
 		assertThat(state.needsWriteProbe()).isTrue();
 		probeAt(state, 0, true);
@@ -193,12 +201,14 @@ class BackendStateTests {
 
 	@Test
 	void aPingSentBeforeWritesWereRefusedDoesNotCountTowardsTheWayBack() {
-		BackendState state = new BackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start", Secrets.none(),
-				Clock.systemUTC(), Runnable::run, new FailureDetector(Duration.ofMillis(100), Duration.ofMillis(500), this.stalls),
+		BackendState state = new BackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start",
+				Secrets.none(), Clock.systemUTC(), Runnable::run,
+				new FailureDetector(Duration.ofMillis(100), Duration.ofMillis(500), this.stalls),
 				new Recovery(Duration.ZERO, Duration.ofSeconds(30)), this.nanos::get);
 		long switchesWhenSent = state.switchCount();
 		// The monitor's PING is on its way when a write is refused.
-		state.reportFailure(new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
+		state.reportFailure(
+				new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
 		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
 		state.recordPingSuccess(Duration.ofMillis(1), null, switchesWhenSent);
 		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
@@ -212,12 +222,13 @@ class BackendStateTests {
 		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
 		try {
 			BackendState state = new BackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start",
-					Secrets.none(), Clock.systemUTC(), pool, new FailureDetector(Duration.ofMillis(100),
-							Duration.ofMillis(500), this.stalls), new Recovery(Duration.ZERO, Duration.ofSeconds(30)),
-					this.nanos::get);
+					Secrets.none(), Clock.systemUTC(), pool,
+					new FailureDetector(Duration.ofMillis(100), Duration.ofMillis(500), this.stalls),
+					new Recovery(Duration.ZERO, Duration.ofSeconds(30)), this.nanos::get);
 			List<BackendMode> heard = java.util.Collections.synchronizedList(new ArrayList<>());
 			state.addListener((change) -> {
-				// A listener that takes a moment lets later switches overtake it on a pool of threads.
+				// A listener that takes a moment lets later switches overtake it on a
+				// pool of threads.
 				if (change.to() == BackendMode.MEMORY) {
 					java.util.concurrent.locks.LockSupport.parkNanos(200_000);
 				}
@@ -231,7 +242,8 @@ class BackendStateTests {
 			assertThat(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 			assertThat(heard).hasSize(400);
 			for (int i = 0; i < heard.size(); i++) {
-				assertThat(heard.get(i)).as("switch %d", i).isEqualTo((i % 2 == 0) ? BackendMode.MEMORY : BackendMode.REDIS);
+				assertThat(heard.get(i)).as("switch %d", i)
+					.isEqualTo((i % 2 == 0) ? BackendMode.MEMORY : BackendMode.REDIS);
 			}
 		}
 		finally {
@@ -242,7 +254,8 @@ class BackendStateTests {
 	@Test
 	void afterOutOfMemoryARedisWithoutRoomIsTakenBackOnlyAfterTheLongestWait() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
-		state.reportFailure(new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
+		state.reportFailure(
+				new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
 		assertThat(state.probe()).isEqualTo(BackendState.Probe.WRITE_WITH_ROOM);
 		String shortage = "OOM (checked by the starter): used_memory 950 of maxmemory 1000 with noeviction";
 		for (long at = 0; at < 30_000; at += 100) {
@@ -251,7 +264,8 @@ class BackendStateTests {
 			assertThat(state.mode()).as("at %d ms", at).isEqualTo(BackendMode.MEMORY);
 		}
 		assertThat(state.lastPing().failure()).isEqualTo(shortage);
-		// Writes have succeeded for the longest wait (30 s): a Redis that runs nearly full is taken back all the same.
+		// Writes have succeeded for the longest wait (30 s): a Redis that runs nearly
+		// full is taken back all the same.
 		this.nanos.set(millis(30_000));
 		state.recordPingSuccess(Duration.ofMillis(1), shortage);
 		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
@@ -261,7 +275,8 @@ class BackendStateTests {
 	@Test
 	void afterReadonlyTheProbeIsAWriteWithoutALookAtMemory() {
 		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
-		state.reportFailure(new RedisCommandExecutionException("READONLY You can't write against a read only replica."));
+		state
+			.reportFailure(new RedisCommandExecutionException("READONLY You can't write against a read only replica."));
 		assertThat(state.probe()).isEqualTo(BackendState.Probe.WRITE);
 	}
 
@@ -324,7 +339,10 @@ class BackendStateTests {
 		return state;
 	}
 
-	/** A call sent at {@code sent} ms is still unanswered at {@code now} ms, and reported as RedisCalls does. */
+	/**
+	 * A call sent at {@code sent} ms is still unanswered at {@code now} ms, and reported
+	 * as RedisCalls does.
+	 */
 	private boolean missAt(BackendState state, long sent, long now) {
 		this.nanos.set(millis(now));
 		state.detector().unanswered(millis(sent));
@@ -359,8 +377,8 @@ class BackendStateTests {
 	}
 
 	/**
-	 * A Redis that answers every call after {@code latency} ms, in order, and callers that wait each call's deadline
-	 * as {@link RedisCalls} does, played in time order.
+	 * A Redis that answers every call after {@code latency} ms, in order, and callers
+	 * that wait each call's deadline as {@link RedisCalls} does, played in time order.
 	 */
 	private final class SlowRedis {
 
@@ -378,7 +396,10 @@ class BackendStateTests {
 			this.latency = latency;
 		}
 
-		/** A call sent at {@code sent}: its deadline is fixed when it is sent, as RedisCalls fixes it. */
+		/**
+		 * A call sent at {@code sent}: its deadline is fixed when it is sent, as
+		 * RedisCalls fixes it.
+		 */
 		void call(long sent) {
 			this.events.add(new long[] { sent, sent, 0 });
 		}

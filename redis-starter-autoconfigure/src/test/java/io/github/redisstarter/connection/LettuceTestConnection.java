@@ -13,8 +13,9 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A plain Lettuce client and byte-array connection to a harness server, for tests of the core without Spring:
- * register it on a static field; it connects on first use and closes after the last test.
+ * A plain Lettuce client and byte-array connection to a harness server, for tests of the
+ * core without Spring: register it on a static field; it connects on first use and closes
+ * after the last test.
  */
 public final class LettuceTestConnection implements AfterAllCallback {
 
@@ -62,10 +63,13 @@ public final class LettuceTestConnection implements AfterAllCallback {
 	}
 
 	/**
-	 * Takes {@code state} back to Redis as the monitor's probes would: PINGs that succeed until the way back's wait
-	 * (200 ms unless repeated trips doubled it) is over.
+	 * Takes {@code state} back to Redis as the monitor's probes would: PINGs that succeed
+	 * until the way back's wait (200 ms unless repeated trips doubled it) is over.
 	 */
-	/** Reports a failure as a capability's failed Redis call would: in {@code auto}, the state switches to the twins. */
+	/**
+	 * Reports a failure as a capability's failed Redis call would: in {@code auto}, the
+	 * state switches to the twins.
+	 */
 	public static void loseRedis(BackendState state, Throwable failure) {
 		state.reportFailure(failure);
 	}

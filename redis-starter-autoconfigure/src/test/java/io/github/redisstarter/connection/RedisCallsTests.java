@@ -13,9 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Waiting for Redis: the deadline, what the detector learns from answers and from silence, and the extension a wait
- * gets when this JVM itself was stalled during it. Answers are futures the test completes; the deadlines are
- * long enough for a busy machine.
+ * Waiting for Redis: the deadline, what the detector learns from answers and from
+ * silence, and the extension a wait gets when this JVM itself was stalled during it.
+ * Answers are futures the test completes; the deadlines are long enough for a busy
+ * machine.
  */
 class RedisCallsTests {
 
@@ -43,7 +44,8 @@ class RedisCallsTests {
 			.withMessageStartingWith("GET got no answer within ");
 		assertThat(this.state.detector().silenceNanos(System.nanoTime())).isPositive();
 		call.complete("late");
-		assertThat(this.state.detector().silenceNanos(System.nanoTime())).as("the late answer ended the silence").isZero();
+		assertThat(this.state.detector().silenceNanos(System.nanoTime())).as("the late answer ended the silence")
+			.isZero();
 		assertThat(this.state.typicalLatency()).isGreaterThanOrEqualTo(DEADLINE);
 	}
 
@@ -55,8 +57,9 @@ class RedisCallsTests {
 	}
 
 	/**
-	 * A third of a deadline in, this JVM is noted as having stalled for two thirds of a deadline (as the ticker notes a
-	 * GC pause); the answer comes one and a half deadlines in, within the deadline of running time.
+	 * A third of a deadline in, this JVM is noted as having stalled for two thirds of a
+	 * deadline (as the ticker notes a GC pause); the answer comes one and a half
+	 * deadlines in, within the deadline of running time.
 	 */
 	private void stallThenAnswer(CompletableFuture<String> call) {
 		long start = System.nanoTime();
@@ -91,7 +94,8 @@ class RedisCallsTests {
 		CompletableFuture<String> call = new CompletableFuture<>();
 		call.completeExceptionally(new RedisCommandExecutionException("ERR script error"));
 		this.state.detector().unanswered(System.nanoTime() - 1);
-		assertThatExceptionOfType(RedisCommandExecutionException.class).isThrownBy(() -> this.calls.await(call, "EVALSHA"));
+		assertThatExceptionOfType(RedisCommandExecutionException.class)
+			.isThrownBy(() -> this.calls.await(call, "EVALSHA"));
 		assertThat(this.state.detector().silenceNanos(System.nanoTime())).isZero();
 	}
 

@@ -19,27 +19,39 @@ class RedisFailuresTests {
 	@Test
 	void connectionClassFailuresMeanRedisIsAway() {
 		assertThat(RedisFailures.isUnavailable(new RedisConnectionFailureException("x",
-				new RedisConnectionException("Unable to connect", new ConnectException("Connection refused"))))).isTrue();
+				new RedisConnectionException("Unable to connect", new ConnectException("Connection refused")))))
+			.isTrue();
 		assertThat(RedisFailures.isUnavailable(new QueryTimeoutException("Redis command timed out"))).isTrue();
+		assertThat(RedisFailures.isUnavailable(
+				new RedisSystemException("x", new RedisException("Currently not connected. Commands are rejected."))))
+			.isTrue();
 		assertThat(RedisFailures.isUnavailable(new RedisSystemException("x",
-				new RedisException("Currently not connected. Commands are rejected.")))).isTrue();
+				new RedisCommandExecutionException("LOADING Redis is loading the dataset in memory"))))
+			.isTrue();
 		assertThat(RedisFailures.isUnavailable(new RedisSystemException("x",
-				new RedisCommandExecutionException("LOADING Redis is loading the dataset in memory")))).isTrue();
-		assertThat(RedisFailures.isUnavailable(new RedisSystemException("x",
-				new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'.")))).isTrue();
+				new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."))))
+			.isTrue();
 		assertThat(RedisFailures.isUnavailable(new TimeoutException("no answer to PING within 2 s"))).isTrue();
 	}
 
 	@Test
 	void bugsAreNotOutages() {
-		assertThat(RedisFailures.isUnavailable(new RedisSystemException("x", new RedisCommandExecutionException(
-				"WRONGTYPE Operation against a key holding the wrong kind of value")))).isFalse();
+		assertThat(
+				RedisFailures.isUnavailable(
+						new RedisSystemException("x",
+								new RedisCommandExecutionException(
+										"WRONGTYPE Operation against a key holding the wrong kind of value"))))
+			.isFalse();
 		assertThat(RedisFailures.isUnavailable(new RedisSystemException("x",
-				new RedisCommandExecutionException("ERR Error running script (call to f_1234): user_script:1")))).isFalse();
+				new RedisCommandExecutionException("ERR Error running script (call to f_1234): user_script:1"))))
+			.isFalse();
 		assertThat(RedisFailures.isUnavailable(new IllegalArgumentException("key must not be null"))).isFalse();
 	}
 
-	/** Redis 6.2's own words (seen from the embedded binary) for a script whose write met maxmemory or a replica. */
+	/**
+	 * Redis 6.2's own words (seen from the embedded binary) for a script whose write met
+	 * maxmemory or a replica.
+	 */
 	@Test
 	void anOutageReplyThatAScriptMetOnRedis6IsTheOutageItWraps() {
 		RedisSystemException oom = new RedisSystemException("x", new RedisCommandExecutionException(
@@ -48,23 +60,26 @@ class RedisFailuresTests {
 		assertThat(RedisFailures.isUnavailable(oom)).isTrue();
 		assertThat(RedisFailures.isOutOfMemory(oom)).isTrue();
 		assertThat(RedisFailures.isWriteRefusal(oom)).isTrue();
-		assertThat(RedisFailures.describe(oom)).isEqualTo(
-				"Redis refused the command (OOM command not allowed when used memory > 'maxmemory'.)");
+		assertThat(RedisFailures.describe(oom))
+			.isEqualTo("Redis refused the command (OOM command not allowed when used memory > 'maxmemory'.)");
 		RedisSystemException readOnly = new RedisSystemException("x", new RedisCommandExecutionException(
 				"ERR Error running script (call to f_1234): @user_script:75: @user_script: 75: -READONLY You can't "
 						+ "write against a read only replica."));
 		assertThat(RedisFailures.isWriteRefusal(readOnly)).isTrue();
 		assertThat(RedisFailures.isOutOfMemory(readOnly)).isFalse();
-		// A script's own error, even one that mentions OOM in its text, stays a bug that reaches the caller.
+		// A script's own error, even one that mentions OOM in its text, stays a bug that
+		// reaches the caller.
 		assertThat(RedisFailures.isUnavailable(new RedisCommandExecutionException(
-				"ERR Error running script (call to f_1234): @user_script:3: user_script:3: attempt to compare OOM"))).isFalse();
+				"ERR Error running script (call to f_1234): @user_script:3: user_script:3: attempt to compare OOM")))
+			.isFalse();
 	}
 
 	@Test
 	void aClosedOrResetConnectionHintsAtTlsOnlyWhenTheEndpointMayExplainIt() {
 		RedisEndpoint plain = new RedisEndpoint("h:1", false, null, 0);
 		java.net.SocketException reset = new java.net.SocketException("Connection reset");
-		assertThat(RedisFailures.describe(reset, plain)).startsWith("connection reset by the server").contains("rediss://");
+		assertThat(RedisFailures.describe(reset, plain)).startsWith("connection reset by the server")
+			.contains("rediss://");
 		assertThat(RedisFailures.describe(reset, null)).isEqualTo("connection reset by the server (Connection reset)");
 		assertThat(RedisFailures.describe(reset, new RedisEndpoint("h:1", true, null, 0))).doesNotContain("rediss://");
 	}

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The shared pub/sub connection: liveness per channel, isolation between listeners, and a close that leaks nothing. */
+/**
+ * The shared pub/sub connection: liveness per channel, isolation between listeners, and a
+ * close that leaks nothing.
+ */
 class RedisSubscriberTests {
 
 	@RegisterExtension
@@ -28,14 +31,16 @@ class RedisSubscriberTests {
 	@Test
 	void oneChannelsConfirmationDoesNotMakeAnotherLive() {
 		// A user allowed channel "a" only: Redis refuses the subscription to "b".
-		redis.server().command("ACL", "SETUSER", "listener", "on", ">listener-pw", "~*", "resetchannels", "&a", "+@all");
-		// The builder, not setUsername/setPassword: Lettuce 7 (Spring Boot 4.1) removed those.
+		redis.server()
+			.command("ACL", "SETUSER", "listener", "on", ">listener-pw", "~*", "resetchannels", "&a", "+@all");
+		// The builder, not setUsername/setPassword: Lettuce 7 (Spring Boot 4.1) removed
+		// those.
 		RedisURI uri = RedisURI.builder(RedisURI.create(redis.server().url()))
 			.withAuthentication("listener", "listener-pw".toCharArray())
 			.build();
 		io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(uri);
-		try (RedisSubscriber subscriber = new RedisSubscriber(() -> client.connectPubSub(StringCodec.UTF8), Secrets.none(),
-				Duration.ofMillis(200))) {
+		try (RedisSubscriber subscriber = new RedisSubscriber(() -> client.connectPubSub(StringCodec.UTF8),
+				Secrets.none(), Duration.ofMillis(200))) {
 			subscriber.subscribe("a", (channel, message) -> {
 			});
 			await().atMost(Duration.ofSeconds(5)).until(() -> subscriber.isLive("a"));
@@ -88,7 +93,8 @@ class RedisSubscriberTests {
 		io.lettuce.core.RedisClient client = connection.client();
 		RedisSubscriber subscriber = new RedisSubscriber(() -> {
 			opening.countDown();
-			// Opening takes a while and, as a TLS handshake might, does not give way to an interrupt: it finishes,
+			// Opening takes a while and, as a TLS handshake might, does not give way to
+			// an interrupt: it finishes,
 			// and hands the interrupt on.
 			boolean interrupted = awaitUninterruptibly(release);
 			StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub(StringCodec.UTF8);
@@ -113,7 +119,8 @@ class RedisSubscriberTests {
 			subscriber.subscribe("quiet", (channel, message) -> {
 			});
 			await().atMost(Duration.ofSeconds(5)).until(() -> subscriber.isLive("quiet"));
-			// No message for many leases: the channel stays live, vouched for by the answered PINGs alone.
+			// No message for many leases: the channel stays live, vouched for by the
+			// answered PINGs alone.
 			for (int i = 0; i < 20; i++) {
 				sleep(50);
 				assertThat(subscriber.isLive("quiet")).as("after %d ms", (i + 1) * 50).isTrue();
@@ -126,7 +133,9 @@ class RedisSubscriberTests {
 				Duration.ofMillis(200));
 	}
 
-	/** @return whether the thread was interrupted meanwhile (the flag is cleared) */
+	/**
+	 * @return whether the thread was interrupted meanwhile (the flag is cleared)
+	 */
 	private static boolean awaitUninterruptibly(CountDownLatch latch) {
 		boolean interrupted = false;
 		while (true) {

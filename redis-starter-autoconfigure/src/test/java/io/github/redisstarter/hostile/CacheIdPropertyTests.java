@@ -32,9 +32,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.quicktheories.QuickTheory.qt;
 
 /**
- * Cache ids come from requests too: whatever they hold, each id gets its own value, an eviction removes only its id,
- * two caches never share an entry, and the only error is the documented one for a blank id. Against Redis and the
- * in-memory twin.
+ * Cache ids come from requests too: whatever they hold, each id gets its own value, an
+ * eviction removes only its id, two caches never share an entry, and the only error is
+ * the documented one for a blank id. Against Redis and the in-memory twin.
  */
 class CacheIdPropertyTests {
 
@@ -64,8 +64,10 @@ class CacheIdPropertyTests {
 			int n = this.caches.incrementAndGet();
 			for (TwoLevelCacheFactory factory : List.of(onRedis, inMemory)) {
 				Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
-				TwoLevelCache<String> a = factory.create("a" + n, String.class, (id) -> Optional.of(load(loads, "a", id)));
-				TwoLevelCache<String> b = factory.create("b" + n, String.class, (id) -> Optional.of(load(loads, "b", id)));
+				TwoLevelCache<String> a = factory.create("a" + n, String.class,
+						(id) -> Optional.of(load(loads, "a", id)));
+				TwoLevelCache<String> b = factory.create("b" + n, String.class,
+						(id) -> Optional.of(load(loads, "b", id)));
 				if (first.isBlank() || second.isBlank()) {
 					String blank = first.isBlank() ? first : second;
 					assertThatIllegalArgumentException().isThrownBy(() -> a.get(blank))
@@ -83,9 +85,13 @@ class CacheIdPropertyTests {
 		});
 	}
 
-	/** "cache:count:id": the count of loads of that id in that cache, so that a value shows how often it loaded. */
+	/**
+	 * "cache:count:id": the count of loads of that id in that cache, so that a value
+	 * shows how often it loaded.
+	 */
 	private static String load(Map<String, AtomicInteger> loads, String cache, String id) {
-		return cache + ":" + loads.computeIfAbsent(cache + "\u0000" + id, (k) -> new AtomicInteger()).incrementAndGet() + ":" + id;
+		return cache + ":" + loads.computeIfAbsent(cache + "\u0000" + id, (k) -> new AtomicInteger()).incrementAndGet()
+				+ ":" + id;
 	}
 
 	private TwoLevelCacheFactory onRedis() {

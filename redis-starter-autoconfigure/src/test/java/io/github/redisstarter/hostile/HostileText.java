@@ -12,15 +12,16 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.strings;
 
 /**
- * What callers may pass as a key, an id or a channel name when it comes from a request, for property tests: any
- * Unicode text (control characters, NUL, lone surrogates), very long text, Redis' own syntax (glob and hash-tag
- * characters, RESP line breaks), and pairs of texts that differ by little.
+ * What callers may pass as a key, an id or a channel name when it comes from a request,
+ * for property tests: any Unicode text (control characters, NUL, lone surrogates), very
+ * long text, Redis' own syntax (glob and hash-tag characters, RESP line breaks), and
+ * pairs of texts that differ by little.
  */
 public final class HostileText {
 
 	/** Characters that mean something to Redis, to RESP, to key encodings or to UTF-8. */
-	private static final List<String> SYNTAX = List.of("*", "?", "[", "]", "^", "-", "\\", "{", "}", ":", "#", " ", "\t",
-			"\r", "\n", "\u0000", "é", "€", "\uD83D\uDE00", "\uD800", "\uDC00", "a", "b");
+	private static final List<String> SYNTAX = List.of("*", "?", "[", "]", "^", "-", "\\", "{", "}", ":", "#", " ",
+			"\t", "\r", "\n", "\u0000", "é", "€", "\uD83D\uDE00", "\uD800", "\uDC00", "a", "b");
 
 	private HostileText() {
 	}
@@ -28,17 +29,20 @@ public final class HostileText {
 	/** Any text, weighted towards what breaks naive code. */
 	public static Gen<String> any() {
 		Gen<String> anyShort = strings().allPossible().ofLengthBetween(0, 40);
-		Gen<String> syntax = lists().of(Generate.pick(SYNTAX)).ofSizeBetween(0, 12).map((parts) -> String.join("", parts));
+		Gen<String> syntax = lists().of(Generate.pick(SYNTAX))
+			.ofSizeBetween(0, 12)
+			.map((parts) -> String.join("", parts));
 		Gen<String> aroundTheDigestLength = strings().allPossible().ofLengthBetween(120, 140);
 		Gen<String> veryLong = strings().allPossible().ofLengthBetween(5_000, 20_000);
-		Gen<String> known = Generate.pick(List.of("\r\nFLUSHALL\r\n", "*3\r\n$3\r\nSET\r\n", "{", "}", "{a}", "#digest", "*",
-				" ", "\u0000", "\uD800", "\uDC00\uD800", "rl:{api:k}"));
+		Gen<String> known = Generate.pick(List.of("\r\nFLUSHALL\r\n", "*3\r\n$3\r\nSET\r\n", "{", "}", "{a}", "#digest",
+				"*", " ", "\u0000", "\uD800", "\uDC00\uD800", "rl:{api:k}"));
 		return anyShort.mix(syntax, 40).mix(aroundTheDigestLength, 10).mix(veryLong, 4).mix(known, 12);
 	}
 
 	/**
-	 * Two different texts: unrelated, or one made from the other by a small change (one char more, the last one
-	 * replaced, the case changed, a surrogate half added), which is where encodings collide.
+	 * Two different texts: unrelated, or one made from the other by a small change (one
+	 * char more, the last one replaced, the case changed, a surrogate half added), which
+	 * is where encodings collide.
 	 */
 	public static Gen<Pair> distinctPairs() {
 		Gen<Pair> unrelated = any().zip(any(), Pair::new);
@@ -56,7 +60,10 @@ public final class HostileText {
 		};
 	}
 
-	/** Two texts; shown escaped and cut, as the starter's messages show caller text, so that a failure can be read. */
+	/**
+	 * Two texts; shown escaped and cut, as the starter's messages show caller text, so
+	 * that a failure can be read.
+	 */
 	public record Pair(String first, String second) {
 
 		@Override

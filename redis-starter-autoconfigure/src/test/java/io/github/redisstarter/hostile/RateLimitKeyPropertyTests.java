@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.quicktheories.QuickTheory.qt;
 
 /**
- * Rate-limit keys come from requests (an IP, a header, a user name): whatever they hold, two keys never share a
- * budget, two limits never share one, Redis holds exactly one key per limit and caller key under the limiter's
- * prefix, and the only error is the documented one for a blank key. Against Redis and the in-memory twin alike.
+ * Rate-limit keys come from requests (an IP, a header, a user name): whatever they hold,
+ * two keys never share a budget, two limits never share one, Redis holds exactly one key
+ * per limit and caller key under the limiter's prefix, and the only error is the
+ * documented one for a blank key. Against Redis and the in-memory twin alike.
  */
 class RateLimitKeyPropertyTests {
 
@@ -59,8 +60,11 @@ class RateLimitKeyPropertyTests {
 				assertThat(limiter.peek("a", first).allowed()).isFalse();
 			}
 			if (!first.isBlank() && !second.isBlank()) {
-				// One key per limit and caller key, each under the prefix: nothing else was written or run.
-				List<String> keys = ((List<?>) redis.server().command("KEYS", "*")).stream().map(String::valueOf).toList();
+				// One key per limit and caller key, each under the prefix: nothing else
+				// was written or run.
+				List<String> keys = ((List<?>) redis.server().command("KEYS", "*")).stream()
+					.map(String::valueOf)
+					.toList();
 				assertThat(keys).hasSize(3).allSatisfy((key) -> assertThat(key).startsWith("rl:{"));
 			}
 		});

@@ -9,7 +9,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** The compact band form, and the definitions that are refused with a message naming the argument. */
+/**
+ * The compact band form, and the definitions that are refused with a message naming the
+ * argument.
+ */
 class BandTests {
 
 	@Test
@@ -60,10 +63,13 @@ class BandTests {
 
 	@Test
 	void theBoundIsOnTheCapacityTheScriptCountsInNotOnItsReducedForm() {
-		// A million permits per 2,000,000,000 s: reduced by the gcd (10^6), each permit is 2x10^9 µs and the reduced
-		// product stays small, but the capacity the script counts in is 2x10^15, above 2^50, where Lua's doubles
+		// A million permits per 2,000,000,000 s: reduced by the gcd (10^6), each permit
+		// is 2x10^9 µs and the reduced
+		// product stays small, but the capacity the script counts in is 2x10^15, above
+		// 2^50, where Lua's doubles
 		// would no longer count every microsecond.
-		assertThatIllegalArgumentException().isThrownBy(() -> GcraBand.of(1_000_000, Duration.ofSeconds(2_000_000_000L)))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> GcraBand.of(1_000_000, Duration.ofSeconds(2_000_000_000L)))
 			.withMessageContaining("cannot be computed exactly");
 		GcraBand largest = GcraBand.of(1_000_000, Duration.ofSeconds(1_000_000_000L));
 		assertThat(largest.capacity()).isLessThanOrEqualTo(GcraBand.MAX_CAPACITY);
@@ -76,7 +82,8 @@ class BandTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> RateLimit.of("api"))
 			.withMessageContaining("at least one band");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> RateLimits.of(RateLimit.of("api", Band.perSecond(1)), RateLimit.of("api", Band.perHour(5))))
+			.isThrownBy(
+					() -> RateLimits.of(RateLimit.of("api", Band.perSecond(1)), RateLimit.of("api", Band.perHour(5))))
 			.withMessageContaining("'api' is defined twice");
 	}
 

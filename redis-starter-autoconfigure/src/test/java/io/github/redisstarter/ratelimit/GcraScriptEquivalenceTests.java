@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The in-memory twin and the Redis script are one algorithm: over long random runs they give the same reply, number
- * for number, and store the same state. Time is the caller's, so both see the same microseconds.
+ * The in-memory twin and the Redis script are one algorithm: over long random runs they
+ * give the same reply, number for number, and store the same state. Time is the caller's,
+ * so both see the same microseconds.
  */
 class GcraScriptEquivalenceTests {
 
@@ -51,7 +52,8 @@ class GcraScriptEquivalenceTests {
 				long[] next = new long[2 * bands.size()];
 				long[] expected = Gcra.evaluate(bands, state, now, cost, consume, next);
 				List<Long> actual = connection.sync()
-					.eval(RedisRateLimiter.SCRIPT.body(), ScriptOutputType.MULTI, keys, arguments(bands, now, cost, consume));
+					.eval(RedisRateLimiter.SCRIPT.body(), ScriptOutputType.MULTI, keys,
+							arguments(bands, now, cost, consume));
 				assertThat(actual).as("step %d at %d, cost %d, consume %s", step, now, cost, consume)
 					.containsExactly(Arrays.stream(expected).boxed().toArray(Long[]::new));
 				if (expected[Gcra.ALLOWED] == 1 && consume) {
@@ -84,6 +86,5 @@ class GcraScriptEquivalenceTests {
 	private static byte[] bytes(long value) {
 		return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
 	}
-
 
 }

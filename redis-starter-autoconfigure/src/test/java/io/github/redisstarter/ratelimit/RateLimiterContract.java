@@ -12,8 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * What every {@link RateLimiter} promises, run against the Redis limiter and the in-memory twin alike. Time is a
- * {@link ManualClock}, so refill is exact and nothing sleeps.
+ * What every {@link RateLimiter} promises, run against the Redis limiter and the
+ * in-memory twin alike. Time is a {@link ManualClock}, so refill is exact and nothing
+ * sleeps.
  */
 abstract class RateLimiterContract {
 
@@ -25,7 +26,10 @@ abstract class RateLimiterContract {
 
 	private RateLimiter limiter;
 
-	/** A fresh limiter over {@link #LIMITS} on an empty store, reading time from {@code clock}. */
+	/**
+	 * A fresh limiter over {@link #LIMITS} on an empty store, reading time from
+	 * {@code clock}.
+	 */
 	protected abstract RateLimiter create(RateLimits limits, ManualClock clock);
 
 	@BeforeEach
@@ -65,7 +69,8 @@ abstract class RateLimiterContract {
 
 	@Test
 	void fractionalIntervalsStayExact() {
-		// 3 per second: a permit every 333,333.33 µs; three of them are exactly one second.
+		// 3 per second: a permit every 333,333.33 µs; three of them are exactly one
+		// second.
 		drain("third", "k", 3);
 		this.clock.advance(Duration.ofNanos(333_333_000));
 		assertThat(this.limiter.tryAcquire("third", "k").allowed()).isFalse();
@@ -95,9 +100,11 @@ abstract class RateLimiterContract {
 		assertThat(perHour.allowed()).isFalse();
 		assertThat(perHour.band()).isEqualTo(1);
 		assertThat(perHour.limit()).isEqualTo(5);
-		// 5 per hour: one every 12 minutes; the first of the five was taken 1 s before the last.
+		// 5 per hour: one every 12 minutes; the first of the five was taken 1 s before
+		// the last.
 		assertThat(perHour.retryAfter()).isEqualTo(Duration.ofMinutes(12).minusSeconds(1));
-		// The per-second band did not consume on those denials: after 1 s it has its full 3 again.
+		// The per-second band did not consume on those denials: after 1 s it has its full
+		// 3 again.
 		this.clock.advance(Duration.ofSeconds(1));
 		assertThat(this.limiter.peek("pair", "k").remaining()).isZero();
 		assertThat(this.limiter.peek("pair", "k").band()).isEqualTo(1);
@@ -144,12 +151,13 @@ abstract class RateLimiterContract {
 		drain("burst", "alice", 5);
 		assertThat(this.limiter.tryAcquire("other", "alice").allowed()).isTrue();
 		assertThat(this.limiter.tryAcquire("burst", "bob").allowed()).isTrue();
-		// Keys that a careless encoding would merge: a lone surrogate and '?', a long key and its prefix, braces,
+		// Keys that a careless encoding would merge: a lone surrogate and '?', a long key
+		// and its prefix, braces,
 		// separators, a key that looks like a digest.
 		String tenKb = "x".repeat(10 * 1024);
 		List<String> keys = List.of("\uD800", "?", tenKb, tenKb + "y", "x".repeat(128), "x".repeat(129), "a}:1", "a",
-				"a:b", "a\nb", "a b", "日本語 🚀", "{tag}", "#" + io.github.redisstarter.connection.RedisKeyEncoding.encode(tenKb).substring(1),
-				"burst:alice");
+				"a:b", "a\nb", "a b", "日本語 🚀", "{tag}",
+				"#" + io.github.redisstarter.connection.RedisKeyEncoding.encode(tenKb).substring(1), "burst:alice");
 		for (String key : keys) {
 			assertThat(drain("burst", key, 5)).as("first burst of %s", key).isEqualTo(5);
 		}
@@ -168,7 +176,8 @@ abstract class RateLimiterContract {
 	@Test
 	void theAsyncVariantDecidesTheSame() throws Exception {
 		for (int i = 0; i < 5; i++) {
-			assertThat(this.limiter.tryAcquireAsync("burst", "k").toCompletableFuture().get(5, TimeUnit.SECONDS).allowed())
+			assertThat(
+					this.limiter.tryAcquireAsync("burst", "k").toCompletableFuture().get(5, TimeUnit.SECONDS).allowed())
 				.isTrue();
 		}
 		Decision denied = this.limiter.tryAcquireAsync("burst", "k", 1).toCompletableFuture().get(5, TimeUnit.SECONDS);

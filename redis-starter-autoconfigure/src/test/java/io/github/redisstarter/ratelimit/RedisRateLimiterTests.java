@@ -18,7 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
-/** The contract on the Redis limiter, and what only Redis has: the script, its keys, their expiry, the deny cache. */
+/**
+ * The contract on the Redis limiter, and what only Redis has: the script, its keys, their
+ * expiry, the deny cache.
+ */
 class RedisRateLimiterTests extends RateLimiterContract {
 
 	@RegisterExtension
@@ -27,7 +30,10 @@ class RedisRateLimiterTests extends RateLimiterContract {
 	@RegisterExtension
 	static final LettuceTestConnection connection = new LettuceTestConnection(redis);
 
-	/** A deadline no busy test machine reaches: these tests are about the script, not about slowness. */
+	/**
+	 * A deadline no busy test machine reaches: these tests are about the script, not
+	 * about slowness.
+	 */
 	private static final RedisCalls PATIENT = RedisCalls.withFixedDeadline(Duration.ofSeconds(5));
 
 	@Override
@@ -54,7 +60,8 @@ class RedisRateLimiterTests extends RateLimiterContract {
 		}
 		assertThat(calls("evalsha")).isEqualTo(10);
 		assertThat(calls("eval")).isZero();
-		// Nothing else reached Redis from outside the script (GET, SET and TIME run inside it).
+		// Nothing else reached Redis from outside the script (GET, SET and TIME run
+		// inside it).
 		assertThat(commandCalls()).containsOnlyKeys("evalsha", "get", "set", "time");
 
 		redis.server().command("SCRIPT", "FLUSH");
@@ -79,7 +86,8 @@ class RedisRateLimiterTests extends RateLimiterContract {
 		finally {
 			redis.server().resume();
 		}
-		// The abandoned check reached Redis once when it woke up, and only once: 2 of 5 taken.
+		// The abandoned check reached Redis once when it woke up, and only once: 2 of 5
+		// taken.
 		await().atMost(Duration.ofSeconds(5)).until(() -> limiter.peek("burst", "k").remaining() == 3);
 		assertThat(calls("eval")).isZero();
 		assertThat(calls("evalsha")).isEqualTo(2);
@@ -88,13 +96,16 @@ class RedisRateLimiterTests extends RateLimiterContract {
 	@Test
 	@SuppressWarnings("unchecked")
 	void keysCarryTheLimitAndAHashTagAndExpireWhenFull() {
-		RedisRateLimiter limiter = withRedisTime(RateLimits.of(RateLimit.of("api", Band.parse("2/300ms"), Band.parse("4/1s"))));
+		RedisRateLimiter limiter = withRedisTime(
+				RateLimits.of(RateLimit.of("api", Band.parse("2/300ms"), Band.parse("4/1s"))));
 		limiter.tryAcquire("api", "alice");
 		List<String> keys = keys();
 		assertThat(keys).containsExactlyInAnyOrder("rl:{api:alice}", "rl:{api:alice}:1");
 		assertThat(SlotHash.getSlot("rl:{api:alice}")).isEqualTo(SlotHash.getSlot("rl:{api:alice}:1"));
-		// Each key lives until its band is full again: 150 ms for one of 2 per 300 ms, 250 ms for one of 4 per second.
-		// Both read at one instant, so that a busy machine cannot skew one against the other.
+		// Each key lives until its band is full again: 150 ms for one of 2 per 300 ms,
+		// 250 ms for one of 4 per second.
+		// Both read at one instant, so that a busy machine cannot skew one against the
+		// other.
 		List<Object> ttls = (List<Object>) redis.server()
 			.command("EVAL", "return {redis.call('PTTL', KEYS[1]), redis.call('PTTL', KEYS[2])}", "2", "rl:{api:alice}",
 					"rl:{api:alice}:1");
@@ -133,7 +144,8 @@ class RedisRateLimiterTests extends RateLimiterContract {
 			assertThat(local.retryAfter()).isPositive().isLessThanOrEqualTo(denied.retryAfter());
 		}
 		assertThat(calls("evalsha")).isZero();
-		// Another key is not affected, and the denied one is allowed again at its retry time.
+		// Another key is not affected, and the denied one is allowed again at its retry
+		// time.
 		assertThat(limiter.tryAcquire("slow", "other").source()).isEqualTo(Decision.Source.REDIS);
 		await().atMost(Duration.ofSeconds(5)).until(() -> limiter.tryAcquire("slow", "k").allowed());
 		// A reset forgets the local denial too.

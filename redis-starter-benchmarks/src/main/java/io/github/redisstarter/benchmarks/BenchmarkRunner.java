@@ -26,9 +26,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs every benchmark side by side with its peers on one redis-server (its own, or {@code --redis-url}), then writes
- * the table of ratios into the results section of {@code docs/benchmarks.md}. The numbers in that section are what
- * this run measured: nothing there is written by hand.
+ * Runs every benchmark side by side with its peers on one redis-server (its own, or
+ * {@code --redis-url}), then writes the table of ratios into the results section of
+ * {@code docs/benchmarks.md}. The numbers in that section are what this run measured:
+ * nothing there is written by hand.
  *
  * <pre>
  * ./mvnw -pl redis-starter-benchmarks -am package exec:exec -DskipTests                       # quick: a few minutes
@@ -88,7 +89,10 @@ public final class BenchmarkRunner {
 
 		FULL(2, 3, Duration.ofSeconds(2), 5, Duration.ofSeconds(2)),
 
-		/** One short iteration in this JVM: the smoke test's, to prove that everything runs. */
+		/**
+		 * One short iteration in this JVM: the smoke test's, to prove that everything
+		 * runs.
+		 */
 		SMOKE(0, 0, Duration.ofMillis(10), 1, Duration.ofMillis(100));
 
 		final int forks;
@@ -130,7 +134,8 @@ public final class BenchmarkRunner {
 	}
 
 	private void run(String include, Mode mode, int threads) throws RunnerException {
-		ChainedOptionsBuilder options = new OptionsBuilder().include(BenchmarkRunner.class.getPackageName() + "." + include + "$")
+		ChainedOptionsBuilder options = new OptionsBuilder()
+			.include(BenchmarkRunner.class.getPackageName() + "." + include + "$")
 			.mode(mode)
 			.threads(threads)
 			.forks(this.profile.forks)
@@ -153,7 +158,10 @@ public final class BenchmarkRunner {
 		this.results.addAll(run);
 	}
 
-	/** The score of one benchmark: its method, the value of its "impl" param (or none), mode and threads. */
+	/**
+	 * The score of one benchmark: its method, the value of its "impl" param (or none),
+	 * mode and threads.
+	 */
 	Optional<RunResult> find(String benchmark, String impl, String keys, Mode mode, int threads) {
 		return this.results.stream()
 			.filter((r) -> r.getParams().getBenchmark().endsWith("." + benchmark))
@@ -181,7 +189,10 @@ public final class BenchmarkRunner {
 		return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
 	}
 
-	/** Replaces the results section of the document (or appends one), keeping the prose around it. */
+	/**
+	 * Replaces the results section of the document (or appends one), keeping the prose
+	 * around it.
+	 */
 	static void write(Path output, String results) throws IOException {
 		String section = START + "\n" + results + END;
 		String document = Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
@@ -196,6 +207,5 @@ public final class BenchmarkRunner {
 		Files.createDirectories(output.toAbsolutePath().getParent());
 		Files.writeString(output, document, StandardCharsets.UTF_8);
 	}
-
 
 }

@@ -30,10 +30,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Messages from one instance to a listener on another, through Redis. "ours": a RedisBroadcaster publishes, another
- * (its own pub/sub connection, node id and listener threads) delivers to a listener. "lettuce": a bare PUBLISH on one
- * connection and a bare pub/sub listener on another. {@code burst}: 100 published, then waited for (messages per
- * second, end to end); {@code roundTrip}: one published and waited for (the delivery latency).
+ * Messages from one instance to a listener on another, through Redis. "ours": a
+ * RedisBroadcaster publishes, another (its own pub/sub connection, node id and listener
+ * threads) delivers to a listener. "lettuce": a bare PUBLISH on one connection and a bare
+ * pub/sub listener on another. {@code burst}: 100 published, then waited for (messages
+ * per second, end to end); {@code roundTrip}: one published and waited for (the delivery
+ * latency).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -74,12 +76,14 @@ public class BroadcastBenchmark {
 		if (this.impl.equals("ours")) {
 			this.commands = this.client.connect(ByteArrayCodec.INSTANCE);
 			BroadcastSettings settings = BroadcastSettings.defaults(JsonMapper.builder().build());
-			this.publisherSubscriber = new RedisSubscriber(() -> this.client.connectPubSub(StringCodec.UTF8), Secrets.none());
-			this.listenerSubscriber = new RedisSubscriber(() -> this.client.connectPubSub(StringCodec.UTF8), Secrets.none());
-			this.publisher = new RedisBroadcaster(this.commands::async, this.publisherSubscriber, new Failover(Redis.onRedis()), "publisher",
-					settings, BroadcastObserver.NONE);
-			this.listener = new RedisBroadcaster(this.commands::async, this.listenerSubscriber, new Failover(Redis.onRedis()), "listener",
-					settings, BroadcastObserver.NONE);
+			this.publisherSubscriber = new RedisSubscriber(() -> this.client.connectPubSub(StringCodec.UTF8),
+					Secrets.none());
+			this.listenerSubscriber = new RedisSubscriber(() -> this.client.connectPubSub(StringCodec.UTF8),
+					Secrets.none());
+			this.publisher = new RedisBroadcaster(this.commands::async, this.publisherSubscriber,
+					new Failover(Redis.onRedis()), "publisher", settings, BroadcastObserver.NONE);
+			this.listener = new RedisBroadcaster(this.commands::async, this.listenerSubscriber,
+					new Failover(Redis.onRedis()), "listener", settings, BroadcastObserver.NONE);
 			this.listener.subscribe(CHANNEL, String.class, (channel, message) -> this.received.incrementAndGet());
 		}
 		else {
@@ -146,7 +150,10 @@ public class BroadcastBenchmark {
 		return awaitReceived(this.sent.incrementAndGet());
 	}
 
-	/** Waits until as many messages arrived as had been published when this thread published its last. */
+	/**
+	 * Waits until as many messages arrived as had been published when this thread
+	 * published its last.
+	 */
 	private long awaitReceived(long target) {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
 		long got;

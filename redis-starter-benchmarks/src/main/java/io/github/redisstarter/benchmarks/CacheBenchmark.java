@@ -33,10 +33,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One read of a cached role. "ours-l1": a near-cache hit of our cache (on Redis, subscription live) against
- * "caffeine": a bare Caffeine getIfPresent. "ours-l2": a Redis hit of our cache (its subscription kept down, so that
- * every read goes to Redis) against "get-decode": a bare Lettuce GET plus the JSON decode. Each benchmark thread reads
- * its own id, so that at 16 threads single-flight cannot merge the reads of several threads into one Redis call.
+ * One read of a cached role. "ours-l1": a near-cache hit of our cache (on Redis,
+ * subscription live) against "caffeine": a bare Caffeine getIfPresent. "ours-l2": a Redis
+ * hit of our cache (its subscription kept down, so that every read goes to Redis) against
+ * "get-decode": a bare Lettuce GET plus the JSON decode. Each benchmark thread reads its
+ * own id, so that at 16 threads single-flight cannot merge the reads of several threads
+ * into one Redis call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -106,8 +108,8 @@ public class CacheBenchmark {
 				}, Secrets.none());
 				CacheSettings settings = CacheSettings.defaults();
 				TwoLevelCacheFactory caches = new TwoLevelCacheFactory(Redis.onRedis(), this.connection::async,
-						RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), this.subscriber, this.mapper, CacheObserver.NONE,
-						"bench", (name) -> settings);
+						RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), this.subscriber, this.mapper,
+						CacheObserver.NONE, "bench", (name) -> settings);
 				this.ours = caches.create("roles-" + this.impl, Role.class, (id) -> Optional.of(ADMIN));
 				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 				// Near copies are kept once the invalidation subscription is live.
@@ -120,7 +122,10 @@ public class CacheBenchmark {
 				}
 			}
 			case "caffeine" -> {
-				this.caffeine = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
+				this.caffeine = Caffeine.newBuilder()
+					.maximumSize(10_000)
+					.expireAfterWrite(Duration.ofMinutes(1))
+					.build();
 				for (int i = 0; i < IDS; i++) {
 					this.caffeine.put(roleId(i), ADMIN);
 				}

@@ -32,10 +32,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What an update costs its caller: one eviction, by an instance whose cache a second instance shares (both
- * subscribed). "acknowledged": ours, returning once both instances dropped their copies; "published": ours with
- * {@code acknowledge-evictions=false}, returning once Redis took it; "del-publish": a bare Lettuce DEL and PUBLISH,
- * what a plain two-level cache does.
+ * What an update costs its caller: one eviction, by an instance whose cache a second
+ * instance shares (both subscribed). "acknowledged": ours, returning once both instances
+ * dropped their copies; "published": ours with {@code acknowledge-evictions=false},
+ * returning once Redis took it; "del-publish": a bare Lettuce DEL and PUBLISH, what a
+ * plain two-level cache does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -69,7 +70,8 @@ public class EvictionBenchmark {
 		this.other = new RedisSubscriber(() -> this.client.connectPubSub(StringCodec.UTF8), Secrets.none());
 		this.cache = instance(this.evicting, settings);
 		TwoLevelCache<Role> second = instance(this.other, settings);
-		// Both subscriptions live (near copies kept), so that every eviction reaches both.
+		// Both subscriptions live (near copies kept), so that every eviction reaches
+		// both.
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while ((near(this.cache) == 0 || near(second) == 0) && System.nanoTime() < deadline) {
 			this.cache.get("role");

@@ -39,7 +39,10 @@ import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 import tools.jackson.databind.json.JsonMapper;
 
-/** What JMH does not time: Redis memory per idle key of each limiter, and loader calls for a cold key under 16 readers. */
+/**
+ * What JMH does not time: Redis memory per idle key of each limiter, and loader calls for
+ * a cold key under 16 readers.
+ */
 final class Extras {
 
 	private final String url;
@@ -50,7 +53,8 @@ final class Extras {
 
 	/**
 	 * @param redisVersion the server's version
-	 * @param oursBytes, bucket4jBytes, redissonBytes MEMORY USAGE of what one idle key of a 1000-per-hour limit keeps
+	 * @param oursBytes, bucket4jBytes, redissonBytes MEMORY USAGE of what one idle key of
+	 * a 1000-per-hour limit keeps
 	 * @param coldKeyLoads loader calls when 16 threads read one cold key at once
 	 */
 	record Measured(String redisVersion, long oursBytes, long bucket4jBytes, long redissonBytes, int coldKeyLoads) {
@@ -62,7 +66,11 @@ final class Extras {
 		try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
 				StatefulRedisConnection<String, String> text = client.connect(StringCodec.UTF8)) {
 			String info = text.sync().info("server");
-			String version = info.lines().filter((l) -> l.startsWith("redis_version:")).findFirst().orElse("?").substring(14);
+			String version = info.lines()
+				.filter((l) -> l.startsWith("redis_version:"))
+				.findFirst()
+				.orElse("?")
+				.substring(14);
 
 			RedisRateLimiter ours = new RedisRateLimiter(RateLimits.of(RateLimit.of("api", Band.perHour(1000))),
 					connection::async, RedisCalls.withFixedDeadline(Duration.ofSeconds(5)),
@@ -74,7 +82,8 @@ final class Extras {
 				.addLimit((limit) -> limit.capacity(1000).refillGreedy(1000, Duration.ofHours(1)))
 				.build();
 			Bucket4jLettuce.casBasedBuilder(connection)
-				.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(1)))
+				.expirationAfterWrite(
+						ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(1)))
 				.build()
 				.builder()
 				.build("bucket4j:memory-probe".getBytes(), () -> configuration)
@@ -128,7 +137,8 @@ final class Extras {
 				sleep(100);
 				return Optional.of("value of " + id);
 			});
-		// As in a running app: callers share loads once the invalidation subscription is live.
+		// As in a running app: callers share loads once the invalidation subscription is
+		// live.
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (!subscriber.isLive("bench:{" + name + ":1}:invalidations") && System.nanoTime() < deadline) {
 			sleep(10);

@@ -22,11 +22,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One in-memory check on one key, limits so high that every check is allowed (the fast path): ours, Bucket4j's local
- * bucket, Resilience4j's RateLimiter, Guava's RateLimiter. The three peers check one limiter object that the caller
- * holds; ours finds the key's state by its name first, as an app limiting per client must. "bucket4j-per-key" is
- * Bucket4j used that way (a bucket per key in a Caffeine cache bounded and expiring like ours), to show what the
- * lookup costs.
+ * One in-memory check on one key, limits so high that every check is allowed (the fast
+ * path): ours, Bucket4j's local bucket, Resilience4j's RateLimiter, Guava's RateLimiter.
+ * The three peers check one limiter object that the caller holds; ours finds the key's
+ * state by its name first, as an app limiting per client must. "bucket4j-per-key" is
+ * Bucket4j used that way (a bucket per key in a Caffeine cache bounded and expiring like
+ * ours), to show what the lookup costs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,16 +58,19 @@ public class InMemoryRateLimitBenchmark {
 			.maximumSize(100_000)
 			.executor(Runnable::run)
 			.build();
-		this.resilience4j = io.github.resilience4j.ratelimiter.RateLimiter.of("api", RateLimiterConfig.custom()
-			.limitForPeriod((int) RATE)
-			.limitRefreshPeriod(Duration.ofSeconds(1))
-			.timeoutDuration(Duration.ZERO)
-			.build());
+		this.resilience4j = io.github.resilience4j.ratelimiter.RateLimiter.of("api",
+				RateLimiterConfig.custom()
+					.limitForPeriod((int) RATE)
+					.limitRefreshPeriod(Duration.ofSeconds(1))
+					.timeoutDuration(Duration.ZERO)
+					.build());
 		this.guava = com.google.common.util.concurrent.RateLimiter.create(RATE);
 	}
 
 	private static Bucket newBucket() {
-		return Bucket.builder().addLimit((limit) -> limit.capacity(RATE).refillGreedy(RATE, Duration.ofSeconds(1))).build();
+		return Bucket.builder()
+			.addLimit((limit) -> limit.capacity(RATE).refillGreedy(RATE, Duration.ofSeconds(1)))
+			.build();
 	}
 
 	@Benchmark

@@ -10,7 +10,10 @@ import io.github.redisstarter.connection.Secrets;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 
-/** Where the benchmarks' Redis is: the system property {@value #URL_PROPERTY}, set by {@link BenchmarkRunner}. */
+/**
+ * Where the benchmarks' Redis is: the system property {@value #URL_PROPERTY}, set by
+ * {@link BenchmarkRunner}.
+ */
 final class Redis {
 
 	static final String URL_PROPERTY = "bench.redis.url";
@@ -33,8 +36,9 @@ final class Redis {
 	/** The backend state of an app instance on Redis. */
 	static BackendState onRedis() {
 		RedisURI uri = RedisURI.create(url());
-		return new BackendState(BackendSelection.AUTO, new RedisEndpoint(uri.getHost() + ":" + uri.getPort(), false, null, 0),
-				BackendMode.REDIS, "benchmark", Secrets.none(), Clock.systemUTC(), Runnable::run);
+		return new BackendState(BackendSelection.AUTO,
+				new RedisEndpoint(uri.getHost() + ":" + uri.getPort(), false, null, 0), BackendMode.REDIS, "benchmark",
+				Secrets.none(), Clock.systemUTC(), Runnable::run);
 	}
 
 }

@@ -15,7 +15,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-/** The physical limit of one round trip: a bare Lettuce PING and GET on the same kind of connection. */
+/**
+ * The physical limit of one round trip: a bare Lettuce PING and GET on the same kind of
+ * connection.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

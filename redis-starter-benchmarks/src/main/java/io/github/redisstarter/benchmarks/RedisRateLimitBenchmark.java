@@ -33,10 +33,11 @@ import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
 /**
- * One rate-limit check against Redis: ours (one EVALSHA of the GCRA script, deny cache on), Bucket4j 8.19 with
- * Lettuce (compare-and-swap), Redisson's RRateLimiter. "distinct": every check on another of {@value #KEYS} keys, each
- * 1000 per second, so every check is allowed. "hot": every check on one key limited to 100 per second, so most are
- * denied, as under a flood.
+ * One rate-limit check against Redis: ours (one EVALSHA of the GCRA script, deny cache
+ * on), Bucket4j 8.19 with Lettuce (compare-and-swap), Redisson's RRateLimiter.
+ * "distinct": every check on another of {@value #KEYS} keys, each 1000 per second, so
+ * every check is allowed. "hot": every check on one key limited to 100 per second, so
+ * most are denied, as under a flood.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -78,8 +79,10 @@ public class RedisRateLimitBenchmark {
 			case "ours" -> {
 				this.client = Redis.client();
 				this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
-				// The limiter alone, without the failover that answers a missed deadline from memory: a long deadline,
-				// so that a slow moment of this 2-core machine is measured, not turned into an error.
+				// The limiter alone, without the failover that answers a missed deadline
+				// from memory: a long deadline,
+				// so that a slow moment of this 2-core machine is measured, not turned
+				// into an error.
 				this.ours = new RedisRateLimiter(RateLimits.of(RateLimit.of("api", Band.perSecond(permits))),
 						this.connection::async, RedisCalls.withFixedDeadline(Duration.ofSeconds(5)),
 						new RedisRateLimiter.Settings("rl", null, 10_000));

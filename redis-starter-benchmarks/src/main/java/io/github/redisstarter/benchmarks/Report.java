@@ -8,7 +8,10 @@ import java.util.Optional;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.RunResult;
 
-/** Turns a run's results into the Markdown of docs/benchmarks.md: raw figures, ratios, and each target's verdict. */
+/**
+ * Turns a run's results into the Markdown of docs/benchmarks.md: raw figures, ratios, and
+ * each target's verdict.
+ */
 final class Report {
 
 	private final BenchmarkRunner run;
@@ -27,9 +30,10 @@ final class Report {
 
 	private String write(Extras.Measured extras) {
 		BenchmarkRunner.Profile p = this.run.profile();
-		line("Measured " + BenchmarkRunner.now() + " on " + BenchmarkRunner.machine() + "; Redis " + extras.redisVersion()
-				+ " on loopback. Profile " + p.name().toLowerCase(Locale.ROOT) + ": " + p.forks + " fork(s), " + p.warmups
-				+ " warm-up and " + p.iterations + " measured iteration(s) of " + p.iteration.toMillis() + " ms each.");
+		line("Measured " + BenchmarkRunner.now() + " on " + BenchmarkRunner.machine() + "; Redis "
+				+ extras.redisVersion() + " on loopback. Profile " + p.name().toLowerCase(Locale.ROOT) + ": " + p.forks
+				+ " fork(s), " + p.warmups + " warm-up and " + p.iterations + " measured iteration(s) of "
+				+ p.iteration.toMillis() + " ms each.");
 		line("");
 		redisLimiter(extras);
 		inMemory();
@@ -57,8 +61,8 @@ final class Report {
 				double ours = score("RedisRateLimitBenchmark.check", "ours", keys, Mode.Throughput, threads);
 				double bucket4j = score("RedisRateLimitBenchmark.check", "bucket4j", keys, Mode.Throughput, threads);
 				double redisson = score("RedisRateLimitBenchmark.check", "redisson", keys, Mode.Throughput, threads);
-				line("| " + threads + " | " + keys + " | " + ops(ours) + " | " + ops(bucket4j) + " | " + ops(redisson) + " | "
-						+ ratio(ours / bucket4j) + " | " + ratio(ours / redisson) + " |");
+				line("| " + threads + " | " + keys + " | " + ops(ours) + " | " + ops(bucket4j) + " | " + ops(redisson)
+						+ " | " + ratio(ours / bucket4j) + " | " + ratio(ours / redisson) + " |");
 			}
 		}
 		line("");
@@ -78,7 +82,8 @@ final class Report {
 				{ "redisson", "distinct" } }) {
 			double p50 = percentile("RedisRateLimitBenchmark.check", row[0], row[1], 50);
 			double p99 = percentile("RedisRateLimitBenchmark.check", row[0], row[1], 99);
-			line("| " + row[0] + ", " + row[1] + " keys | " + us(p50) + " | " + us(p99) + " | " + ratio(p50 / pingP50) + " |");
+			line("| " + row[0] + ", " + row[1] + " keys | " + us(p50) + " | " + us(p99) + " | " + ratio(p50 / pingP50)
+					+ " |");
 		}
 		line("| bare PING | " + us(pingP50) + " | " + us(percentile("RedisBaselineBenchmark.ping", null, null, 99))
 				+ " | 1.00x |");
@@ -86,8 +91,9 @@ final class Report {
 				+ us(percentile("RedisBaselineBenchmark.get", null, null, 99)) + " | "
 				+ ratio(percentile("RedisBaselineBenchmark.get", null, null, 50) / pingP50) + " |");
 		line("");
-		line("Redis memory per idle key (`MEMORY USAGE`, a 1000-per-hour limit after one check): ours " + extras.oursBytes()
-				+ " B, Bucket4j " + extras.bucket4jBytes() + " B, Redisson " + extras.redissonBytes() + " B (all its keys).");
+		line("Redis memory per idle key (`MEMORY USAGE`, a 1000-per-hour limit after one check): ours "
+				+ extras.oursBytes() + " B, Bucket4j " + extras.bucket4jBytes() + " B, Redisson "
+				+ extras.redissonBytes() + " B (all its keys).");
 		line("");
 		double oursP50 = percentile("RedisRateLimitBenchmark.check", "ours", "distinct", 50);
 		target("A Redis check within 1.3x a bare PING's latency (p50, 1 thread, distinct keys)", oursP50 / pingP50, 1.3,
@@ -114,11 +120,12 @@ final class Report {
 		for (int threads : new int[] { 1, 16 }) {
 			double ours = score("InMemoryRateLimitBenchmark.check", "ours", null, Mode.AverageTime, threads);
 			double bucket4j = score("InMemoryRateLimitBenchmark.check", "bucket4j", null, Mode.AverageTime, threads);
-			double perKey = score("InMemoryRateLimitBenchmark.check", "bucket4j-per-key", null, Mode.AverageTime, threads);
+			double perKey = score("InMemoryRateLimitBenchmark.check", "bucket4j-per-key", null, Mode.AverageTime,
+					threads);
 			line("| " + threads + " | " + ns(ours) + " | " + ns(bucket4j) + " | " + ns(perKey) + " | "
-					+ ns(score("InMemoryRateLimitBenchmark.check", "resilience4j", null, Mode.AverageTime, threads)) + " | "
-					+ ns(score("InMemoryRateLimitBenchmark.check", "guava", null, Mode.AverageTime, threads)) + " | "
-					+ ratio(ours / bucket4j) + " | " + ratio(ours / perKey) + " |");
+					+ ns(score("InMemoryRateLimitBenchmark.check", "resilience4j", null, Mode.AverageTime, threads))
+					+ " | " + ns(score("InMemoryRateLimitBenchmark.check", "guava", null, Mode.AverageTime, threads))
+					+ " | " + ratio(ours / bucket4j) + " | " + ratio(ours / perKey) + " |");
 		}
 		line("");
 		line("At 16 threads the figure is the average time of one check while 16 threads check the same key.");
@@ -178,27 +185,29 @@ final class Report {
 		for (int threads : new int[] { 1, 16 }) {
 			double ours = score("BroadcastBenchmark.burst", "ours", null, Mode.Throughput, threads);
 			double lettuce = score("BroadcastBenchmark.burst", "lettuce", null, Mode.Throughput, threads);
-			line("| messages per second, " + threads + " publishing thread(s) (bursts of 100, published and received) | "
-					+ ops(ours) + " | " + ops(lettuce) + " | " + ratio(ours / lettuce) + " |");
+			line("| messages per second, " + threads
+					+ " publishing thread(s) (bursts of 100, published and received) | " + ops(ours) + " | "
+					+ ops(lettuce) + " | " + ratio(ours / lettuce) + " |");
 		}
 		for (int p : new int[] { 50, 99 }) {
 			double o = percentile("BroadcastBenchmark.roundTrip", "ours", null, p);
 			double l = percentile("BroadcastBenchmark.roundTrip", "lettuce", null, p);
-			line("| delivery latency p" + p + " (µs), 1 thread | " + us(o) + " | " + us(l) + " | " + ratio(o / l) + " |");
+			line("| delivery latency p" + p + " (µs), 1 thread | " + us(o) + " | " + us(l) + " | " + ratio(o / l)
+					+ " |");
 		}
 		line("");
 	}
 
 	private void target(String name, double measured, double bound, boolean atLeast) {
 		boolean met = atLeast ? measured >= bound : measured <= bound;
-		String verdict = met ? "met"
-				: "missed by " + String.format(Locale.ROOT, "%.0f%%",
-						100 * (atLeast ? (bound - measured) / bound : (measured - bound) / bound));
+		String verdict = met ? "met" : "missed by " + String.format(Locale.ROOT, "%.0f%%",
+				100 * (atLeast ? (bound - measured) / bound : (measured - bound) / bound));
 		this.targets.add(new String[] { name, ratio(measured), verdict });
 	}
 
 	private double score(String benchmark, String impl, String keys, Mode mode, int threads) {
-		return result(benchmark, impl, keys, mode, threads).map((r) -> r.getPrimaryResult().getScore()).orElse(Double.NaN);
+		return result(benchmark, impl, keys, mode, threads).map((r) -> r.getPrimaryResult().getScore())
+			.orElse(Double.NaN);
 	}
 
 	private double percentile(String benchmark, String impl, String keys, double percentile) {

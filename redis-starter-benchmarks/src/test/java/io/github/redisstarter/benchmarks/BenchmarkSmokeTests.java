@@ -11,8 +11,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps the benchmarks compiling and working: each runs for one short iteration, and each does what it claims to
- * measure. Nothing here looks at a timing.
+ * Keeps the benchmarks compiling and working: each runs for one short iteration, and each
+ * does what it claims to measure. Nothing here looks at a timing.
  */
 class BenchmarkSmokeTests {
 
@@ -35,7 +35,8 @@ class BenchmarkSmokeTests {
 		BenchmarkRunner.write(document, report);
 		String written = Files.readString(document);
 		assertThat(written).startsWith("# Benchmarks\n\nProse written by hand.\n");
-		assertThat(written.indexOf(BenchmarkRunner.START)).isPositive().isEqualTo(written.lastIndexOf(BenchmarkRunner.START));
+		assertThat(written.indexOf(BenchmarkRunner.START)).isPositive()
+			.isEqualTo(written.lastIndexOf(BenchmarkRunner.START));
 	}
 
 	@Test
@@ -94,7 +95,8 @@ class BenchmarkSmokeTests {
 				first.setUp(benchmark);
 				CacheBenchmark.Reader second = new CacheBenchmark.Reader();
 				second.setUp(benchmark);
-				// Each thread its own id: otherwise single-flight merges the threads' reads into one.
+				// Each thread its own id: otherwise single-flight merges the threads'
+				// reads into one.
 				assertThat(first.id).isNotEqualTo(second.id);
 				for (int i = 0; i < 100; i++) {
 					assertThat(benchmark.read(i % 2 == 0 ? first : second)).as(impl).isEqualTo(CacheBenchmark.ADMIN);

@@ -7,7 +7,10 @@ import io.github.redisstarter.connection.BackendState;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Which backend the starter uses right now, for people and scripts (the same facts as the health details). */
+/**
+ * Which backend the starter uses right now, for people and scripts (the same facts as the
+ * health details).
+ */
 @RestController
 class BackendController {
 

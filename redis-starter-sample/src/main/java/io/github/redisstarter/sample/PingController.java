@@ -8,8 +8,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A rate-limited endpoint: the limit 'ping' (5 per 10 seconds, in application.yml) per client IP. The sixth request
- * within the window gets 429 with Retry-After; every answer carries the RateLimit-Policy and RateLimit headers.
+ * A rate-limited endpoint: the limit 'ping' (5 per 10 seconds, in application.yml) per
+ * client IP. The sixth request within the window gets 429 with Retry-After; every answer
+ * carries the RateLimit-Policy and RateLimit headers.
  */
 @RestController
 class PingController {

@@ -4,8 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The sample app: runs with Redis (set REDIS_URL) or without it (the in-memory twins), and shows which at
- * {@code /actuator/health} and {@code /api/backend}.
+ * The sample app: runs with Redis (set REDIS_URL) or without it (the in-memory twins),
+ * and shows which at {@code /actuator/health} and {@code /api/backend}.
  */
 @SpringBootApplication
 public class SampleApplication {

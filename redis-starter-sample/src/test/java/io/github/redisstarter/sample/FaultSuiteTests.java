@@ -27,12 +27,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The starter's promise, for the whole app as users meet it: two sample instances (real HTTP servers) share one
- * harness redis-server under a steady mixed load, while Redis is killed, frozen, slowed, cut off, filled up and
- * given a new password, one fault after another. Every request is answered, never with a 5xx; each instance
- * switches to its in-memory twins and back once per fault; once back, rate limits are exact, no role read is stale
- * and notifications cross instances again. The figures go to target/reliability.md (and to docs/reliability.md with
- * -Dreliability.docs=true); the secrets of every run are looked for in everything the apps wrote or served.
+ * The starter's promise, for the whole app as users meet it: two sample instances (real
+ * HTTP servers) share one harness redis-server under a steady mixed load, while Redis is
+ * killed, frozen, slowed, cut off, filled up and given a new password, one fault after
+ * another. Every request is answered, never with a 5xx; each instance switches to its
+ * in-memory twins and back once per fault; once back, rate limits are exact, no role read
+ * is stale and notifications cross instances again. The figures go to
+ * target/reliability.md (and to docs/reliability.md with -Dreliability.docs=true); the
+ * secrets of every run are looked for in everything the apps wrote or served.
  */
 class FaultSuiteTests {
 
@@ -46,7 +48,10 @@ class FaultSuiteTests {
 	/** Load kept up after the apps are back on Redis, before the checks of that phase. */
 	private static final Duration AFTER = Duration.ofSeconds(2);
 
-	/** Generous bounds for a busy 2-core machine; the report gives the measured figures against the targets. */
+	/**
+	 * Generous bounds for a busy 2-core machine; the report gives the measured figures
+	 * against the targets.
+	 */
 	private static final long SWITCH_BOUND_MILLIS = 2_000;
 
 	private static final long P99_BOUND_MILLIS = 1_500;
@@ -80,8 +85,8 @@ class FaultSuiteTests {
 
 		FREEZE("SIGSTOP, then SIGCONT: a hung server, as in a network partition", Switches.ONCE, HOLD),
 
-		SLOW("DEBUG SLEEP for the whole hold: a server that answers nothing for a while, then everything", Switches.ONCE,
-				HOLD),
+		SLOW("DEBUG SLEEP for the whole hold: a server that answers nothing for a while, then everything",
+				Switches.ONCE, HOLD),
 
 		CLIENT_KILL("CLIENT KILL of every app connection (normal and pub/sub) at the start of the hold",
 				Switches.AT_MOST_ONCE, HOLD),
@@ -89,27 +94,33 @@ class FaultSuiteTests {
 		OUT_OF_MEMORY("maxmemory reached with noeviction: every write refused with OOM, reads and PING answered",
 				Switches.ONCE, HOLD),
 
-		NEW_PASSWORD("a restart with another password (WRONGPASS), then one with the app's password again", Switches.ONCE,
-				HOLD),
+		NEW_PASSWORD("a restart with another password (WRONGPASS), then one with the app's password again",
+				Switches.ONCE, HOLD),
 
-		SLOW_SCRIPTS("another client runs Lua scripts that keep Redis busy " + BURN_MILLIS
-				+ " ms at a time, back to back: every answer late, none missing", Switches.NONE, Duration.ofSeconds(3)),
+		SLOW_SCRIPTS(
+				"another client runs Lua scripts that keep Redis busy " + BURN_MILLIS
+						+ " ms at a time, back to back: every answer late, none missing",
+				Switches.NONE, Duration.ofSeconds(3)),
 
-		STARVED_CPU("the whole machine starved of CPU: " + SPINNERS_PER_CORE
-				+ " busy-looping processes per core beside Redis, both apps and the load", Switches.NONE,
-				Duration.ofSeconds(3)),
+		STARVED_CPU(
+				"the whole machine starved of CPU: " + SPINNERS_PER_CORE
+						+ " busy-looping processes per core beside Redis, both apps and the load",
+				Switches.NONE, Duration.ofSeconds(3)),
 
-		THROTTLED("Redis and both app JVMs each held to a CPU quota: stopped " + THROTTLE_STOPPED.toMillis()
-				+ " ms of every " + THROTTLE_PERIOD.toMillis() + " ms, each on its own phase", Switches.NONE,
-				Duration.ofSeconds(3)),
+		THROTTLED(
+				"Redis and both app JVMs each held to a CPU quota: stopped " + THROTTLE_STOPPED.toMillis()
+						+ " ms of every " + THROTTLE_PERIOD.toMillis() + " ms, each on its own phase",
+				Switches.NONE, Duration.ofSeconds(3)),
 
 		APP_PAUSED("instance A's JVM stopped with SIGSTOP for " + APP_PAUSE.toMillis() + " ms, " + APP_PAUSES
 				+ " times, while Redis is healthy (a GC pause, a frozen container) and four more clients keep checks of A "
-				+ "in flight", Switches.NONE, Duration.ofMillis(
-						APP_PAUSES * (APP_PAUSE.toMillis() + APP_RUNS.toMillis()))),
+				+ "in flight", Switches.NONE,
+				Duration.ofMillis(APP_PAUSES * (APP_PAUSE.toMillis() + APP_RUNS.toMillis()))),
 
-		FULL("maxmemory " + FULL_HEADROOM_BYTES / 1024 + " KB above what Redis holds (5 MB of other data among it), with "
-				+ "noeviction, under a load of new keys (a new client every " + NEW_CLIENT_EVERY_MILLIS + " ms)", Switches.AT_MOST_ONCE, Duration.ofSeconds(5));
+		FULL("maxmemory " + FULL_HEADROOM_BYTES / 1024
+				+ " KB above what Redis holds (5 MB of other data among it), with "
+				+ "noeviction, under a load of new keys (a new client every " + NEW_CLIENT_EVERY_MILLIS + " ms)",
+				Switches.AT_MOST_ONCE, Duration.ofSeconds(5));
 
 		final String how;
 
@@ -150,14 +161,18 @@ class FaultSuiteTests {
 	void theAppKeepsServingThroughEveryFaultAndNothingLeaks() throws Exception {
 		Path database = Files.createTempDirectory("redis-starter-faults-db-");
 		Map<String, String> env = Map.of("REDIS_URL", redis.server().url());
-		// As users run it, with two differences that make the figures readable: X-Forwarded-For tells the simulated
-		// clients apart, and a 5 s command timeout shows what the call deadline saves (Lettuce's own is 60 s).
+		// As users run it, with two differences that make the figures readable:
+		// X-Forwarded-For tells the simulated
+		// clients apart, and a 5 s command timeout shows what the call deadline saves
+		// (Lettuce's own is 60 s).
 		String[] arguments = { "--spring.datasource.url=" + SampleProcess.h2Url(database),
 				"--server.forward-headers-strategy=native", "--spring.data.redis.timeout=5s",
 				"--management.endpoints.web.exposure.include=health,metrics,env,configprops" };
 		List<Figures> figures = new ArrayList<>();
-		try (SampleProcess a = SampleProcess.start(env, arguments); SampleProcess b = SampleProcess.start(env, arguments);
-				SampleLoad load = new SampleLoad(a, b); Modes modes = new Modes(a, b)) {
+		try (SampleProcess a = SampleProcess.start(env, arguments);
+				SampleProcess b = SampleProcess.start(env, arguments);
+				SampleLoad load = new SampleLoad(a, b);
+				Modes modes = new Modes(a, b)) {
 			awaitMode(a, "redis");
 			awaitMode(b, "redis");
 			load.listen();
@@ -174,11 +189,14 @@ class FaultSuiteTests {
 				assertThat(f.serverErrors).as("%s: 5xx", f.fault).isZero();
 				assertThat(f.unanswered).as("%s: requests without a response", f.fault).isZero();
 				assertThat(f.staleAfter).as("%s: stale role reads after recovery", f.fault).isZero();
-				assertThat(f.exactness).as("%s: the rate limit once back on Redis", f.fault).isEqualTo(ReliabilityReport.EXACT);
+				assertThat(f.exactness).as("%s: the rate limit once back on Redis", f.fault)
+					.isEqualTo(ReliabilityReport.EXACT);
 				assertThat(f.notificationsAfter).as("%s: notifications across instances after recovery", f.fault)
 					.isEqualTo("6/6");
-				assertThat(f.falseSwitches()).as("%s: false switches (switch lines %s / %s, justified: %s)", f.fault,
-						Arrays.toString(f.linesToMemory), Arrays.toString(f.linesBack), f.fault.expected.words).isZero();
+				assertThat(f.falseSwitches())
+					.as("%s: false switches (switch lines %s / %s, justified: %s)", f.fault,
+							Arrays.toString(f.linesToMemory), Arrays.toString(f.linesBack), f.fault.expected.words)
+					.isZero();
 				for (int i = 0; i < 2; i++) {
 					assertThat(f.linesBack[i]).as("%s: switch lines of instance %d, back", f.fault, i)
 						.isEqualTo(f.linesToMemory[i]);
@@ -189,13 +207,16 @@ class FaultSuiteTests {
 					assertThat(f.linesToMemory).as("%s: one switch line each", f.fault).containsExactly(1, 1);
 				}
 				if (f.fault.expected == Switches.NONE) {
-					// Redis kept answering: the shared limit held while the fault lasted, not only once it was over.
+					// Redis kept answering: the shared limit held while the fault lasted,
+					// not only once it was over.
 					assertThat(f.exactnessDuring).as("%s: the rate limit while the fault lasted", f.fault)
 						.isEqualTo(ReliabilityReport.EXACT);
 				}
 				if (f.fault == Fault.FULL) {
-					assertThat(f.fixedClientAllowed).as("%s: a fixed client's allowed pings against what the outage "
-							+ "policy allows (%d)", f.fault, f.fixedClientBound).isLessThanOrEqualTo(f.fixedClientBound);
+					assertThat(f.fixedClientAllowed)
+						.as("%s: a fixed client's allowed pings against what the outage " + "policy allows (%d)",
+								f.fault, f.fixedClientBound)
+						.isLessThanOrEqualTo(f.fixedClientBound);
 				}
 				assertThat(f.p99During).as("%s: p99 during the fault", f.fault).isLessThan(P99_BOUND_MILLIS);
 			}
@@ -205,8 +226,9 @@ class FaultSuiteTests {
 	}
 
 	/**
-	 * Two instances started together on a machine starved of CPU, with Redis answering: both choose Redis at startup
-	 * (the startup PING measures Redis, not the client's cold start), and neither switches.
+	 * Two instances started together on a machine starved of CPU, with Redis answering:
+	 * both choose Redis at startup (the startup PING measures Redis, not the client's
+	 * cold start), and neither switches.
 	 */
 	@Test
 	void twoInstancesStartingTogetherOnAStarvedMachineBothUseRedis() throws Exception {
@@ -244,11 +266,12 @@ class FaultSuiteTests {
 		double twinAnswersBefore = twinAnswers(a) + twinAnswers(b);
 		long injected = System.nanoTime();
 		AutoCloseable undo = inject(fault, a, b, load);
-		// A client never seen before, in the middle of the fault: where Redis keeps answering, its limit is shared.
-		CompletableFuture<String> exactDuring = (fault.expected == Switches.NONE)
-				? CompletableFuture.supplyAsync(() -> exactnessLater(fault.hold.dividedBy(2), "10.2." + fault.ordinal() + ".1", a, b))
+		// A client never seen before, in the middle of the fault: where Redis keeps
+		// answering, its limit is shared.
+		CompletableFuture<String> exactDuring = (fault.expected == Switches.NONE) ? CompletableFuture
+			.supplyAsync(() -> exactnessLater(fault.hold.dividedBy(2), "10.2." + fault.ordinal() + ".1", a, b)) : null;
+		FixedClient fixed = (fault == Fault.FULL) ? new FixedClient(load, a, b, "10.3." + fault.ordinal() + ".1")
 				: null;
-		FixedClient fixed = (fault == Fault.FULL) ? new FixedClient(load, a, b, "10.3." + fault.ordinal() + ".1") : null;
 		if (fault == Fault.APP_PAUSED) {
 			for (int i = 0; i < APP_PAUSES; i++) {
 				a.pause();
@@ -285,9 +308,12 @@ class FaultSuiteTests {
 		f.p99After = p99(after);
 		f.staleDuring = during.stream().filter(SampleLoad.Request::stale).count();
 		f.staleAfter = after.stream().filter(SampleLoad.Request::stale).count();
-		f.toMemoryMillis = Math.max(modes.millisTo(0, "memory", injected, healed), modes.millisTo(1, "memory", injected, healed));
-		// An instance that was not in memory when Redis healed had nothing to come back from.
-		f.backMillis = Math.max("memory".equals(modes.modeAt(0, healed)) ? modes.millisTo(0, "redis", healed, Long.MAX_VALUE) : 0,
+		f.toMemoryMillis = Math.max(modes.millisTo(0, "memory", injected, healed),
+				modes.millisTo(1, "memory", injected, healed));
+		// An instance that was not in memory when Redis healed had nothing to come back
+		// from.
+		f.backMillis = Math.max(
+				"memory".equals(modes.modeAt(0, healed)) ? modes.millisTo(0, "redis", healed, Long.MAX_VALUE) : 0,
 				"memory".equals(modes.modeAt(1, healed)) ? modes.millisTo(1, "redis", healed, Long.MAX_VALUE) : 0);
 		f.linesToMemory = new int[] { lines(a, TO_MEMORY) - linesBefore[0], lines(b, TO_MEMORY) - linesBefore[1] };
 		f.linesBack = new int[] { lines(a, BACK) - linesBefore[2], lines(b, BACK) - linesBefore[3] };
@@ -297,8 +323,12 @@ class FaultSuiteTests {
 		return f;
 	}
 
-	/** Applies the fault; closing what it returns ends it (or nothing, for faults that end by themselves). */
-	private AutoCloseable inject(Fault fault, SampleProcess a, SampleProcess b, SampleLoad load) throws InterruptedException {
+	/**
+	 * Applies the fault; closing what it returns ends it (or nothing, for faults that end
+	 * by themselves).
+	 */
+	private AutoCloseable inject(Fault fault, SampleProcess a, SampleProcess b, SampleLoad load)
+			throws InterruptedException {
 		return switch (fault) {
 			case KILL -> {
 				redis.server().kill();
@@ -309,8 +339,8 @@ class FaultSuiteTests {
 				yield () -> redis.server().resume();
 			}
 			case SLOW -> {
-				CompletableFuture<Object> sleeping = CompletableFuture
-					.supplyAsync(() -> redis.server().command("DEBUG", "SLEEP", String.valueOf(fault.hold.toSeconds())));
+				CompletableFuture<Object> sleeping = CompletableFuture.supplyAsync(
+						() -> redis.server().command("DEBUG", "SLEEP", String.valueOf(fault.hold.toSeconds())));
 				yield sleeping::join;
 			}
 			case CLIENT_KILL -> {
@@ -350,8 +380,10 @@ class FaultSuiteTests {
 				yield () -> throttles.forEach(CpuThrottle::close);
 			}
 			case APP_PAUSED -> {
-				// The pauses are made by the caller, during the hold. Meanwhile new clients keep checks of instance A
-				// in flight at every moment, so that the stops catch calls waiting on Redis.
+				// The pauses are made by the caller, during the hold. Meanwhile new
+				// clients keep checks of instance A
+				// in flight at every moment, so that the stops catch calls waiting on
+				// Redis.
 				List<SampleLoad.Loop> clients = new ArrayList<>();
 				for (int c = 0; c < 4; c++) {
 					String prefix = "10.8." + c + ".";
@@ -365,13 +397,16 @@ class FaultSuiteTests {
 				};
 			}
 			case FULL -> {
-				// 5 MB of other data first, so that client buffers growing and shrinking (tens of KB, and Redis 6.2
-				// shrinks them for a while after a burst) do not move the free share past the 10% that takes it back.
+				// 5 MB of other data first, so that client buffers growing and shrinking
+				// (tens of KB, and Redis 6.2
+				// shrinks them for a while after a burst) do not move the free share past
+				// the 10% that takes it back.
 				redis.server().command("SETRANGE", OTHER_DATA_KEY, String.valueOf(5 * 1024 * 1024), "x");
 				long used = Long.parseLong(redis.server().info("used_memory"));
 				redis.server().command("CONFIG", "SET", "maxmemory-policy", "noeviction");
 				redis.server().command("CONFIG", "SET", "maxmemory", String.valueOf(used + FULL_HEADROOM_BYTES));
-				// A load of new keys: a client never seen before every few milliseconds, each making a rate-limit key.
+				// A load of new keys: a client never seen before every few milliseconds,
+				// each making a rate-limit key.
 				SampleLoad.Loop clients = load.alsoEvery(NEW_CLIENT_EVERY_MILLIS, (n) -> load.record("ping",
 						() -> a.get("/api/ping", "X-Forwarded-For", "10.9." + (n / 250 % 250) + "." + (n % 250))));
 				yield () -> {
@@ -383,16 +418,22 @@ class FaultSuiteTests {
 		};
 	}
 
-	/** Checks answered by an outage policy (the twins, fail-open or fail-closed) so far, on one instance. */
+	/**
+	 * Checks answered by an outage policy (the twins, fail-open or fail-closed) so far,
+	 * on one instance.
+	 */
 	private static double twinAnswers(SampleProcess sample) throws Exception {
-		return sample.getJson("/actuator/metrics/redis.starter.ratelimit.fallbacks").get("measurements").get(0).get("value")
+		return sample.getJson("/actuator/metrics/redis.starter.ratelimit.fallbacks")
+			.get("measurements")
+			.get(0)
+			.get("value")
 			.asDouble();
 	}
 
 	/**
-	 * One client pinging every 100 ms, alternating instances, for a whole episode: under the fallback policy each
-	 * instance counts it in memory while away, so it may get at most the allowance of Redis plus that of each instance
-	 * over the episode.
+	 * One client pinging every 100 ms, alternating instances, for a whole episode: under
+	 * the fallback policy each instance counts it in memory while away, so it may get at
+	 * most the allowance of Redis plus that of each instance over the episode.
 	 */
 	private static final class FixedClient implements AutoCloseable {
 
@@ -406,15 +447,18 @@ class FaultSuiteTests {
 
 		FixedClient(SampleLoad load, SampleProcess a, SampleProcess b, String ip) {
 			this.loop = load.alsoEvery(100, (n) -> {
-				HttpResponse<String> response = load.record("ping", () -> ((n % 2 == 0) ? a : b).get("/api/ping",
-						"X-Forwarded-For", ip));
+				HttpResponse<String> response = load.record("ping",
+						() -> ((n % 2 == 0) ? a : b).get("/api/ping", "X-Forwarded-For", ip));
 				if (response != null && response.statusCode() == 200) {
 					this.allowed.incrementAndGet();
 				}
 			});
 		}
 
-		/** Redis and both instances, each allowing 5 at once and one more every 2 s (5 per 10 s). */
+		/**
+		 * Redis and both instances, each allowing 5 at once and one more every 2 s (5 per
+		 * 10 s).
+		 */
 		int policyBound() {
 			long seconds = (this.endNanos - this.startNanos) / 1_000_000_000L;
 			return 3 * (5 + (int) (seconds / 2 + 1));
@@ -443,7 +487,8 @@ class FaultSuiteTests {
 
 	private static long p99(List<SampleLoad.Request> requests) {
 		long[] millis = requests.stream().mapToLong(SampleLoad.Request::millis).sorted().toArray();
-		return (millis.length == 0) ? 0 : millis[Math.min(millis.length - 1, (int) Math.ceil(millis.length * 0.99) - 1)];
+		return (millis.length == 0) ? 0
+				: millis[Math.min(millis.length - 1, (int) Math.ceil(millis.length * 0.99) - 1)];
 	}
 
 	private static String exactnessLater(Duration delay, String ip, SampleProcess a, SampleProcess b) {
@@ -456,7 +501,10 @@ class FaultSuiteTests {
 		}
 	}
 
-	/** A client never seen before sends 8 pings, alternating instances: 5 per 10 s means 5 allowed, then 429s. */
+	/**
+	 * A client never seen before sends 8 pings, alternating instances: 5 per 10 s means 5
+	 * allowed, then 429s.
+	 */
 	private static String exactness(String ip, SampleProcess a, SampleProcess b) throws Exception {
 		StringBuilder statuses = new StringBuilder();
 		for (int i = 0; i < 8; i++) {
@@ -466,7 +514,10 @@ class FaultSuiteTests {
 		return statuses.toString();
 	}
 
-	/** Three notifications posted on each instance, once both listen again: how many reached the other one. */
+	/**
+	 * Three notifications posted on each instance, once both listen again: how many
+	 * reached the other one.
+	 */
 	private static String notificationsAcross(Fault fault, SampleProcess a, SampleProcess b, SampleLoad load)
 			throws Exception {
 		awaitSubscribedTwice();
@@ -497,20 +548,24 @@ class FaultSuiteTests {
 	@SuppressWarnings("unchecked")
 	private static void awaitSubscribedTwice() {
 		await().atMost(Duration.ofSeconds(15))
-			.until(() -> (Long) ((List<Object>) redis.server().command("PUBSUB", "NUMSUB", "notifications")).get(1) == 2);
+			.until(() -> (Long) ((List<Object>) redis.server().command("PUBSUB", "NUMSUB", "notifications"))
+				.get(1) == 2);
 	}
 
 	private static void awaitMode(SampleProcess sample, String mode) {
-		await().atMost(Duration.ofSeconds(15)).until(() -> sample.getJson("/api/backend").get("mode").asString().equals(mode));
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> sample.getJson("/api/backend").get("mode").asString().equals(mode));
 	}
 
-	/** Logs, health, metrics, env and configprops of both instances: no password anywhere. */
+	/**
+	 * Logs, health, metrics, env and configprops of both instances: no password anywhere.
+	 */
 	private static void assertNoSecretIn(SampleProcess... samples) throws Exception {
 		for (SampleProcess sample : samples) {
 			List<String> served = new ArrayList<>(List.of(sample.output()));
-			for (String path : List.of("/actuator/health", "/actuator/env", "/actuator/configprops", "/actuator/metrics",
-					"/actuator/metrics/redis.starter.backend.switches", "/actuator/metrics/redis.starter.backend.mode",
-					"/api/backend")) {
+			for (String path : List.of("/actuator/health", "/actuator/env", "/actuator/configprops",
+					"/actuator/metrics", "/actuator/metrics/redis.starter.backend.switches",
+					"/actuator/metrics/redis.starter.backend.mode", "/api/backend")) {
 				HttpResponse<String> response = sample.get(path);
 				assertThat(response.statusCode()).as(path).isEqualTo(200);
 				served.add(response.body());
@@ -521,9 +576,13 @@ class FaultSuiteTests {
 		}
 	}
 
-	/** A REDIS_URL with the password that cannot be parsed: startup stops, and neither its output nor its error says it. */
+	/**
+	 * A REDIS_URL with the password that cannot be parsed: startup stops, and neither its
+	 * output nor its error says it.
+	 */
 	private static void assertNoSecretInABadConfigurationRun() {
-		assertThatThrownBy(() -> SampleProcess.start(Map.of("REDIS_URL", "redis://app:" + PASSWORD + "@bad_host:99999")))
+		assertThatThrownBy(
+				() -> SampleProcess.start(Map.of("REDIS_URL", "redis://app:" + PASSWORD + "@bad_host:99999")))
 			.isInstanceOf(IllegalStateException.class)
 			.hasMessageContaining("REDIS_URL")
 			.satisfies((failure) -> assertThat(failure.getMessage()).doesNotContain(PASSWORD));
@@ -560,7 +619,10 @@ class FaultSuiteTests {
 
 		String notificationsAfter;
 
-		/** The 8 pings of a new client in the middle of a fault that must not switch; null for the others. */
+		/**
+		 * The 8 pings of a new client in the middle of a fault that must not switch; null
+		 * for the others.
+		 */
 		String exactnessDuring;
 
 		/** Checks answered by an outage policy instead of Redis, both instances. */
@@ -581,7 +643,10 @@ class FaultSuiteTests {
 
 	}
 
-	/** Each instance's backend mode, polled every 25 ms from /api/backend, with the time of each change. */
+	/**
+	 * Each instance's backend mode, polled every 25 ms from /api/backend, with the time
+	 * of each change.
+	 */
 	static final class Modes implements AutoCloseable {
 
 		private record Change(long atNanos, String mode) {
@@ -638,7 +703,10 @@ class FaultSuiteTests {
 			return mode;
 		}
 
-		/** Milliseconds from {@code from} until the instance was first seen in {@code mode} before {@code to}; -1: never. */
+		/**
+		 * Milliseconds from {@code from} until the instance was first seen in
+		 * {@code mode} before {@code to}; -1: never.
+		 */
 		long millisTo(int instance, String mode, long from, long to) {
 			for (Change change : this.changes.get(instance)) {
 				if (change.atNanos >= from && change.atNanos < to && change.mode.equals(mode)) {

@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * WebSocket fan-out across two sample instances sharing one Redis: what is posted to one reaches the WebSocket clients
- * of both, with a Java client and in a real headless browser.
+ * WebSocket fan-out across two sample instances sharing one Redis: what is posted to one
+ * reaches the WebSocket clients of both, with a Java client and in a real headless
+ * browser.
  */
 class NotificationSampleTests {
 
@@ -62,7 +63,8 @@ class NotificationSampleTests {
 		}
 		Map<String, String> env = Map.of("REDIS_URL", redis.server().url());
 		try (SampleProcess a = SampleProcess.start(env); SampleProcess b = SampleProcess.start(env)) {
-			String output = run(browser, List.of("node", "notifications.mjs", a.url("/"), b.url("/"), "hello from a tab"),
+			String output = run(browser,
+					List.of("node", "notifications.mjs", a.url("/"), b.url("/"), "hello from a tab"),
 					Duration.ofMinutes(2));
 			assertThat(output).contains("SEEN ON A: [\"hello from a tab from ");
 		}
@@ -71,10 +73,14 @@ class NotificationSampleTests {
 	@SuppressWarnings("unchecked")
 	private static void awaitSubscribedTwice() {
 		await().atMost(WAIT)
-			.until(() -> (Long) ((List<Object>) redis.server().command("PUBSUB", "NUMSUB", "notifications")).get(1) == 2);
+			.until(() -> (Long) ((List<Object>) redis.server().command("PUBSUB", "NUMSUB", "notifications"))
+				.get(1) == 2);
 	}
 
-	/** Runs a command in {@code directory}; fails with its output unless it exits with 0 in time. */
+	/**
+	 * Runs a command in {@code directory}; fails with its output unless it exits with 0
+	 * in time.
+	 */
 	private static String run(Path directory, List<String> command, Duration limit) throws Exception {
 		Path log = Files.createTempFile("redis-starter-browser-", ".log");
 		Process process = new ProcessBuilder(new ArrayList<>(command)).directory(directory.toFile())
@@ -83,7 +89,8 @@ class NotificationSampleTests {
 			.start();
 		if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
 			process.destroyForcibly();
-			throw new IllegalStateException(command + " did not finish within " + limit + ":\n" + Files.readString(log));
+			throw new IllegalStateException(
+					command + " did not finish within " + limit + ":\n" + Files.readString(log));
 		}
 		String output = Files.readString(log);
 		if (process.exitValue() != 0) {

@@ -7,12 +7,15 @@ import java.time.LocalDate;
 import java.util.List;
 
 /**
- * The figures of the fault suite as a Markdown section, written by the suite, never by hand: always to
- * target/reliability.md, and between the markers of docs/reliability.md when run with {@code -Dreliability.docs=true}.
+ * The figures of the fault suite as a Markdown section, written by the suite, never by
+ * hand: always to target/reliability.md, and between the markers of docs/reliability.md
+ * when run with {@code -Dreliability.docs=true}.
  */
 final class ReliabilityReport {
 
-	/** The statuses of 8 pings from a new client, alternating instances, under 5 per 10 s. */
+	/**
+	 * The statuses of 8 pings from a new client, alternating instances, under 5 per 10 s.
+	 */
 	static final String EXACT = "200 200 200 200 200 429 429 429";
 
 	static final String START = "<!-- reliability:start (written by FaultSuiteTests; do not edit by hand) -->";
@@ -25,36 +28,72 @@ final class ReliabilityReport {
 	static String render(List<FaultSuiteTests.Figures> figures, String redisVersion) {
 		StringBuilder out = new StringBuilder();
 		out.append(START).append("\n\n");
-		out.append("Measured on ").append(LocalDate.now()).append(": ").append(Runtime.getRuntime().availableProcessors())
-			.append(" cores, Java ").append(System.getProperty("java.version")).append(", Redis ").append(redisVersion)
+		out.append("Measured on ")
+			.append(LocalDate.now())
+			.append(": ")
+			.append(Runtime.getRuntime().availableProcessors())
+			.append(" cores, Java ")
+			.append(System.getProperty("java.version"))
+			.append(", Redis ")
+			.append(redisVersion)
 			.append("; each fault held as the list below says, under the load described above.\n\n");
-		out.append("| Fault | Requests served | 5xx | No response | p99 during (ms) | p99 after (ms) | To memory (ms) | "
-				+ "Back to Redis (ms) | Switch lines A / B (to memory, back) | False switches | Checks answered by the twins | "
-				+ "Rate limit during | Rate limit once back | Stale reads during / after | Notifications across after |\n");
+		out.append(
+				"| Fault | Requests served | 5xx | No response | p99 during (ms) | p99 after (ms) | To memory (ms) | "
+						+ "Back to Redis (ms) | Switch lines A / B (to memory, back) | False switches | Checks answered by the twins | "
+						+ "Rate limit during | Rate limit once back | Stale reads during / after | Notifications across after |\n");
 		out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 		for (FaultSuiteTests.Figures f : figures) {
-			out.append("| ").append(name(f.fault))
-				.append(" | ").append(f.served)
-				.append(" | ").append(f.serverErrors)
-				.append(" | ").append(f.unanswered)
-				.append(" | ").append(f.p99During)
-				.append(" | ").append(f.p99After)
-				.append(" | ").append((f.toMemoryMillis < 0) ? "no switch" : String.valueOf(f.toMemoryMillis))
-				.append(" | ").append(f.backMillis)
-				.append(" | ").append(f.linesToMemory[0]).append(", ").append(f.linesBack[0]).append(" / ")
-				.append(f.linesToMemory[1]).append(", ").append(f.linesBack[1])
-				.append(" | ").append(f.falseSwitches())
-				.append(" | ").append(f.twinAnswers)
-				.append(" | ").append(during(f))
-				.append(" | ").append(exactness(f.exactness))
-				.append(" | ").append(f.staleDuring).append(" / ").append(f.staleAfter)
-				.append(" | ").append(f.notificationsAfter)
+			out.append("| ")
+				.append(name(f.fault))
+				.append(" | ")
+				.append(f.served)
+				.append(" | ")
+				.append(f.serverErrors)
+				.append(" | ")
+				.append(f.unanswered)
+				.append(" | ")
+				.append(f.p99During)
+				.append(" | ")
+				.append(f.p99After)
+				.append(" | ")
+				.append((f.toMemoryMillis < 0) ? "no switch" : String.valueOf(f.toMemoryMillis))
+				.append(" | ")
+				.append(f.backMillis)
+				.append(" | ")
+				.append(f.linesToMemory[0])
+				.append(", ")
+				.append(f.linesBack[0])
+				.append(" / ")
+				.append(f.linesToMemory[1])
+				.append(", ")
+				.append(f.linesBack[1])
+				.append(" | ")
+				.append(f.falseSwitches())
+				.append(" | ")
+				.append(f.twinAnswers)
+				.append(" | ")
+				.append(during(f))
+				.append(" | ")
+				.append(exactness(f.exactness))
+				.append(" | ")
+				.append(f.staleDuring)
+				.append(" / ")
+				.append(f.staleAfter)
+				.append(" | ")
+				.append(f.notificationsAfter)
 				.append(" |\n");
 		}
 		out.append("\nFaults, each with the switch lines it justifies per instance (any more are false switches):\n\n");
 		for (FaultSuiteTests.Figures f : figures) {
-			out.append("- ").append(name(f.fault)).append(" (held ").append(seconds(f.fault.hold)).append(" s; ")
-				.append(f.fault.expected.words).append("): ").append(f.fault.how).append(".\n");
+			out.append("- ")
+				.append(name(f.fault))
+				.append(" (held ")
+				.append(seconds(f.fault.hold))
+				.append(" s; ")
+				.append(f.fault.expected.words)
+				.append("): ")
+				.append(f.fault.how)
+				.append(".\n");
 		}
 		out.append("\n").append(END).append("\n");
 		return out.toString();
@@ -78,7 +117,8 @@ final class ReliabilityReport {
 			return exactness(f.exactnessDuring);
 		}
 		if (f.fixedClientAllowed >= 0) {
-			return f.fixedClientAllowed + " allowed to one client (the outage policy allows at most " + f.fixedClientBound + ")";
+			return f.fixedClientAllowed + " allowed to one client (the outage policy allows at most "
+					+ f.fixedClientBound + ")";
 		}
 		return "per instance while away";
 	}

@@ -16,7 +16,10 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Roles in a database shared by two sample instances, read through the RoleCache, updated through either. */
+/**
+ * Roles in a database shared by two sample instances, read through the RoleCache, updated
+ * through either.
+ */
 class RoleCacheSampleTests {
 
 	@RegisterExtension
@@ -27,7 +30,8 @@ class RoleCacheSampleTests {
 		String database = "--spring.datasource.url="
 				+ SampleProcess.h2Url(Files.createTempDirectory("redis-starter-sample-shared-"));
 		Map<String, String> env = Map.of("REDIS_URL", redis.server().url());
-		// Started together: both open the file, create the table and seed at the same moment.
+		// Started together: both open the file, create the table and seed at the same
+		// moment.
 		java.util.concurrent.CompletableFuture<SampleProcess> first = java.util.concurrent.CompletableFuture
 			.supplyAsync(() -> start(env, database));
 		try (SampleProcess b = start(env, database); SampleProcess a = first.join()) {
@@ -39,8 +43,10 @@ class RoleCacheSampleTests {
 	@Tag("machine") // needs a PostgreSQL server: run with -Pmachine-services
 	void theSameOnPostgresql() throws Exception {
 		String schema = "redis_starter_sample_" + UUID.randomUUID().toString().replace("-", "");
-		// .ci/run sets these when it made a user of its own (a GitHub runner's service container, or a machine whose
-		// PostgreSQL does not trust local connections); the defaults are a local server that does.
+		// .ci/run sets these when it made a user of its own (a GitHub runner's service
+		// container, or a machine whose
+		// PostgreSQL does not trust local connections); the defaults are a local server
+		// that does.
 		String url = environment("REDIS_STARTER_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
 		String user = environment("REDIS_STARTER_TEST_POSTGRES_USER", "postgres");
 		String password = environment("REDIS_STARTER_TEST_POSTGRES_PASSWORD", "");
@@ -49,7 +55,8 @@ class RoleCacheSampleTests {
 			statement.execute("CREATE SCHEMA " + schema);
 			try {
 				Map<String, String> env = Map.of("REDIS_URL", redis.server().url());
-				String[] settings = { "--spring.datasource.url=" + url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+				String[] settings = {
+						"--spring.datasource.url=" + url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
 						"--spring.datasource.username=" + user, "--spring.datasource.password=" + password };
 				try (SampleProcess a = SampleProcess.start(env, settings);
 						SampleProcess b = SampleProcess.start(env, settings)) {
@@ -71,16 +78,20 @@ class RoleCacheSampleTests {
 			assertThat(redis.server().command("GET", "cache:{roles:1}:admin").toString()).contains("Administrator");
 			redis.server().stop();
 			HttpResponse<String> updated = a.put("/api/roles/admin", "{\"name\":\"Root\",\"permissions\":[\"*\"]}");
-			// Saved in the database, but other instances may serve the old role until Redis takes the eviction.
+			// Saved in the database, but other instances may serve the old role until
+			// Redis takes the eviction.
 			assertThat(updated.statusCode()).isEqualTo(202);
 			assertThat(updated.headers().firstValue("Retry-After")).hasValue("1");
-			// Redis comes back with the old role (a restart that kept its data would): the retry replaces it.
+			// Redis comes back with the old role (a restart that kept its data would):
+			// the retry replaces it.
 			redis.server().start();
-			redis.server().command("SET", "cache:{roles:1}:admin",
-					"V1 {\"id\":\"admin\",\"name\":\"Administrator\",\"permissions\":[]}");
+			redis.server()
+				.command("SET", "cache:{roles:1}:admin",
+						"V1 {\"id\":\"admin\",\"name\":\"Administrator\",\"permissions\":[]}");
 			org.awaitility.Awaitility.await()
 				.atMost(java.time.Duration.ofSeconds(15))
-				.until(() -> !String.valueOf(redis.server().command("GET", "cache:{roles:1}:admin")).contains("Administrator"));
+				.until(() -> !String.valueOf(redis.server().command("GET", "cache:{roles:1}:admin"))
+					.contains("Administrator"));
 			assertThat(a.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Root");
 		}
 	}
@@ -103,15 +114,16 @@ class RoleCacheSampleTests {
 
 		HttpResponse<String> updated = a.put("/api/roles/admin", "{\"name\":\"Root\",\"permissions\":[\"*\"]}");
 		assertThat(updated.statusCode()).isEqualTo(200);
-		// B had the old role cached (in Redis and maybe near): it must serve the new one at once.
+		// B had the old role cached (in Redis and maybe near): it must serve the new one
+		// at once.
 		assertThat(b.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Root");
 		assertThat(b.getJson("/api/roles/admin").path("permissions").get(0).asString()).isEqualTo("*");
 		assertThat(a.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Root");
 
 		HttpResponse<String> missing = b.get("/api/roles/ghost");
 		assertThat(missing.statusCode()).isEqualTo(404);
-		assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(missing.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(missing.body()).contains("No role with id 'ghost'");
 		assertThat(a.put("/api/roles/ghost", "{\"name\":\"x\",\"permissions\":[]}").statusCode()).isEqualTo(404);
 	}

@@ -10,7 +10,10 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The sample as the README runs it: without Redis, and with REDIS_URL in its real environment. */
+/**
+ * The sample as the README runs it: without Redis, and with REDIS_URL in its real
+ * environment.
+ */
 class SampleApplicationTests {
 
 	private static final String PASSWORD = "sample-pa55:w@rd";
@@ -56,7 +59,8 @@ class SampleApplicationTests {
 				assertThat(ok.statusCode()).isEqualTo(200);
 				assertThat(ok.body()).contains("\"message\":\"pong\"");
 				assertThat(ok.headers().firstValue("RateLimit-Policy")).hasValue("\"ping\";q=5;w=10");
-				// t: whole seconds until full, rounded up; a slow machine may have let a second pass since the first.
+				// t: whole seconds until full, rounded up; a slow machine may have let a
+				// second pass since the first.
 				assertThat(ok.headers().firstValue("RateLimit").orElseThrow())
 					.matches("\"ping\";r=" + (5 - i) + ";t=(" + (2 * i - 1) + "|" + (2 * i) + ")");
 			}
@@ -75,10 +79,11 @@ class SampleApplicationTests {
 		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
 			closedPort = socket.getLocalPort();
 		}
-		try (SampleProcess sample = SampleProcess.start(
-				Map.of("REDIS_URL", "redis://:" + RedisServerEncoding.encoded(PASSWORD) + "@127.0.0.1:" + closedPort))) {
+		try (SampleProcess sample = SampleProcess.start(Map.of("REDIS_URL",
+				"redis://:" + RedisServerEncoding.encoded(PASSWORD) + "@127.0.0.1:" + closedPort))) {
 			JsonNode health = sample.getJson("/actuator/health");
-			// Boot's own Redis health contributor would report DOWN here and take the whole app with it.
+			// Boot's own Redis health contributor would report DOWN here and take the
+			// whole app with it.
 			assertThat(health.path("status").asString()).isEqualTo("UP");
 			JsonNode details = health.path("components").path("redis").path("details");
 			assertThat(details.path("mode").asString()).isEqualTo("memory");

@@ -17,14 +17,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A steady mixed load on two sample instances, recorded request by request: rate-limited pings from several clients
- * (told apart by X-Forwarded-For), role reads, role updates, notification posts, and one WebSocket listener on each
- * instance. Role reads are checked against the updates: a read that started after an update had completed and still
- * shows an older version is stale.
+ * A steady mixed load on two sample instances, recorded request by request: rate-limited
+ * pings from several clients (told apart by X-Forwarded-For), role reads, role updates,
+ * notification posts, and one WebSocket listener on each instance. Role reads are checked
+ * against the updates: a read that started after an update had completed and still shows
+ * an older version is stale.
  */
 final class SampleLoad implements AutoCloseable {
 
-	/** One request: when it started and ended (nanoTime), what it was, and its status (-1: no response at all). */
+	/**
+	 * One request: when it started and ended (nanoTime), what it was, and its status (-1:
+	 * no response at all).
+	 */
 	record Request(long startNanos, long endNanos, String kind, int status, boolean stale) {
 
 		long millis() {
@@ -160,8 +164,9 @@ final class SampleLoad implements AutoCloseable {
 	}
 
 	/**
-	 * Runs {@code step} every {@code pauseMillis} beside the load, until the returned loop is closed (or the load
-	 * stops). A step records its requests with {@link #record}.
+	 * Runs {@code step} every {@code pauseMillis} beside the load, until the returned
+	 * loop is closed (or the load stops). A step records its requests with
+	 * {@link #record}.
 	 */
 	Loop alsoEvery(long pauseMillis, Step step) {
 		AtomicBoolean going = new AtomicBoolean(true);

@@ -21,8 +21,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The sample app in its own JVM, started as a user starts it: real environment variables, a real HTTP port. The
- * test's own classpath is the app's classpath.
+ * The sample app in its own JVM, started as a user starts it: real environment variables,
+ * a real HTTP port. The test's own classpath is the app's classpath.
  */
 final class SampleProcess implements AutoCloseable {
 
@@ -42,18 +42,25 @@ final class SampleProcess implements AutoCloseable {
 		this.port = port;
 	}
 
-	/** Starts the sample with exactly these REDIS_* variables (any the machine has are removed) and arguments. */
+	/**
+	 * Starts the sample with exactly these REDIS_* variables (any the machine has are
+	 * removed) and arguments.
+	 */
 	static SampleProcess start(Map<String, String> redisVariables, String... arguments) throws IOException {
 		Path log = Files.createTempFile("redis-starter-sample-", ".log");
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", System.getProperty("java.class.path"), SampleApplication.class.getName(), "--server.port=0"));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+						System.getProperty("java.class.path"), SampleApplication.class.getName(), "--server.port=0"));
 		command.addAll(List.of(arguments));
 		if (List.of(arguments).stream().noneMatch((argument) -> argument.startsWith("--spring.datasource.url="))) {
-			// A database of its own, so that runs and tests do not see each other's roles.
+			// A database of its own, so that runs and tests do not see each other's
+			// roles.
 			command.add("--spring.datasource.url=" + h2Url(Files.createTempDirectory("redis-starter-sample-db-")));
 		}
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-		builder.environment().keySet().removeIf(name -> name.startsWith("REDIS_") || name.startsWith("SPRING_DATA_REDIS"));
+		builder.environment()
+			.keySet()
+			.removeIf(name -> name.startsWith("REDIS_") || name.startsWith("SPRING_DATA_REDIS"));
 		builder.environment().putAll(redisVariables);
 		Process process = builder.start();
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -74,8 +81,9 @@ final class SampleProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Tomcat listens a moment before the app is ready: until then Boot's readiness probe, part of the health, says
-	 * OUT_OF_SERVICE. Waits until it no longer does (answers 200, or 404 where probes are off).
+	 * Tomcat listens a moment before the app is ready: until then Boot's readiness probe,
+	 * part of the health, says OUT_OF_SERVICE. Waits until it no longer does (answers
+	 * 200, or 404 where probes are off).
 	 */
 	private void awaitReadiness(long deadline) throws IOException {
 		while (System.nanoTime() < deadline && this.process.isAlive()) {
@@ -97,7 +105,10 @@ final class SampleProcess implements AutoCloseable {
 		throw new IllegalStateException("The sample did not become ready within 60 s:\n" + Files.readString(this.log));
 	}
 
-	/** An H2 file database in {@code directory}, shared by every instance that opens the same URL. */
+	/**
+	 * An H2 file database in {@code directory}, shared by every instance that opens the
+	 * same URL.
+	 */
 	static String h2Url(Path directory) {
 		return "jdbc:h2:file:" + directory.resolve("roles").toAbsolutePath() + ";AUTO_SERVER=TRUE";
 	}
@@ -107,7 +118,9 @@ final class SampleProcess implements AutoCloseable {
 	}
 
 	HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30)).GET();
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
+			.timeout(Duration.ofSeconds(30))
+			.GET();
 		if (headers.length > 0) {
 			request.headers(headers);
 		}
@@ -122,7 +135,8 @@ final class SampleProcess implements AutoCloseable {
 		return send(path, "POST", json);
 	}
 
-	private HttpResponse<String> send(String path, String method, String json) throws IOException, InterruptedException {
+	private HttpResponse<String> send(String path, String method, String json)
+			throws IOException, InterruptedException {
 		return this.http.send(HttpRequest.newBuilder(URI.create(url(path)))
 			.timeout(Duration.ofSeconds(30))
 			.header("Content-Type", "application/json")
@@ -130,7 +144,10 @@ final class SampleProcess implements AutoCloseable {
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	/** A WebSocket client of /ws/notifications that adds every message it receives to {@code received}. */
+	/**
+	 * A WebSocket client of /ws/notifications that adds every message it receives to
+	 * {@code received}.
+	 */
 	WebSocket listenToNotifications(List<String> received) throws Exception {
 		return HttpClient.newHttpClient()
 			.newWebSocketBuilder()
@@ -157,7 +174,10 @@ final class SampleProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
-	/** Stops this instance's JVM (SIGSTOP), as a long GC pause or a frozen container does; {@link #resume()} ends it. */
+	/**
+	 * Stops this instance's JVM (SIGSTOP), as a long GC pause or a frozen container does;
+	 * {@link #resume()} ends it.
+	 */
 	void pause() throws IOException, InterruptedException {
 		signal("-STOP");
 	}

@@ -9,15 +9,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 
-/** Runs an attempt from many threads released at once, for exactness tests: how many attempts succeeded in all? */
+/**
+ * Runs an attempt from many threads released at once, for exactness tests: how many
+ * attempts succeeded in all?
+ */
 public final class Concurrently {
 
 	private Concurrently() {
 	}
 
 	/**
-	 * Starts {@code threads} threads together; thread {@code t} makes {@code attemptsEach} attempts
-	 * ({@code attempt.test(t)}).
+	 * Starts {@code threads} threads together; thread {@code t} makes
+	 * {@code attemptsEach} attempts ({@code attempt.test(t)}).
 	 * @return how many attempts answered {@code true}
 	 */
 	public static int countSuccesses(int threads, int attemptsEach, IntPredicate attempt) throws Exception {

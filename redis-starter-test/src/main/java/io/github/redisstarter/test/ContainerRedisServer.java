@@ -11,8 +11,9 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A {@code redis:7-alpine} container, for machines with Docker but no redis-server. Its host port is fixed at creation
- * so that it survives kill and restart like a process server's.
+ * A {@code redis:7-alpine} container, for machines with Docker but no redis-server. Its
+ * host port is fixed at creation so that it survives kill and restart like a process
+ * server's.
  */
 final class ContainerRedisServer extends RedisServer {
 
@@ -25,8 +26,9 @@ final class ContainerRedisServer extends RedisServer {
 	ContainerRedisServer(Config config) {
 		super(config);
 		if (config.tls) {
-			throw new IllegalStateException("The Redis container has no TLS: for tls(), use REDIS_STARTER_TEST_SERVER=binary"
-					+ " (a redis-server built with TLS on PATH) or embedded");
+			throw new IllegalStateException(
+					"The Redis container has no TLS: for tls(), use REDIS_STARTER_TEST_SERVER=binary"
+							+ " (a redis-server built with TLS on PATH) or embedded");
 		}
 	}
 
@@ -37,8 +39,7 @@ final class ContainerRedisServer extends RedisServer {
 	@Override
 	protected void launch() {
 		if (this.container == null) {
-			this.container = new GenericContainer<>(IMAGE)
-				.withCommand(commandLine())
+			this.container = new GenericContainer<>(IMAGE).withCommand(commandLine())
 				.withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
 					.withPortBindings(new PortBinding(new Ports.Binding(HOST, String.valueOf(this.port)),
 							ExposedPort.tcp(this.port))));
@@ -53,7 +54,8 @@ final class ContainerRedisServer extends RedisServer {
 	private String[] commandLine() {
 		List<String> args = new java.util.ArrayList<>(List.of("redis-server", "--bind", "0.0.0.0"));
 		args.addAll(serverArguments(this.port));
-		// DEBUG SLEEP (a slow server): the harness connects through a mapped port, not from inside the container.
+		// DEBUG SLEEP (a slow server): the harness connects through a mapped port, not
+		// from inside the container.
 		args.addAll(List.of("--enable-debug-command", "yes"));
 		return args.toArray(String[]::new);
 	}

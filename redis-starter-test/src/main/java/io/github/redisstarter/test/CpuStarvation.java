@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starves the whole machine of CPU for as long as it is open: busy-looping processes, several per core, compete with
- * Redis, the app and the test alike, as a noisy neighbour or a container's CPU quota does. For fault tests that must
- * show that a slow machine is not mistaken for a dead Redis.
+ * Starves the whole machine of CPU for as long as it is open: busy-looping processes,
+ * several per core, compete with Redis, the app and the test alike, as a noisy neighbour
+ * or a container's CPU quota does. For fault tests that must show that a slow machine is
+ * not mistaken for a dead Redis.
  */
 public final class CpuStarvation implements AutoCloseable {
 

@@ -7,9 +7,10 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Holds one process to a share of the CPU the way a container's CPU quota does: it is stopped (SIGSTOP) for part of
- * every period and let run (SIGCONT) for the rest, until this is closed. A throttled Redis answers late but answers
- * everything; a throttled app JVM stalls as it would when its container exceeds its quota. Linux and macOS only
+ * Holds one process to a share of the CPU the way a container's CPU quota does: it is
+ * stopped (SIGSTOP) for part of every period and let run (SIGCONT) for the rest, until
+ * this is closed. A throttled Redis answers late but answers everything; a throttled app
+ * JVM stalls as it would when its container exceeds its quota. Linux and macOS only
  * ({@code sh}, {@code kill} and a {@code sleep} that takes fractions of a second).
  */
 public final class CpuThrottle implements AutoCloseable {
@@ -26,12 +27,13 @@ public final class CpuThrottle implements AutoCloseable {
 	}
 
 	/**
-	 * Throttles process {@code pid}: stopped for {@code stopped} out of every {@code period}.
+	 * Throttles process {@code pid}: stopped for {@code stopped} out of every
+	 * {@code period}.
 	 */
 	public static CpuThrottle start(long pid, Duration stopped, Duration period) {
 		if (stopped.isNegative() || stopped.isZero() || stopped.compareTo(period) >= 0) {
-			throw new IllegalArgumentException("'stopped' must be positive and shorter than 'period', got " + stopped
-					+ " of " + period);
+			throw new IllegalArgumentException(
+					"'stopped' must be positive and shorter than 'period', got " + stopped + " of " + period);
 		}
 		try {
 			return new CpuThrottle(pid, stopped, period.minus(stopped));

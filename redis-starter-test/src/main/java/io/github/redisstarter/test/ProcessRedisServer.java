@@ -54,7 +54,8 @@ final class ProcessRedisServer extends RedisServer {
 			if (!exitedWithPortInUse()) {
 				return;
 			}
-			// Another process took the free port between our probe and redis-server's bind: take another one.
+			// Another process took the free port between our probe and redis-server's
+			// bind: take another one.
 			if (!firstStart || attempt == PORT_ATTEMPTS) {
 				throw new IllegalStateException("Port " + this.port + " is in use" + diagnostics());
 			}
@@ -67,7 +68,8 @@ final class ProcessRedisServer extends RedisServer {
 		command.addAll(List.of("--bind", HOST, "--dir", this.workDir.toString(), "--logfile", ""));
 		command.addAll(serverArguments(this.port));
 		if (RedisBinary.majorVersion(this.binary) >= 7) {
-			// DEBUG SLEEP (a slow server) from the harness' own connections; Redis 6 allows DEBUG without asking.
+			// DEBUG SLEEP (a slow server) from the harness' own connections; Redis 6
+			// allows DEBUG without asking.
 			command.addAll(List.of("--enable-debug-command", "local"));
 		}
 		if (this.tlsMaterial != null) {

@@ -11,7 +11,10 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Finds a redis-server executable: the machine's own on PATH, or the one shipped in the embedded-redis artifact. */
+/**
+ * Finds a redis-server executable: the machine's own on PATH, or the one shipped in the
+ * embedded-redis artifact.
+ */
 final class RedisBinary {
 
 	private static Path extracted;
@@ -30,7 +33,10 @@ final class RedisBinary {
 			.findFirst();
 	}
 
-	/** Extracts the binary that {@code com.github.codemonstur:embedded-redis} ships for this OS and CPU, once per JVM. */
+	/**
+	 * Extracts the binary that {@code com.github.codemonstur:embedded-redis} ships for
+	 * this OS and CPU, once per JVM.
+	 */
 	static synchronized Path embedded() {
 		if (extracted != null) {
 			return extracted;
@@ -55,12 +61,16 @@ final class RedisBinary {
 		}
 	}
 
-	/** The major version a binary reports ({@code redis-server --version}), asked once per binary; 0 if unknown. */
+	/**
+	 * The major version a binary reports ({@code redis-server --version}), asked once per
+	 * binary; 0 if unknown.
+	 */
 	static int majorVersion(Path binary) {
 		return majorVersions.computeIfAbsent(binary, (path) -> {
 			try {
 				Process process = new ProcessBuilder(path.toString(), "--version").redirectErrorStream(true).start();
-				String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+				String output = new String(process.getInputStream().readAllBytes(),
+						java.nio.charset.StandardCharsets.UTF_8);
 				process.waitFor();
 				java.util.regex.Matcher version = java.util.regex.Pattern.compile("v=(\\d+)\\.").matcher(output);
 				return version.find() ? Integer.parseInt(version.group(1)) : 0;
@@ -85,8 +95,8 @@ final class RedisBinary {
 		if (os.contains("mac")) {
 			return arm ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64";
 		}
-		throw new IllegalStateException("No embedded redis-server for " + os + "/" + arch
-				+ "; install redis-server or run Docker");
+		throw new IllegalStateException(
+				"No embedded redis-server for " + os + "/" + arch + "; install redis-server or run Docker");
 	}
 
 }

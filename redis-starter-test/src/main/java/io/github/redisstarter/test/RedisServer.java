@@ -15,14 +15,17 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * A real Redis server owned by one test: started on a free port, and stopped, killed, paused and restarted on that same
- * port at the test's command. It never touches a Redis it did not start.
+ * A real Redis server owned by one test: started on a free port, and stopped, killed,
+ * paused and restarted on that same port at the test's command. It never touches a Redis
+ * it did not start.
  *
  * <p>
- * Which server runs is chosen by {@link #create(Config)}: a {@code redis-server} on PATH, else a Testcontainers Redis
- * where Docker is available (not for TLS), else the binary shipped in {@code com.github.codemonstur:embedded-redis}. Set
- * the system property or environment variable {@code REDIS_STARTER_TEST_SERVER} to {@code binary}, {@code docker} or
- * {@code embedded} to force one, or {@link Config#embedded()} for one server.
+ * Which server runs is chosen by {@link #create(Config)}: a {@code redis-server} on PATH,
+ * else a Testcontainers Redis where Docker is available (not for TLS), else the binary
+ * shipped in {@code com.github.codemonstur:embedded-redis}. Set the system property or
+ * environment variable {@code REDIS_STARTER_TEST_SERVER} to {@code binary},
+ * {@code docker} or {@code embedded} to force one, or {@link Config#embedded()} for one
+ * server.
  */
 public abstract class RedisServer implements AutoCloseable {
 
@@ -37,7 +40,10 @@ public abstract class RedisServer implements AutoCloseable {
 
 	private volatile String password;
 
-	/** The default user's password at the next start: the configured one until {@link #restartWithPassword}. */
+	/**
+	 * The default user's password at the next start: the configured one until
+	 * {@link #restartWithPassword}.
+	 */
 	private volatile String startPassword;
 
 	protected RedisServer(Config config) {
@@ -46,23 +52,31 @@ public abstract class RedisServer implements AutoCloseable {
 		this.startPassword = config.password;
 	}
 
-	/** A server of the kind this machine supports best (see the class comment), not started yet. */
+	/**
+	 * A server of the kind this machine supports best (see the class comment), not
+	 * started yet.
+	 */
 	public static RedisServer create(Config config) {
 		String forced = (config.kind != null) ? config.kind
 				: System.getProperty(SERVER_KIND_PROPERTY, System.getenv(SERVER_KIND_PROPERTY));
 		String kind = (forced == null || forced.isBlank()) ? "auto" : forced.trim().toLowerCase(java.util.Locale.ROOT);
 		return switch (kind) {
-			case "binary" -> new ProcessRedisServer(config, RedisBinary.onPath()
-				.orElseThrow(() -> new IllegalStateException("REDIS_STARTER_TEST_SERVER=binary but no redis-server on PATH")));
+			case "binary" -> new ProcessRedisServer(config,
+					RedisBinary.onPath()
+						.orElseThrow(() -> new IllegalStateException(
+								"REDIS_STARTER_TEST_SERVER=binary but no redis-server on PATH")));
 			case "embedded" -> new ProcessRedisServer(config, RedisBinary.embedded());
 			case "docker" -> new ContainerRedisServer(config);
 			case "auto" -> auto(config, RedisBinary.onPath(), RedisServer::dockerAvailable);
-			default -> throw new IllegalArgumentException(SERVER_KIND_PROPERTY + "='" + forced
-					+ "' is not one of binary, docker, embedded, auto");
+			default -> throw new IllegalArgumentException(
+					SERVER_KIND_PROPERTY + "='" + forced + "' is not one of binary, docker, embedded, auto");
 		};
 	}
 
-	/** The machine's redis-server, else a container, else the embedded binary; the container has no TLS. */
+	/**
+	 * The machine's redis-server, else a container, else the embedded binary; the
+	 * container has no TLS.
+	 */
 	static RedisServer auto(Config config, Optional<Path> onPath, BooleanSupplier dockerAvailable) {
 		if (onPath.isPresent()) {
 			return new ProcessRedisServer(config, onPath.get());
@@ -72,8 +86,9 @@ public abstract class RedisServer implements AutoCloseable {
 	}
 
 	/**
-	 * Whether Testcontainers is on the classpath (it is an optional dependency) and finds Docker. Checked by name
-	 * first, so that a classpath without it never loads the class that uses it.
+	 * Whether Testcontainers is on the classpath (it is an optional dependency) and finds
+	 * Docker. Checked by name first, so that a classpath without it never loads the class
+	 * that uses it.
 	 */
 	static boolean dockerAvailable() {
 		try {
@@ -93,7 +108,10 @@ public abstract class RedisServer implements AutoCloseable {
 		return new Config();
 	}
 
-	/** Starts the server (on the same port as before, if it ran before) and waits until it answers PING. */
+	/**
+	 * Starts the server (on the same port as before, if it ran before) and waits until it
+	 * answers PING.
+	 */
 	public final synchronized void start() {
 		if (isRunning()) {
 			return;
@@ -112,21 +130,28 @@ public abstract class RedisServer implements AutoCloseable {
 	/** Kills the server with SIGKILL: no goodbye to its clients, like a crashed host. */
 	public abstract void kill();
 
-	/** Freezes the server (SIGSTOP): its port accepts connections but nothing answers, like a network partition. */
+	/**
+	 * Freezes the server (SIGSTOP): its port accepts connections but nothing answers,
+	 * like a network partition.
+	 */
 	public abstract void pause();
 
 	/** Thaws a server frozen by {@link #pause()}. */
 	public abstract void resume();
 
-	/** Stops the server if it runs and starts it again on the same port, with an empty dataset. */
+	/**
+	 * Stops the server if it runs and starts it again on the same port, with an empty
+	 * dataset.
+	 */
 	public final synchronized void restart() {
 		stop();
 		start();
 	}
 
 	/**
-	 * Stops the server and starts it again, empty, requiring {@code newPassword} of the default user ({@code null}:
-	 * none), as an operator rotating the password would; later restarts keep it.
+	 * Stops the server and starts it again, empty, requiring {@code newPassword} of the
+	 * default user ({@code null}: none), as an operator rotating the password would;
+	 * later restarts keep it.
 	 */
 	public final synchronized void restartWithPassword(String newPassword) {
 		stop();
@@ -145,7 +170,9 @@ public abstract class RedisServer implements AutoCloseable {
 		throw new IllegalStateException("This server was not configured with TLS");
 	}
 
-	/** The PEM file of the certificate authority that signed a TLS server's certificate. */
+	/**
+	 * The PEM file of the certificate authority that signed a TLS server's certificate.
+	 */
 	public Path caCertificate() {
 		throw new IllegalStateException("This server was not configured with TLS");
 	}
@@ -159,7 +186,10 @@ public abstract class RedisServer implements AutoCloseable {
 		return this.password;
 	}
 
-	/** Changes the default user's password from now on (CONFIG SET requirepass); survives no restart. */
+	/**
+	 * Changes the default user's password from now on (CONFIG SET requirepass); survives
+	 * no restart.
+	 */
 	public void changePassword(String newPassword) {
 		command("CONFIG", "SET", "requirepass", newPassword);
 		this.password = newPassword;
@@ -171,7 +201,10 @@ public abstract class RedisServer implements AutoCloseable {
 		return "redis://" + credentials + HOST + ":" + port();
 	}
 
-	/** Runs one command as the default user on the plain-text port and returns the decoded reply. */
+	/**
+	 * Runs one command as the default user on the plain-text port and returns the decoded
+	 * reply.
+	 */
 	public Object command(String... command) {
 		try {
 			return RespClient.call(HOST, port(), this.password, command);
@@ -181,7 +214,10 @@ public abstract class RedisServer implements AutoCloseable {
 		}
 	}
 
-	/** A script that keeps Redis busy for ARGV[1] milliseconds by reading its own clock in a loop. */
+	/**
+	 * A script that keeps Redis busy for ARGV[1] milliseconds by reading its own clock in
+	 * a loop.
+	 */
 	private static final String BUSY_SCRIPT = """
 			local start = redis.call('TIME')
 			local t0 = start[1] * 1000000 + start[2]
@@ -193,8 +229,9 @@ public abstract class RedisServer implements AutoCloseable {
 			return 1""";
 
 	/**
-	 * Keeps the server busy for {@code duration} (under its 5 s script time limit), as a slow command of another client
-	 * does: every other client's command waits, then is answered. Returns when the script ends.
+	 * Keeps the server busy for {@code duration} (under its 5 s script time limit), as a
+	 * slow command of another client does: every other client's command waits, then is
+	 * answered. Returns when the script ends.
 	 */
 	public void busyFor(Duration duration) {
 		command("EVAL", BUSY_SCRIPT, "0", String.valueOf(duration.toMillis()));
@@ -229,8 +266,8 @@ public abstract class RedisServer implements AutoCloseable {
 
 	/** The redis-server arguments shared by every kind of server. */
 	protected List<String> serverArguments(int port) {
-		List<String> args = new ArrayList<>(List.of("--port", String.valueOf(port), "--save", "", "--appendonly", "no",
-				"--protected-mode", "no"));
+		List<String> args = new ArrayList<>(
+				List.of("--port", String.valueOf(port), "--save", "", "--appendonly", "no", "--protected-mode", "no"));
 		if (this.startPassword != null) {
 			args.addAll(List.of("--requirepass", this.startPassword));
 		}
@@ -255,7 +292,8 @@ public abstract class RedisServer implements AutoCloseable {
 			}
 			sleep(Duration.ofMillis(20));
 		}
-		throw new IllegalStateException("redis-server did not answer PING within " + READY_TIMEOUT + diagnostics(), last);
+		throw new IllegalStateException("redis-server did not answer PING within " + READY_TIMEOUT + diagnostics(),
+				last);
 	}
 
 	/** Text appended to startup errors, such as the tail of the server's log. */
@@ -302,15 +340,19 @@ public abstract class RedisServer implements AutoCloseable {
 			return this;
 		}
 
-		/** Also listens for TLS on a second port, with a certificate signed by a throwaway CA. */
+		/**
+		 * Also listens for TLS on a second port, with a certificate signed by a throwaway
+		 * CA.
+		 */
 		public Config tls() {
 			this.tls = true;
 			return this;
 		}
 
 		/**
-		 * Runs the binary shipped in {@code embedded-redis} (Redis 6.2) whatever the machine has and whatever
-		 * {@code REDIS_STARTER_TEST_SERVER} says: for a test of what Redis 6 answers differently from Redis 7.
+		 * Runs the binary shipped in {@code embedded-redis} (Redis 6.2) whatever the
+		 * machine has and whatever {@code REDIS_STARTER_TEST_SERVER} says: for a test of
+		 * what Redis 6 answers differently from Redis 7.
 		 */
 		public Config embedded() {
 			this.kind = "embedded";

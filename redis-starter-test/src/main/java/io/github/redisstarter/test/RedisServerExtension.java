@@ -10,8 +10,9 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Gives a test class its own real Redis server: started before the first test, left running (thawed, restarted if a
- * test killed it, and emptied) before each test, and stopped after the last one.
+ * Gives a test class its own real Redis server: started before the first test, left
+ * running (thawed, restarted if a test killed it, and emptied) before each test, and
+ * stopped after the last one.
  *
  * <pre class="code">
  * &#64;RegisterExtension
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * </pre>
  */
-public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, ParameterResolver {
+public class RedisServerExtension
+		implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, ParameterResolver {
 
 	private final RedisServer.Config config;
 
@@ -61,7 +63,8 @@ public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback
 			server.resume();
 		}
 		if (!server.isRunning() || !Objects.equals(server.password(), this.config.password)) {
-			// Each test starts from the configured password, whatever the one before changed.
+			// Each test starts from the configured password, whatever the one before
+			// changed.
 			server.restartWithPassword(this.config.password);
 		}
 		server.flushAll();

@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A few dozen lines of RESP2, so the harness can administer its servers without a Redis client library (and without
- * touching the connections of the code under test). One socket per call: simple, and immune to server restarts.
+ * A few dozen lines of RESP2, so the harness can administer its servers without a Redis
+ * client library (and without touching the connections of the code under test). One
+ * socket per call: simple, and immune to server restarts.
  */
 final class RespClient {
 
@@ -22,7 +23,10 @@ final class RespClient {
 	private RespClient() {
 	}
 
-	/** Sends AUTH (when a password is given) and then the command; returns the decoded reply of the command. */
+	/**
+	 * Sends AUTH (when a password is given) and then the command; returns the decoded
+	 * reply of the command.
+	 */
 	static Object call(String host, int port, String password, String... command) throws IOException {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);

@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP proxy in front of a server, for what sits between an app and Redis in production: {@link #silence()}
- * makes the connections open so far go quiet in both directions without closing them, as a NAT or load balancer
- * does when it drops an idle connection's mapping. Neither side hears a FIN or a reset; connections opened afterwards
- * are forwarded again, as through a fresh mapping.
+ * A loopback TCP proxy in front of a server, for what sits between an app and Redis in
+ * production: {@link #silence()} makes the connections open so far go quiet in both
+ * directions without closing them, as a NAT or load balancer does when it drops an idle
+ * connection's mapping. Neither side hears a FIN or a reset; connections opened
+ * afterwards are forwarded again, as through a fresh mapping.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -26,7 +27,9 @@ public final class TcpProxy implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	/** A proxy on a free loopback port that forwards to {@code targetPort} on loopback. */
+	/**
+	 * A proxy on a free loopback port that forwards to {@code targetPort} on loopback.
+	 */
 	public TcpProxy(int targetPort) throws IOException {
 		this.targetPort = targetPort;
 		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -39,7 +42,10 @@ public final class TcpProxy implements AutoCloseable {
 		return this.server.getLocalPort();
 	}
 
-	/** The connections forwarded so far go silent: what either side sends is swallowed, and nothing is closed. */
+	/**
+	 * The connections forwarded so far go silent: what either side sends is swallowed,
+	 * and nothing is closed.
+	 */
 	public void silence() {
 		this.pairs.forEach((pair) -> pair.silent = true);
 	}

@@ -19,22 +19,28 @@ import org.junit.platform.commons.annotation.Testable;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * Finds test classes that Maven Surefire would never run: a top-level, concrete class with a JUnit Jupiter test
- * method ({@code @Test}, {@code @ParameterizedTest}, {@code @RepeatedTest}, {@code @TestFactory}, {@code @TestTemplate},
- * all marked {@link Testable}), here or inherited, whose name matches none of Surefire's default includes
- * ({@code Test*}, {@code *Test}, {@code *Tests}, {@code *TestCase}). Each module's {@code EveryTestClassRunsTests}
- * calls it on its compiled tests, so that the build fails on such a class instead of silently skipping it, and so
- * that the list of classes with tests is written for the check after the build that every one of them ran.
+ * Finds test classes that Maven Surefire would never run: a top-level, concrete class
+ * with a JUnit Jupiter test method ({@code @Test}, {@code @ParameterizedTest},
+ * {@code @RepeatedTest}, {@code @TestFactory}, {@code @TestTemplate}, all marked
+ * {@link Testable}), here or inherited, whose name matches none of Surefire's default
+ * includes ({@code Test*}, {@code *Test}, {@code *Tests}, {@code *TestCase}). Each
+ * module's {@code EveryTestClassRunsTests} calls it on its compiled tests, so that the
+ * build fails on such a class instead of silently skipping it, and so that the list of
+ * classes with tests is written for the check after the build that every one of them ran.
  */
 public final class TestClassNames {
 
 	/**
-	 * The list of classes with tests that {@link #assertSurefireRunsEveryTestClass()} writes in {@code target}, which
-	 * {@code .ci/check-every-test-class-ran} compares with Surefire's reports.
+	 * The list of classes with tests that {@link #assertSurefireRunsEveryTestClass()}
+	 * writes in {@code target}, which {@code .ci/check-every-test-class-ran} compares
+	 * with Surefire's reports.
 	 */
 	public static final String RECORD = "test-classes-with-tests.txt";
 
-	/** The system property with the JUnit tags that Surefire excludes in this run, comma-separated ({@code none}: none). */
+	/**
+	 * The system property with the JUnit tags that Surefire excludes in this run,
+	 * comma-separated ({@code none}: none).
+	 */
 	public static final String EXCLUDED_TAGS_PROPERTY = "redis-starter.excluded-tags";
 
 	private static final Pattern SUREFIRE_INCLUDES = Pattern.compile("Test.*|.*Test|.*Tests|.*TestCase");
@@ -43,8 +49,9 @@ public final class TestClassNames {
 	}
 
 	/**
-	 * Fails when a class of the calling module's compiled tests ({@code target/test-classes}, Surefire's working
-	 * directory being the module) holds tests that Surefire would not run; else writes their list ({@link #RECORD}).
+	 * Fails when a class of the calling module's compiled tests
+	 * ({@code target/test-classes}, Surefire's working directory being the module) holds
+	 * tests that Surefire would not run; else writes their list ({@link #RECORD}).
 	 * @throws AssertionError naming them
 	 */
 	public static void assertSurefireRunsEveryTestClass() {
@@ -58,9 +65,10 @@ public final class TestClassNames {
 	}
 
 	/**
-	 * Writes the names of the classes under {@code testClasses} that hold tests, one per line, leaving out
-	 * {@code notMeantToRun}: after the build, a check compares the list with the classes Surefire reported on, so
-	 * that the count of executed classes is shown to equal the count of test classes.
+	 * Writes the names of the classes under {@code testClasses} that hold tests, one per
+	 * line, leaving out {@code notMeantToRun}: after the build, a check compares the list
+	 * with the classes Surefire reported on, so that the count of executed classes is
+	 * shown to equal the count of test classes.
 	 */
 	public static void record(Path testClasses, Path file, String... notMeantToRun) {
 		List<String> names = new ArrayList<>(withTests(testClasses, excludedTags()));
@@ -74,8 +82,8 @@ public final class TestClassNames {
 	}
 
 	/**
-	 * The classes under {@code testClasses} (a directory of compiled tests, on the caller's class path) that hold tests
-	 * Surefire would not run.
+	 * The classes under {@code testClasses} (a directory of compiled tests, on the
+	 * caller's class path) that hold tests Surefire would not run.
 	 */
 	public static List<String> notRunBySurefire(Path testClasses) {
 		return withTests(testClasses).stream()
@@ -83,12 +91,17 @@ public final class TestClassNames {
 			.toList();
 	}
 
-	/** The top-level, concrete classes under {@code testClasses} that hold tests, sorted by name. */
+	/**
+	 * The top-level, concrete classes under {@code testClasses} that hold tests, sorted
+	 * by name.
+	 */
 	public static List<String> withTests(Path testClasses) {
 		return withTests(testClasses, Set.of());
 	}
 
-	/** {@link #withTests(Path)}, counting only tests that carry none of the excluded tags. */
+	/**
+	 * {@link #withTests(Path)}, counting only tests that carry none of the excluded tags.
+	 */
 	private static List<String> withTests(Path testClasses, Set<String> excludedTags) {
 		List<String> found = new ArrayList<>();
 		try (Stream<Path> files = Files.walk(testClasses)) {
@@ -122,8 +135,9 @@ public final class TestClassNames {
 	}
 
 	/**
-	 * The tags Surefire leaves out in this run ({@code excludedGroups}), which a module passes as the system property
-	 * {@value #EXCLUDED_TAGS_PROPERTY}: a class whose every test carries one of them does not run, and is not listed.
+	 * The tags Surefire leaves out in this run ({@code excludedGroups}), which a module
+	 * passes as the system property {@value #EXCLUDED_TAGS_PROPERTY}: a class whose every
+	 * test carries one of them does not run, and is not listed.
 	 */
 	private static Set<String> excludedTags() {
 		String tags = System.getProperty(EXCLUDED_TAGS_PROPERTY, "");
@@ -133,14 +147,18 @@ public final class TestClassNames {
 			.collect(Collectors.toSet());
 	}
 
-	/** Whether the class has a test method, here or inherited, that carries none of the excluded tags. */
+	/**
+	 * Whether the class has a test method, here or inherited, that carries none of the
+	 * excluded tags.
+	 */
 	private static boolean holdsTests(Class<?> type, Set<String> excludedTags) {
 		if (tags(type).stream().anyMatch(excludedTags::contains)) {
 			return false;
 		}
 		for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
 			for (Method method : current.getDeclaredMethods()) {
-				// Meta-annotations too: @ParameterizedTest is @TestTemplate, which is @Testable.
+				// Meta-annotations too: @ParameterizedTest is @TestTemplate, which is
+				// @Testable.
 				if (AnnotationSupport.isAnnotated(method, Testable.class)
 						&& tags(method).stream().noneMatch(excludedTags::contains)) {
 					return true;

@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throwaway certificate authority and a server certificate for 127.0.0.1/localhost, made with the JDK's own
- * {@code keytool} so that a machine with only a JDK can run the TLS tests (no openssl command needed).
+ * A throwaway certificate authority and a server certificate for 127.0.0.1/localhost,
+ * made with the JDK's own {@code keytool} so that a machine with only a JDK can run the
+ * TLS tests (no openssl command needed).
  */
 record TlsMaterial(Path caCertificate, Path certificate, Path key) {
 
@@ -32,9 +33,10 @@ record TlsMaterial(Path caCertificate, Path certificate, Path key) {
 		Path key = dir.resolve("server.key");
 		keytool(dir, "-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname",
 				"CN=redis-starter-test-ca", "-ext", "bc:c", "-keystore", caStore.toString());
-		keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-file", caCert.toString());
-		keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname",
-				"CN=localhost", "-keystore", serverStore.toString());
+		keytool(dir, "-exportcert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-file",
+				caCert.toString());
+		keytool(dir, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+				"-dname", "CN=localhost", "-keystore", serverStore.toString());
 		keytool(dir, "-certreq", "-alias", "server", "-keystore", serverStore.toString(), "-file", csr.toString());
 		keytool(dir, "-gencert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-validity", "2", "-ext",
 				"san=ip:127.0.0.1,dns:localhost", "-infile", csr.toString(), "-outfile", cert.toString());
@@ -68,7 +70,8 @@ record TlsMaterial(Path caCertificate, Path certificate, Path key) {
 	}
 
 	private static void keytool(Path dir, String... args) {
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
 		command.addAll(List.of(args));
 		command.addAll(List.of("-storetype", "PKCS12", "-storepass", STORE_PASSWORD, "-noprompt"));
 		Path log = dir.resolve("keytool.log");

@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Every class of this module that holds tests is one Surefire runs: the two misnamed on purpose (one with a plain, one
- * with a parameterized test) are found, and nothing else.
+ * Every class of this module that holds tests is one Surefire runs: the two misnamed on
+ * purpose (one with a plain, one with a parameterized test) are found, and nothing else.
  */
 class EveryTestClassRunsTests {
 

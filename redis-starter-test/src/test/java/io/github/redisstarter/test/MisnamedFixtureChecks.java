@@ -6,8 +6,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * A test class named so that Surefire skips it, on purpose: {@link EveryTestClassRunsTests} shows that
- * {@link TestClassNames} finds it. Were it ever run, it would fail.
+ * A test class named so that Surefire skips it, on purpose:
+ * {@link EveryTestClassRunsTests} shows that {@link TestClassNames} finds it. Were it
+ * ever run, it would fail.
  */
 class MisnamedFixtureChecks {
 

@@ -7,8 +7,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * As {@link MisnamedFixtureChecks}, with only a parameterized test, whose {@code @Testable} sits one annotation deeper
- * ({@code @ParameterizedTest} is a {@code @TestTemplate}): {@link TestClassNames} must find it too.
+ * As {@link MisnamedFixtureChecks}, with only a parameterized test, whose
+ * {@code @Testable} sits one annotation deeper ({@code @ParameterizedTest} is a
+ * {@code @TestTemplate}): {@link TestClassNames} must find it too.
  */
 class MisnamedParameterizedFixtureChecks {
 

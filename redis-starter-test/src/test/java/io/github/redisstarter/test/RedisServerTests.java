@@ -65,7 +65,8 @@ class RedisServerTests {
 
 	@Test
 	void aclUsersAreRecreatedOnEveryStart() {
-		try (RedisServer server = RedisServer.create(RedisServer.config().password("admin").aclUser("app", "app-secret"))) {
+		try (RedisServer server = RedisServer
+			.create(RedisServer.config().password("admin").aclUser("app", "app-secret"))) {
 			server.start();
 			assertThat(server.command("ACL", "WHOAMI")).isEqualTo("default");
 			assertThat(server.command("ACL", "USERS").toString()).contains("app");
@@ -87,19 +88,24 @@ class RedisServerTests {
 		}
 	}
 
-	/** The embedded binary too: a machine with only a JDK runs the TLS tests on it, with keytool's certificates. */
+	/**
+	 * The embedded binary too: a machine with only a JDK runs the TLS tests on it, with
+	 * keytool's certificates.
+	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "auto", "embedded" })
 	void tlsServerAnswersOnASecondPortToAClientTrustingItsCa(String kind) throws Exception {
 		try (RedisServer server = serverOfKind(kind, RedisServer.config().tls())) {
 			server.start();
 			assertThat(server.tlsPort()).isNotEqualTo(server.port()).isPositive();
-			assertThat(server.command("CONFIG", "GET", "tls-port").toString()).contains(String.valueOf(server.tlsPort()));
+			assertThat(server.command("CONFIG", "GET", "tls-port").toString())
+				.contains(String.valueOf(server.tlsPort()));
 			try (SSLSocket socket = (SSLSocket) trusting(server.caCertificate()).getSocketFactory()
 				.createSocket("127.0.0.1", server.tlsPort())) {
 				socket.setSoTimeout(10_000);
 				SSLParameters parameters = socket.getSSLParameters();
-				parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate names 127.0.0.1
+				parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate
+																		// names 127.0.0.1
 				socket.setSSLParameters(parameters);
 				socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
 				byte[] answer = new byte[7];
@@ -116,8 +122,7 @@ class RedisServerTests {
 			assertThat(tls).isInstanceOf(ProcessRedisServer.class);
 			assertThat(plain).isInstanceOf(ContainerRedisServer.class);
 		}
-		assertThatThrownBy(() -> new ContainerRedisServer(RedisServer.config().tls()))
-			.hasMessageContaining("no TLS");
+		assertThatThrownBy(() -> new ContainerRedisServer(RedisServer.config().tls())).hasMessageContaining("no TLS");
 	}
 
 	private static SSLContext trusting(Path caCertificate) throws Exception {
@@ -165,6 +170,5 @@ class RedisServerTests {
 			System.clearProperty(RedisServer.SERVER_KIND_PROPERTY);
 		}
 	}
-
 
 }

@@ -13,11 +13,12 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * Health of the Redis backend as the app lives it. On Redis: UP while PINGs succeed, DOWN when they fail (which only
- * lasts while {@code redis-starter.mode=redis}; in auto mode a failure switches to the twins). On the twins after a
- * configured Redis went away: the configured fallback status, UP by default, because the app is working. On the twins
- * by choice (memory mode, or nothing configured): UP. It sends no command of its own; it reports the monitor's last
- * PING.
+ * Health of the Redis backend as the app lives it. On Redis: UP while PINGs succeed, DOWN
+ * when they fail (which only lasts while {@code redis-starter.mode=redis}; in auto mode a
+ * failure switches to the twins). On the twins after a configured Redis went away: the
+ * configured fallback status, UP by default, because the app is working. On the twins by
+ * choice (memory mode, or nothing configured): UP. It sends no command of its own; it
+ * reports the monitor's last PING.
  */
 public class BackendHealthIndicator extends AbstractHealthIndicator {
 
@@ -51,7 +52,8 @@ public class BackendHealthIndicator extends AbstractHealthIndicator {
 		details.put("reason", this.state.reason());
 		if (this.state.endpoint() != null) {
 			details.put("endpoint", this.state.endpoint().describe());
-			// What the failure detector judges lateness against: the deadline follows Redis' usual latency.
+			// What the failure detector judges lateness against: the deadline follows
+			// Redis' usual latency.
 			Map<String, Object> detector = new LinkedHashMap<>();
 			detector.put("callDeadlineMillis", millis(this.state.callDeadline()));
 			Duration latency = this.state.typicalLatency();

@@ -16,12 +16,13 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Replaces Boot's Redis health contributor (same bean name, so Boot backs off): Boot's reports DOWN whenever Redis is
- * down and takes the app's overall health with it, although the app works on the in-memory twins.
+ * Replaces Boot's Redis health contributor (same bean name, so Boot backs off): Boot's
+ * reports DOWN whenever Redis is down and takes the app's overall health with it,
+ * although the app works on the in-memory twins.
  */
-@AutoConfiguration(after = RedisStarterAutoConfiguration.class,
-		beforeName = { "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
-				"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration" })
+@AutoConfiguration(after = RedisStarterAutoConfiguration.class, beforeName = {
+		"org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+		"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration" })
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(BackendState.class)
 @ConditionalOnEnabledHealthIndicator("redis")

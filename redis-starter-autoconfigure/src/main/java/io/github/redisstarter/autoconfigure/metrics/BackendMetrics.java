@@ -13,10 +13,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * {@value #MODE}: 1 for the backend in force and 0 for the other, tagged {@code mode=redis|memory}.
- * {@value #SWITCHES}: switches, tagged {@code direction=to-memory|to-redis}. {@value #PING_LATENCY}: the last PING's
- * round trip in seconds (NaN when it failed or none was sent). {@value #CALL_DEADLINE}: how long a call waits for
- * Redis now, in seconds: the deadline the failure detector derives from Redis' usual latency.
+ * {@value #MODE}: 1 for the backend in force and 0 for the other, tagged
+ * {@code mode=redis|memory}. {@value #SWITCHES}: switches, tagged
+ * {@code direction=to-memory|to-redis}. {@value #PING_LATENCY}: the last PING's round
+ * trip in seconds (NaN when it failed or none was sent). {@value #CALL_DEADLINE}: how
+ * long a call waits for Redis now, in seconds: the deadline the failure detector derives
+ * from Redis' usual latency.
  */
 public class BackendMetrics implements MeterBinder, BackendSwitchListener {
 

@@ -12,11 +12,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Broadcast meters, tagged by channel prefix: {@value #PUBLISHED}, {@value #RECEIVED} (from other instances, through
- * Redis), {@value #DROPPED} (a listener's queue was full) and {@value #FAILED} (a listener threw, or could not decode).
- * The prefix is the channel up to its first ':' (the whole channel when it has none), so that {@code room:42} and
- * {@code room:43} count as {@code room}; after {@value #MAX_PREFIXES} distinct prefixes the rest count as
- * {@value #OTHER}, so that channel names made of data cannot grow the meters without bound.
+ * Broadcast meters, tagged by channel prefix: {@value #PUBLISHED}, {@value #RECEIVED}
+ * (from other instances, through Redis), {@value #DROPPED} (a listener's queue was full)
+ * and {@value #FAILED} (a listener threw, or could not decode). The prefix is the channel
+ * up to its first ':' (the whole channel when it has none), so that {@code room:42} and
+ * {@code room:43} count as {@code room}; after {@value #MAX_PREFIXES} distinct prefixes
+ * the rest count as {@value #OTHER}, so that channel names made of data cannot grow the
+ * meters without bound.
  */
 public class BroadcastMetrics implements MeterBinder, BroadcastObserver {
 
@@ -74,7 +76,10 @@ public class BroadcastMetrics implements MeterBinder, BroadcastObserver {
 		}
 	}
 
-	/** The tag value of a channel: its prefix, or {@value #OTHER} once the prefixes are many. */
+	/**
+	 * The tag value of a channel: its prefix, or {@value #OTHER} once the prefixes are
+	 * many.
+	 */
 	String prefix(String channel) {
 		int colon = channel.indexOf(':');
 		String prefix = (colon >= 0) ? channel.substring(0, colon) : channel;
@@ -84,7 +89,8 @@ public class BroadcastMetrics implements MeterBinder, BroadcastObserver {
 		if (this.prefixes.contains(prefix)) {
 			return prefix;
 		}
-		// Once full, nothing more is remembered: a stream of fresh channel names costs no memory.
+		// Once full, nothing more is remembered: a stream of fresh channel names costs no
+		// memory.
 		if (this.prefixes.size() >= MAX_PREFIXES) {
 			return OTHER;
 		}

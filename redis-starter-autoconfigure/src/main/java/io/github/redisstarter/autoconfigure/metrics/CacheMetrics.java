@@ -14,10 +14,11 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Cache meters, tagged by cache name (never by id): {@value #GETS} ({@code level=l1|l2}, {@code result=hit|miss}),
- * {@value #LOADS} ({@code result=found|empty|failed}), the {@value #LOAD} timer, {@value #ERRORS} (failed Redis calls),
- * {@value #EVICTIONS} ({@code scope=one|all}) and {@value #POISONED} (values that no longer decoded). A cache's
- * meters appear with its first event.
+ * Cache meters, tagged by cache name (never by id): {@value #GETS} ({@code level=l1|l2},
+ * {@code result=hit|miss}), {@value #LOADS} ({@code result=found|empty|failed}), the
+ * {@value #LOAD} timer, {@value #ERRORS} (failed Redis calls), {@value #EVICTIONS}
+ * ({@code scope=one|all}) and {@value #POISONED} (values that no longer decoded). A
+ * cache's meters appear with its first event.
  */
 public class CacheMetrics implements MeterBinder, CacheObserver {
 
@@ -37,7 +38,10 @@ public class CacheMetrics implements MeterBinder, CacheObserver {
 
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
-	/** Per registry, per cache: its meters, so that the hot path is two map lookups and an increment. */
+	/**
+	 * Per registry, per cache: its meters, so that the hot path is two map lookups and an
+	 * increment.
+	 */
 	private final List<Map<String, CacheMeters>> meters = new CopyOnWriteArrayList<>();
 
 	@Override
@@ -149,7 +153,8 @@ public class CacheMetrics implements MeterBinder, CacheObserver {
 			}
 			this.unacknowledged = Counter.builder(UNACKNOWLEDGED)
 				.tag("cache", cache)
-				.description("Evictions that waited out the subscription lease for an instance that did not acknowledge")
+				.description(
+						"Evictions that waited out the subscription lease for an instance that did not acknowledge")
 				.register(registry);
 			this.poisoned = Counter.builder(POISONED)
 				.tag("cache", cache)

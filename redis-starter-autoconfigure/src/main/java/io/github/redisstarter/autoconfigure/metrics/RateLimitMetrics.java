@@ -18,10 +18,12 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Rate-limit meters, tagged by limit name (never by key, which would grow without bound):
- * {@value #DECISIONS} ({@code result=allowed|denied}, {@code source=redis|memory|fallback|deny-cache|fail-open|fail-closed}),
- * {@value #FALLBACKS} (checks answered by an outage policy, {@code policy=fallback|fail-open|fail-closed}),
- * {@value #ERRORS} (checks that threw) and the {@value #CHECK} timer. Every meter of every limit exists from startup,
- * at zero, so dashboards and alerts see it before the first outage.
+ * {@value #DECISIONS} ({@code result=allowed|denied},
+ * {@code source=redis|memory|fallback|deny-cache|fail-open|fail-closed}),
+ * {@value #FALLBACKS} (checks answered by an outage policy,
+ * {@code policy=fallback|fail-open|fail-closed}), {@value #ERRORS} (checks that threw)
+ * and the {@value #CHECK} timer. Every meter of every limit exists from startup, at zero,
+ * so dashboards and alerts see it before the first outage.
  */
 public class RateLimitMetrics implements MeterBinder, RateLimitObserver {
 

@@ -12,7 +12,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-/** Backend meters, bound to every registry by Boot's metrics support when Micrometer is present. */
+/**
+ * Backend meters, bound to every registry by Boot's metrics support when Micrometer is
+ * present.
+ */
 @AutoConfiguration(after = { RedisStarterAutoConfiguration.class, RateLimiterAutoConfiguration.class })
 @ConditionalOnClass(MeterBinder.class)
 @ConditionalOnBean(BackendState.class)

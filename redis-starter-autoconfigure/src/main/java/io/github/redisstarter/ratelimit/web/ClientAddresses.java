@@ -5,9 +5,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * The rate-limit key of a client address. An IPv4 address is itself. An IPv6 address stands for its network prefix
- * (a /64 unless told otherwise), written {@code 2001:db8:1:2:0:0:0:0/64}: a client is usually handed a whole /64,
- * and could otherwise walk through 2^64 addresses, each with a fresh budget.
+ * The rate-limit key of a client address. An IPv4 address is itself. An IPv6 address
+ * stands for its network prefix (a /64 unless told otherwise), written
+ * {@code 2001:db8:1:2:0:0:0:0/64}: a client is usually handed a whole /64, and could
+ * otherwise walk through 2^64 addresses, each with a fresh budget.
  */
 final class ClientAddresses {
 
@@ -15,8 +16,10 @@ final class ClientAddresses {
 	}
 
 	/**
-	 * @param address the address the servlet container reports (a literal; never looked up)
-	 * @param ipv6PrefixLength how many leading bits of an IPv6 address make the key (128: the whole address)
+	 * @param address the address the servlet container reports (a literal; never looked
+	 * up)
+	 * @param ipv6PrefixLength how many leading bits of an IPv6 address make the key (128:
+	 * the whole address)
 	 */
 	static String key(String address, int ipv6PrefixLength) {
 		if (address == null || address.indexOf(':') < 0 || ipv6PrefixLength >= 128) {
@@ -32,7 +35,8 @@ final class ClientAddresses {
 		}
 		InetAddress parsed;
 		try {
-			// In brackets, the JDK takes it for an IPv6 literal: parsed, or refused, never resolved.
+			// In brackets, the JDK takes it for an IPv6 literal: parsed, or refused,
+			// never resolved.
 			parsed = InetAddress.getByName("[" + literal + "]");
 		}
 		catch (UnknownHostException | SecurityException ex) {

@@ -1,8 +1,9 @@
 package io.github.redisstarter.ratelimit.web;
 
 /**
- * A {@link RateLimited} handler that cannot be limited as written: an unknown limit, a key that is not SpEL, or a
- * cost no band allows. Thrown at startup, when the handlers are checked, so that no request meets it.
+ * A {@link RateLimited} handler that cannot be limited as written: an unknown limit, a
+ * key that is not SpEL, or a cost no band allows. Thrown at startup, when the handlers
+ * are checked, so that no request meets it.
  */
 public class InvalidRateLimitedException extends IllegalStateException {
 
@@ -16,7 +17,10 @@ public class InvalidRateLimitedException extends IllegalStateException {
 		this.problem = problem;
 	}
 
-	/** The annotation and the handler it is on, such as {@code @RateLimited(limit = "api", ...) on Orders#list()}. */
+	/**
+	 * The annotation and the handler it is on, such as
+	 * {@code @RateLimited(limit = "api", ...) on Orders#list()}.
+	 */
 	public String getAnnotation() {
 		return this.annotation;
 	}

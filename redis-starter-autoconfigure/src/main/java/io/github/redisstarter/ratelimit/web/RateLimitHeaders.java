@@ -9,8 +9,9 @@ import io.github.redisstarter.ratelimit.Decision;
 import io.github.redisstarter.ratelimit.RateLimit;
 
 /**
- * The response headers of limited requests: {@code RateLimit-Policy} and {@code RateLimit} as in the IETF draft
- * (draft-ietf-httpapi-ratelimit-headers, structured fields), {@code Retry-After} on a denial, and the legacy
+ * The response headers of limited requests: {@code RateLimit-Policy} and
+ * {@code RateLimit} as in the IETF draft (draft-ietf-httpapi-ratelimit-headers,
+ * structured fields), {@code Retry-After} on a denial, and the legacy
  * {@code X-RateLimit-*} trio on request.
  *
  * <pre>
@@ -18,8 +19,8 @@ import io.github.redisstarter.ratelimit.RateLimit;
  * RateLimit: "ping";r=0;t=10
  * </pre>
  *
- * A limit with several bands lists each as its own policy, named {@code "<limit>:<band>"} such as
- * {@code "api:10/1s"}; {@code RateLimit} names the band that decided.
+ * A limit with several bands lists each as its own policy, named {@code "<limit>:<band>"}
+ * such as {@code "api:10/1s"}; {@code RateLimit} names the band that decided.
  */
 final class RateLimitHeaders {
 
@@ -57,13 +58,19 @@ final class RateLimitHeaders {
 		return joiner.toString();
 	}
 
-	/** Whole seconds, rounded up, at least 1: what {@code Retry-After} and the draft's {@code t} and {@code w} take. */
+	/**
+	 * Whole seconds, rounded up, at least 1: what {@code Retry-After} and the draft's
+	 * {@code t} and {@code w} take.
+	 */
 	static long wholeSeconds(Duration duration) {
 		long seconds = duration.getSeconds() + ((duration.getNano() > 0) ? 1 : 0);
 		return Math.max(1, seconds);
 	}
 
-	/** The policy name of a band, quoted: the limit's name, with the band when the limit has several. */
+	/**
+	 * The policy name of a band, quoted: the limit's name, with the band when the limit
+	 * has several.
+	 */
 	private static String policyName(RateLimit limit, int band) {
 		String name = (limit.bands().size() == 1) ? limit.name() : limit.name() + ":" + limit.bands().get(band);
 		return "\"" + name + "\"";

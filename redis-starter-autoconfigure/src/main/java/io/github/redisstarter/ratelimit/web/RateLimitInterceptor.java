@@ -38,9 +38,10 @@ import java.net.URISyntaxException;
 import java.net.URI;
 
 /**
- * Checks each request against the path rules and the {@link RateLimited} annotations of its handler, in that order,
- * stopping at the first denial. An allowed request goes on with the rate-limit headers set; a denied one gets
- * {@code 429} with {@code Retry-After} and an {@code application/problem+json} body, and never reaches the handler.
+ * Checks each request against the path rules and the {@link RateLimited} annotations of
+ * its handler, in that order, stopping at the first denial. An allowed request goes on
+ * with the rate-limit headers set; a denied one gets {@code 429} with {@code Retry-After}
+ * and an {@code application/problem+json} body, and never reaches the handler.
  */
 public final class RateLimitInterceptor implements HandlerInterceptor {
 
@@ -54,14 +55,20 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 
 	private final boolean legacyHeaders;
 
-	/** The IPv6 prefix a client stands for, unless told otherwise: what a provider usually hands one client. */
+	/**
+	 * The IPv6 prefix a client stands for, unless told otherwise: what a provider usually
+	 * hands one client.
+	 */
 	public static final int DEFAULT_IPV6_PREFIX_LENGTH = 64;
 
 	private final int ipv6PrefixLength;
 
 	private final Map<String, Expression> expressions = new ConcurrentHashMap<>();
 
-	/** Shared by every request: it holds no per-request state, the root object is passed with each evaluation. */
+	/**
+	 * Shared by every request: it holds no per-request state, the root object is passed
+	 * with each evaluation.
+	 */
 	private final StandardEvaluationContext evaluation = new StandardEvaluationContext();
 
 	private final JsonMapper problems;
@@ -77,9 +84,10 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 	}
 
 	/**
-	 * @param ipv6PrefixLength how many leading bits of an IPv6 client address make its {@code clientIp} key (128:
-	 * the whole address)
-	 * @param mapper writes the {@link ProblemDetail} body of a 429: the app's, so that its settings apply
+	 * @param ipv6PrefixLength how many leading bits of an IPv6 client address make its
+	 * {@code clientIp} key (128: the whole address)
+	 * @param mapper writes the {@link ProblemDetail} body of a 429: the app's, so that
+	 * its settings apply
 	 */
 	public RateLimitInterceptor(RateLimiter limiter, List<RateLimitRule> rules, boolean legacyHeaders,
 			int ipv6PrefixLength, JsonMapper mapper, @Nullable BeanFactory beanFactory) {
@@ -87,7 +95,8 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 			throw new IllegalArgumentException("'ipv6PrefixLength' must be from 1 to 128, got " + ipv6PrefixLength);
 		}
 		this.ipv6PrefixLength = ipv6PrefixLength;
-		// The mixin writes the problem's own properties (limit, retryAfter) beside the standard ones, as Spring MVC does.
+		// The mixin writes the problem's own properties (limit, retryAfter) beside the
+		// standard ones, as Spring MVC does.
 		this.problems = mapper.rebuild().addMixIn(ProblemDetail.class, ProblemDetailJacksonMixin.class).build();
 		this.limiter = limiter;
 		this.rules = List.copyOf(rules);
@@ -107,7 +116,8 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 	@Override
 	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
 			throws IOException {
-		// An error page or an async re-dispatch belongs to a request that was already checked: never count it twice.
+		// An error page or an async re-dispatch belongs to a request that was already
+		// checked: never count it twice.
 		if (request.getDispatcherType() != DispatcherType.REQUEST) {
 			return true;
 		}
@@ -136,7 +146,9 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 		return true;
 	}
 
-	/** The checks of this request: matching rules first, then the handler's annotations. */
+	/**
+	 * The checks of this request: matching rules first, then the handler's annotations.
+	 */
 	private List<RateLimitRule.Check> checks(HttpServletRequest request, Object handler) {
 		List<RateLimitRule.Check> checks = new ArrayList<>();
 		if (!this.rules.isEmpty()) {
@@ -155,7 +167,10 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 		return checks;
 	}
 
-	/** The {@link RateLimited} checks of a handler method: its class's first, then its own. */
+	/**
+	 * The {@link RateLimited} checks of a handler method: its class's first, then its
+	 * own.
+	 */
 	static List<RateLimitRule.Check> annotatedChecks(HandlerMethod method) {
 		List<RateLimitRule.Check> checks = new ArrayList<>();
 		for (RateLimited annotation : AnnotatedElementUtils.findMergedRepeatableAnnotations(method.getBeanType(),
@@ -170,8 +185,8 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 	}
 
 	/**
-	 * Checks the {@link RateLimited} annotations of a handler: known limits, valid key expressions, costs that can be
-	 * allowed.
+	 * Checks the {@link RateLimited} annotations of a handler: known limits, valid key
+	 * expressions, costs that can be allowed.
 	 * @throws InvalidRateLimitedException naming the handler and what is wrong
 	 */
 	public void validate(HandlerMethod method, RateLimiter limiter) {
@@ -188,8 +203,9 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 				}
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InvalidRateLimitedException("@RateLimited(limit = \"" + check.limit() + "\", key = \""
-						+ check.key() + "\") on " + method, String.valueOf(ex.getMessage()), ex);
+				throw new InvalidRateLimitedException(
+						"@RateLimited(limit = \"" + check.limit() + "\", key = \"" + check.key() + "\") on " + method,
+						String.valueOf(ex.getMessage()), ex);
 			}
 		}
 	}
@@ -234,16 +250,16 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 				.orElseThrow();
 			response.setHeader("X-RateLimit-Limit", Long.toString(tightest.limit()));
 			response.setHeader("X-RateLimit-Remaining", Long.toString(tightest.remaining()));
-			response.setHeader("X-RateLimit-Reset", Long.toString(RateLimitHeaders.wholeSeconds(tightest.resetAfter())));
+			response.setHeader("X-RateLimit-Reset",
+					Long.toString(RateLimitHeaders.wholeSeconds(tightest.resetAfter())));
 		}
 	}
 
 	private void deny(HttpServletRequest request, HttpServletResponse response, String limit, Decision decision)
 			throws IOException {
 		long retryAfter = RateLimitHeaders.wholeSeconds(decision.retryAfter());
-		String detail = (decision.source() == Decision.Source.FAIL_CLOSED)
-				? "Rate limit '" + limit + "' cannot be checked while Redis is away and fails closed; retry after "
-						+ retryAfter + " s"
+		String detail = (decision.source() == Decision.Source.FAIL_CLOSED) ? "Rate limit '" + limit
+				+ "' cannot be checked while Redis is away and fails closed; retry after " + retryAfter + " s"
 				: "Rate limit '" + limit + "' exceeded; retry after " + retryAfter + " s";
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, detail);
 		problem.setInstance(instance(request));
@@ -256,7 +272,10 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 		response.getWriter().write(this.problems.writeValueAsString(problem));
 	}
 
-	/** The request's path as the problem's instance, or none when it is not a URI reference (it then says nothing). */
+	/**
+	 * The request's path as the problem's instance, or none when it is not a URI
+	 * reference (it then says nothing).
+	 */
 	private static @Nullable URI instance(HttpServletRequest request) {
 		try {
 			return new URI(request.getRequestURI());

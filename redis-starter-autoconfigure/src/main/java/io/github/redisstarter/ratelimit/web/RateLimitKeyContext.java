@@ -9,10 +9,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * What a key expression sees: the request and the usual keys. {@code clientIp} is the address Boot's forwarded-header
- * support resolved: {@code X-Forwarded-For} counts only when the app trusts its proxies
- * ({@code server.forward-headers-strategy}), so a client cannot pick its own key by sending the header. An IPv6
- * client stands for its /64 (configurable), as one client usually holds a whole /64.
+ * What a key expression sees: the request and the usual keys. {@code clientIp} is the
+ * address Boot's forwarded-header support resolved: {@code X-Forwarded-For} counts only
+ * when the app trusts its proxies ({@code server.forward-headers-strategy}), so a client
+ * cannot pick its own key by sending the header. An IPv6 client stands for its /64
+ * (configurable), as one client usually holds a whole /64.
  */
 public final class RateLimitKeyContext {
 
@@ -30,8 +31,9 @@ public final class RateLimitKeyContext {
 	}
 
 	/**
-	 * The client's address as the servlet container (and Boot's forwarded-header handling) reports it; for IPv6, its
-	 * network prefix, such as {@code 2001:db8:1:2:0:0:0:0/64}.
+	 * The client's address as the servlet container (and Boot's forwarded-header
+	 * handling) reports it; for IPv6, its network prefix, such as
+	 * {@code 2001:db8:1:2:0:0:0:0/64}.
 	 */
 	public String getClientIp() {
 		return ClientAddresses.key(this.request.getRemoteAddr(), this.ipv6PrefixLength);
@@ -48,7 +50,10 @@ public final class RateLimitKeyContext {
 		return this.request.getHeader(name);
 	}
 
-	/** A URI template variable of the matched handler, such as {@code id} of {@code /orders/{id}}. */
+	/**
+	 * A URI template variable of the matched handler, such as {@code id} of
+	 * {@code /orders/{id}}.
+	 */
 	public @Nullable String pathVariable(String name) {
 		Object variables = this.request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
 		return (variables instanceof Map<?, ?> map && map.get(name) != null) ? map.get(name).toString() : null;

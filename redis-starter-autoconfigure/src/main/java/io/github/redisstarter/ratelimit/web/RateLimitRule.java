@@ -39,7 +39,10 @@ public record RateLimitRule(List<PathPattern> paths, Set<String> methods, Check 
 		return false;
 	}
 
-	/** One check of a request: a limit, the expression of its key, and the permits it takes. */
+	/**
+	 * One check of a request: a limit, the expression of its key, and the permits it
+	 * takes.
+	 */
 	public record Check(String limit, String key, long cost) {
 	}
 

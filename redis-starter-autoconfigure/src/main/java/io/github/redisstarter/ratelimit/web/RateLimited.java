@@ -8,9 +8,10 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Limits a Spring MVC handler method (or every handler of a controller) by a named rate limit. A denied request gets
- * {@code 429 Too Many Requests} with {@code Retry-After} and a problem body; every limited response carries the
- * {@code RateLimit-Policy} and {@code RateLimit} headers. Repeat it to check several limits, in order.
+ * Limits a Spring MVC handler method (or every handler of a controller) by a named rate
+ * limit. A denied request gets {@code 429 Too Many Requests} with {@code Retry-After} and
+ * a problem body; every limited response carries the {@code RateLimit-Policy} and
+ * {@code RateLimit} headers. Repeat it to check several limits, in order.
  *
  * <pre class="code">
  * &#64;RateLimited(limit = "search", key = "principal")
@@ -24,14 +25,17 @@ import java.lang.annotation.Target;
 @Repeatable(RateLimited.List.class)
 public @interface RateLimited {
 
-	/** The name of the limit, defined under {@code redis-starter.rate-limit.limits} or as a {@code RateLimit} bean. */
+	/**
+	 * The name of the limit, defined under {@code redis-starter.rate-limit.limits} or as
+	 * a {@code RateLimit} bean.
+	 */
 	String limit();
 
 	/**
-	 * A SpEL expression for the key, evaluated against a {@link RateLimitKeyContext}: {@code clientIp} (the
-	 * default), {@code principal}, {@code header('X-Api-Key')}, {@code pathVariable('id')}, or anything on
-	 * {@code request}; beans are reachable as {@code @name}. A request whose key is empty is not limited by this
-	 * annotation.
+	 * A SpEL expression for the key, evaluated against a {@link RateLimitKeyContext}:
+	 * {@code clientIp} (the default), {@code principal}, {@code header('X-Api-Key')},
+	 * {@code pathVariable('id')}, or anything on {@code request}; beans are reachable as
+	 * {@code @name}. A request whose key is empty is not limited by this annotation.
 	 */
 	String key() default "clientIp";
 

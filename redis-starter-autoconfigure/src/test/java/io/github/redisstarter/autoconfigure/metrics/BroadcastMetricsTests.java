@@ -4,7 +4,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Channel names are caller data: the metrics' tags, and what they remember, stay bounded however many there are. */
+/**
+ * Channel names are caller data: the metrics' tags, and what they remember, stay bounded
+ * however many there are.
+ */
 class BroadcastMetricsTests {
 
 	@Test

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The key of a client address: IPv4 as it is, IPv6 by its prefix, never a name lookup. */
+/**
+ * The key of a client address: IPv4 as it is, IPv6 by its prefix, never a name lookup.
+ */
 class ClientAddressesTests {
 
 	@Test

@@ -3,8 +3,8 @@ package io.github.redisstarter.sample.notifications;
 import java.time.Instant;
 
 /**
- * A notification as it travels: through the Broadcaster to every instance, then as a JSON text frame to every
- * WebSocket client.
+ * A notification as it travels: through the Broadcaster to every instance, then as a JSON
+ * text frame to every WebSocket client.
  *
  * @param text what was posted
  * @param at when it was posted

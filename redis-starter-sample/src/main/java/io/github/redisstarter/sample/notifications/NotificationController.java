@@ -12,7 +12,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** POST /api/notifications {"text": "hello"}: broadcast to every WebSocket client of every instance. */
+/**
+ * POST /api/notifications {"text": "hello"}: broadcast to every WebSocket client of every
+ * instance.
+ */
 @RestController
 class NotificationController {
 

@@ -19,9 +19,9 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
- * The WebSocket clients of this instance, fed by the Broadcaster: a notification posted to any instance reaches every
- * client of every instance. Each session is wrapped so that a slow client is cut off rather than holding up the
- * others.
+ * The WebSocket clients of this instance, fed by the Broadcaster: a notification posted
+ * to any instance reaches every client of every instance. Each session is wrapped so that
+ * a slow client is cut off rather than holding up the others.
  */
 @Component
 class NotificationSockets extends TextWebSocketHandler implements DisposableBean {
@@ -38,7 +38,8 @@ class NotificationSockets extends TextWebSocketHandler implements DisposableBean
 
 	NotificationSockets(Broadcaster broadcaster, JsonMapper json) {
 		this.json = json;
-		this.subscription = broadcaster.subscribe(CHANNEL, Notification.class, (channel, notification) -> send(notification));
+		this.subscription = broadcaster.subscribe(CHANNEL, Notification.class,
+				(channel, notification) -> send(notification));
 	}
 
 	@Override

@@ -18,7 +18,8 @@ class NotificationsConfiguration implements WebSocketConfigurer {
 
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-		// Browsers are accepted from this instance's own pages (same origin, Spring's default); clients that send no
+		// Browsers are accepted from this instance's own pages (same origin, Spring's
+		// default); clients that send no
 		// Origin header, such as scripts and other services, are accepted too.
 		registry.addHandler(this.sockets, "/ws/notifications");
 	}

@@ -16,9 +16,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Roles over HTTP. Reads go through the RoleCache (near cache, then Redis, then the database); an update goes to the
- * database and evicts the role in every instance: 200 once every instance has dropped it, 202 with Retry-After when
- * Redis could not take the eviction yet (it is retried).
+ * Roles over HTTP. Reads go through the RoleCache (near cache, then Redis, then the
+ * database); an update goes to the database and evicts the role in every instance: 200
+ * once every instance has dropped it, 202 with Retry-After when Redis could not take the
+ * eviction yet (it is retried).
  */
 @RestController
 class RoleController {
@@ -50,7 +51,8 @@ class RoleController {
 			return notFound(id);
 		}
 		if (this.cache.evict(id) == Eviction.PENDING) {
-			// Saved, but Redis could not take the eviction yet: other instances may serve the old role for a moment.
+			// Saved, but Redis could not take the eviction yet: other instances may serve
+			// the old role for a moment.
 			return ResponseEntity.accepted().header(HttpHeaders.RETRY_AFTER, "1").body(role);
 		}
 		return ResponseEntity.ok(role);

@@ -9,8 +9,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The roles table, the source of truth behind the RoleCache. Plain SQL that H2 and PostgreSQL both run; permissions
- * are one comma-separated column.
+ * The roles table, the source of truth behind the RoleCache. Plain SQL that H2 and
+ * PostgreSQL both run; permissions are one comma-separated column.
  */
 @Repository
 public class RoleRepository {
@@ -26,17 +26,25 @@ public class RoleRepository {
 	}
 
 	public Optional<Role> findById(String id) {
-		return this.jdbc.sql("SELECT id, name, permissions FROM roles WHERE id = ?").param(id).query(this::role).optional();
+		return this.jdbc.sql("SELECT id, name, permissions FROM roles WHERE id = ?")
+			.param(id)
+			.query(this::role)
+			.optional();
 	}
 
-	/** @return whether the role existed */
+	/**
+	 * @return whether the role existed
+	 */
 	public boolean update(Role role) {
 		return this.jdbc.sql("UPDATE roles SET name = ?, permissions = ? WHERE id = ?")
 			.params(role.name(), String.join(",", role.permissions()), role.id())
 			.update() == 1;
 	}
 
-	/** Inserts the role unless one with its id exists: safe when two instances seed at once. */
+	/**
+	 * Inserts the role unless one with its id exists: safe when two instances seed at
+	 * once.
+	 */
 	public void insertIfAbsent(Role role) {
 		if (findById(role.id()).isPresent()) {
 			return;

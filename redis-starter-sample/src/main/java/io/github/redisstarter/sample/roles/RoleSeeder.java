@@ -6,7 +6,10 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 
-/** A few roles to play with, seeded idempotently: every instance may run it, at the same time or not. */
+/**
+ * A few roles to play with, seeded idempotently: every instance may run it, at the same
+ * time or not.
+ */
 @Component
 class RoleSeeder implements ApplicationRunner {
 
