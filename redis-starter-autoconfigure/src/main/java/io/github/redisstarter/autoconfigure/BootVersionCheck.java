@@ -13,7 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * type RateLimiter", or start with the starter silently inactive. Uses only types that
  * every Boot line has, and is registered under a key that every Boot line reads.
  */
-public class BootVersionCheck implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+class BootVersionCheck implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
 	/** The first Spring Boot major version the starter supports. */
 	static final int REQUIRED_MAJOR = 4;

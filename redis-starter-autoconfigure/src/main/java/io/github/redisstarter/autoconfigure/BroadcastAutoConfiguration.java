@@ -9,8 +9,8 @@ import io.github.redisstarter.broadcast.InMemoryBroadcaster;
 import io.github.redisstarter.broadcast.RedisBroadcaster;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
-import io.github.redisstarter.connection.RedisSubscriber;
-import io.github.redisstarter.connection.SharedRedisCommands;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.SharedRedisCommands;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;

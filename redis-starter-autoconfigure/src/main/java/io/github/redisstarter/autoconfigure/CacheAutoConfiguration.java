@@ -8,9 +8,9 @@ import io.github.redisstarter.cache.RoleCache;
 import io.github.redisstarter.cache.RoleLoader;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
 import io.github.redisstarter.connection.BackendState;
-import io.github.redisstarter.connection.RedisCalls;
-import io.github.redisstarter.connection.RedisSubscriber;
-import io.github.redisstarter.connection.SharedRedisCommands;
+import io.github.redisstarter.connection.internal.RedisCalls;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.SharedRedisCommands;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;

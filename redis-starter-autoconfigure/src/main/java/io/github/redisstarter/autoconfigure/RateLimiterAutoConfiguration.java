@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.redisstarter.connection.Failover;
-import io.github.redisstarter.connection.RedisCalls;
-import io.github.redisstarter.connection.SharedRedisCommands;
+import io.github.redisstarter.connection.internal.RedisCalls;
+import io.github.redisstarter.connection.internal.SharedRedisCommands;
 import io.github.redisstarter.ratelimit.Band;
 import io.github.redisstarter.ratelimit.FailoverRateLimiter;
 import io.github.redisstarter.ratelimit.InMemoryRateLimiter;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import io.github.redisstarter.connection.RedisEndpoint;
-import io.github.redisstarter.connection.Secrets;
+import io.github.redisstarter.connection.internal.Secrets;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Bindable;

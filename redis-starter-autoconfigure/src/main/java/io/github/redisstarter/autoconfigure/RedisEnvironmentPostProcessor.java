@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import io.github.redisstarter.connection.RedisUrl;
-import io.github.redisstarter.connection.Secrets;
+import io.github.redisstarter.connection.internal.RedisUrl;
+import io.github.redisstarter.connection.internal.Secrets;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -28,7 +28,7 @@ import org.springframework.core.env.PropertySource;
  * {@code spring.data.redis.*} setting wins, and blank variables count as unset (an empty
  * {@code spring.data.redis.url} would fail startup).
  */
-public class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
 	/** The name of the property source that holds the aliases. */
 	public static final String PROPERTY_SOURCE_NAME = "redisStarterEnvironmentAliases";

@@ -6,15 +6,15 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
-import io.github.redisstarter.connection.BackendMonitor;
+import io.github.redisstarter.connection.internal.BackendMonitor;
 import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.RedisEndpoint;
-import io.github.redisstarter.connection.RedisMemory;
-import io.github.redisstarter.connection.RedisPing;
-import io.github.redisstarter.connection.RedisSubscriber;
-import io.github.redisstarter.connection.SharedRedisCommands;
+import io.github.redisstarter.connection.internal.RedisMemory;
+import io.github.redisstarter.connection.internal.RedisPing;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.SharedRedisCommands;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -50,6 +50,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStringCommands;
 import org.springframework.data.redis.core.types.Expiration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import io.github.redisstarter.connection.internal.DefaultFailover;
 
 /**
  * The backend decision every capability follows: {@link BackendMonitor} decides Redis or
@@ -174,7 +175,7 @@ public final class RedisStarterAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Failover redisStarterFailover(BackendState state) {
-		return new Failover(state);
+		return new DefaultFailover(state);
 	}
 
 	/**

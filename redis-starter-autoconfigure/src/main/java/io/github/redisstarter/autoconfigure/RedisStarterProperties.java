@@ -3,7 +3,7 @@ package io.github.redisstarter.autoconfigure;
 import java.time.Duration;
 
 import io.github.redisstarter.connection.BackendSelection;
-import io.github.redisstarter.connection.RedisSubscriber;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

@@ -5,10 +5,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.redisstarter.connection.CallerText;
-import io.github.redisstarter.connection.DaemonThreads;
+import io.github.redisstarter.connection.internal.CallerText;
+import io.github.redisstarter.connection.internal.DaemonThreads;
 import io.github.redisstarter.connection.PayloadTooLargeException;
-import io.github.redisstarter.connection.RedisKeyEncoding;
+import io.github.redisstarter.connection.internal.RedisKeyEncoding;
 
 /**
  * What both broadcasters share: argument checks, delivery within the instance (once, for

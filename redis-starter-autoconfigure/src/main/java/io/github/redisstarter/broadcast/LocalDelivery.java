@@ -15,7 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-import io.github.redisstarter.connection.CallerText;
+import io.github.redisstarter.connection.internal.CallerText;
 
 /**
  * Delivery to this instance's listeners, shared by both broadcasters. Each subscription

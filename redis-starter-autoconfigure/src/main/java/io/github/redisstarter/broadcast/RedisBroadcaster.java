@@ -4,17 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 
-import io.github.redisstarter.connection.CallerText;
+import io.github.redisstarter.connection.internal.CallerText;
 import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendSwitch;
 import io.github.redisstarter.connection.BackendSwitchListener;
 import io.github.redisstarter.connection.Failover;
-import io.github.redisstarter.connection.RedisSubscriber;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import io.github.redisstarter.connection.internal.RedisCommandSource;
 
 /**
  * Broadcasting through Redis pub/sub. A message published here reaches this instance's
@@ -33,7 +32,7 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 
 	private static final char SEPARATOR = '\n';
 
-	private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
+	private final RedisCommandSource commands;
 
 	private final RedisSubscriber subscriber;
 
@@ -51,8 +50,8 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 	 * @param nodeId this instance's id, carried by every message it publishes (see
 	 * {@link #randomNodeId()})
 	 */
-	public RedisBroadcaster(Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, RedisSubscriber subscriber,
-			Failover failover, String nodeId, BroadcastSettings settings, BroadcastObserver observer) {
+	public RedisBroadcaster(RedisCommandSource commands, RedisSubscriber subscriber, Failover failover, String nodeId,
+			BroadcastSettings settings, BroadcastObserver observer) {
 		super(settings, observer);
 		if (nodeId == null || nodeId.isBlank() || nodeId.indexOf(SEPARATOR) >= 0) {
 			throw new IllegalArgumentException(

@@ -10,13 +10,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import io.github.redisstarter.cache.InvalidationMessages.Invalidation;
-import io.github.redisstarter.connection.RedisSubscriber;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
+import io.github.redisstarter.connection.internal.RedisCommandSource;
 
 /**
  * Acknowledged invalidations: an instance that evicts asks every instance that receives
@@ -34,7 +34,7 @@ final class Acknowledgments {
 
 	private final String channelPrefix;
 
-	private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
+	private final RedisCommandSource commands;
 
 	private final Duration lease;
 
@@ -48,8 +48,7 @@ final class Acknowledgments {
 
 	private final ConcurrentHashMap<Long, Waiting> waiting = new ConcurrentHashMap<>();
 
-	Acknowledgments(String keyPrefix, Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
-			RedisSubscriber subscriber) {
+	Acknowledgments(String keyPrefix, RedisCommandSource commands, RedisSubscriber subscriber) {
 		byte[] random = new byte[12];
 		new SecureRandom().nextBytes(random);
 		this.instance = Base64.getUrlEncoder().withoutPadding().encodeToString(random);

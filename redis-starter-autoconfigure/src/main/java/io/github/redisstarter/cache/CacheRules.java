@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.github.redisstarter.connection.CallerText;
+import io.github.redisstarter.connection.internal.CallerText;
 import io.github.redisstarter.connection.PayloadTooLargeException;
 
 /**

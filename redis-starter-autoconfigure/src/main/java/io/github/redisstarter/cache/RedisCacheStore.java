@@ -6,12 +6,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
-import io.github.redisstarter.connection.RedisCalls;
-import io.github.redisstarter.connection.RedisKeyEncoding;
-import io.github.redisstarter.connection.LuaScript;
+import io.github.redisstarter.connection.internal.RedisCalls;
+import io.github.redisstarter.connection.internal.RedisKeyEncoding;
+import io.github.redisstarter.connection.internal.LuaScript;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScanArgs;
@@ -20,6 +19,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
+import io.github.redisstarter.connection.internal.RedisCommandSource;
 
 /**
  * The Redis side of one cache (L2). Keys are {@code <prefix>:{<cache>:<version>}:<id>}
@@ -48,7 +48,7 @@ final class RedisCacheStore {
 
 	private final String cache;
 
-	private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
+	private final RedisCommandSource commands;
 
 	private final RedisCalls calls;
 
@@ -60,8 +60,8 @@ final class RedisCacheStore {
 
 	private final Duration tombstoneLife;
 
-	RedisCacheStore(String prefix, String cache, String version,
-			Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, RedisCalls calls, Duration tombstoneLife) {
+	RedisCacheStore(String prefix, String cache, String version, RedisCommandSource commands, RedisCalls calls,
+			Duration tombstoneLife) {
 		this.cache = cache;
 		this.commands = commands;
 		this.calls = calls;

@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
 
 import io.github.redisstarter.cache.CacheObserver.Level;
 import io.github.redisstarter.connection.Failover;
-import io.github.redisstarter.connection.RedisSubscriber;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -7,17 +7,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
-import io.github.redisstarter.connection.RedisCalls;
-import io.github.redisstarter.connection.RedisSubscriber;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.github.redisstarter.connection.internal.RedisCalls;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
-import io.github.redisstarter.connection.DaemonThreads;
+import io.github.redisstarter.connection.internal.DaemonThreads;
+import io.github.redisstarter.connection.internal.DefaultFailover;
+import io.github.redisstarter.connection.internal.RedisCommandSource;
 
 /**
  * Makes {@link TwoLevelCache}s that share the app's Redis connection, invalidation
@@ -33,7 +33,7 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 
 	private final Failover failover;
 
-	private final @Nullable Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
+	private final @Nullable RedisCommandSource commands;
 
 	private final @Nullable RedisSubscriber subscriber;
 
@@ -72,11 +72,10 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 	 * @param keyPrefix the first part of every key, letters, digits, '.', '_', '-' or ':'
 	 * @param settings the settings of the cache of a given name
 	 */
-	public TwoLevelCacheFactory(BackendState state,
-			@Nullable Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands, RedisCalls calls,
+	public TwoLevelCacheFactory(BackendState state, @Nullable RedisCommandSource commands, RedisCalls calls,
 			@Nullable RedisSubscriber subscriber, JsonMapper mapper, CacheObserver observer, String keyPrefix,
 			Function<String, CacheSettings> settings) {
-		this.failover = new Failover(state);
+		this.failover = new DefaultFailover(state);
 		this.commands = commands;
 		this.subscriber = subscriber;
 		this.mapper = mapper;

@@ -1,10 +1,7 @@
 package io.github.redisstarter.connection;
 
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -12,69 +9,29 @@ import java.util.function.Supplier;
  * implementation, or the in-memory twin. A Redis call that fails because Redis is away is
  * reported (which switches the backend) and answered by the twin, so the caller sees a
  * result, not an outage; so is a call that missed its deadline, though that switches only
- * when Redis is found hung (see {@link BackendState#reportFailure}). Any other failure
- * reaches the caller unchanged, and so does every failure when falling back is not
- * allowed ({@code redis-starter.mode=redis}). What Redis answers is measured where the
- * call waits for it ({@link RedisCalls}), not here.
+ * when Redis is found hung. Any other failure reaches the caller unchanged, and so does
+ * every failure when falling back is not allowed ({@code redis-starter.mode=redis}). The
+ * only way a failed call reaches the backend state.
  */
-public final class Failover {
+public interface Failover {
 
-	private final BackendState state;
-
-	public Failover(BackendState state) {
-		this.state = Objects.requireNonNull(state, "'state' must not be null");
-	}
-
-	public <T> T call(Supplier<T> onRedis, Supplier<T> inMemory) {
-		if (!this.state.usesRedis()) {
-			return inMemory.get();
-		}
-		try {
-			return onRedis.get();
-		}
-		catch (RuntimeException ex) {
-			if (this.state.reportFailure(ex) && this.state.canFallBack()) {
-				return inMemory.get();
-			}
-			throw ex;
-		}
-	}
+	<T> T call(Supplier<T> onRedis, Supplier<T> inMemory);
 
 	/**
 	 * {@link #call} for a Redis call that completes later. A call that fails at once and
 	 * a stage that completes with a failure are treated alike; the fallback runs on the
 	 * thread that completed the stage.
 	 */
-	public <T> CompletionStage<T> callAsync(Supplier<? extends CompletionStage<T>> onRedis, Supplier<T> inMemory) {
-		if (!this.state.usesRedis()) {
-			return supplyNow(inMemory);
-		}
-		CompletionStage<T> stage;
-		try {
-			stage = onRedis.get();
-		}
-		catch (RuntimeException ex) {
-			stage = CompletableFuture.failedFuture(ex);
-		}
-		return stage.handle((value, failure) -> {
-			if (failure == null) {
-				return CompletableFuture.completedFuture(value);
-			}
-			RuntimeException cause = RedisCalls.unwrap(failure);
-			if (this.state.reportFailure(cause) && this.state.canFallBack()) {
-				return supplyNow(inMemory);
-			}
-			return CompletableFuture.<T>failedFuture(cause);
-		}).thenCompose(Function.identity());
-	}
+	<T> CompletionStage<T> callAsync(Supplier<? extends CompletionStage<T>> onRedis, Supplier<T> inMemory);
 
-	private static <T> CompletableFuture<T> supplyNow(Supplier<T> supplier) {
-		try {
-			return CompletableFuture.completedFuture(supplier.get());
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
+	default void run(Runnable onRedis, Runnable inMemory) {
+		call(() -> {
+			onRedis.run();
+			return null;
+		}, () -> {
+			inMemory.run();
+			return null;
+		});
 	}
 
 	/**
@@ -85,40 +42,9 @@ public final class Failover {
 	 * @param otherFailure hears a failure that is not an outage, in a few words, secrets
 	 * masked
 	 */
-	public void bestEffort(Supplier<? extends CompletionStage<?>> write, Consumer<String> otherFailure) {
-		if (!this.state.usesRedis()) {
-			return;
-		}
-		try {
-			write.get().whenComplete((value, failure) -> {
-				if (failure != null) {
-					lost(RedisCalls.unwrap(failure), otherFailure);
-				}
-			});
-		}
-		catch (RuntimeException ex) {
-			lost(ex, otherFailure);
-		}
-	}
+	void bestEffort(Supplier<? extends CompletionStage<?>> write, Consumer<String> otherFailure);
 
-	private void lost(Throwable failure, Consumer<String> otherFailure) {
-		if (!this.state.reportFailure(failure)) {
-			otherFailure.accept(this.state.describe(failure));
-		}
-	}
-
-	public void run(Runnable onRedis, Runnable inMemory) {
-		call(() -> {
-			onRedis.run();
-			return null;
-		}, () -> {
-			inMemory.run();
-			return null;
-		});
-	}
-
-	public BackendState state() {
-		return this.state;
-	}
+	/** The state this failover follows. */
+	BackendState state();
 
 }

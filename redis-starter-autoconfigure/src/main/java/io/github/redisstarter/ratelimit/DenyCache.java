@@ -5,7 +5,7 @@ import java.time.Duration;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import io.github.redisstarter.connection.RedisKeyEncoding;
+import io.github.redisstarter.connection.internal.RedisKeyEncoding;
 import org.jspecify.annotations.Nullable;
 
 /**

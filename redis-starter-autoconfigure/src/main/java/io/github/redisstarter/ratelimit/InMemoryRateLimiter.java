@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.redisstarter.connection.RedisKeyEncoding;
+import io.github.redisstarter.connection.internal.RedisKeyEncoding;
 
 /**
  * The in-memory twin: the same {@link Gcra} arithmetic as the Redis script, counted per

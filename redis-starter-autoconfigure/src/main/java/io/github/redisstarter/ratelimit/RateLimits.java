@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.redisstarter.connection.CallerText;
+import io.github.redisstarter.connection.internal.CallerText;
 
 /** The named limits of an app, fixed at startup. */
 public final class RateLimits {

@@ -2,7 +2,7 @@ package io.github.redisstarter.ratelimit;
 
 import java.nio.charset.StandardCharsets;
 
-import io.github.redisstarter.connection.RedisKeyEncoding;
+import io.github.redisstarter.connection.internal.RedisKeyEncoding;
 
 /**
  * Names the Redis keys of a check: {@code <prefix>:{<limit>:<key>}} for the first band

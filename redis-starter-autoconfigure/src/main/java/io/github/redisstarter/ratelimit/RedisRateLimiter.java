@@ -7,13 +7,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 
-import io.github.redisstarter.connection.RedisCalls;
-import io.github.redisstarter.connection.LuaScript;
+import io.github.redisstarter.connection.internal.RedisCalls;
+import io.github.redisstarter.connection.internal.LuaScript;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
+import io.github.redisstarter.connection.internal.RedisCommandSource;
 
 /**
  * The limiter shared by every instance through Redis: one EVALSHA of {@code gcra.lua} per
@@ -31,7 +30,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 
 	static final LuaScript SCRIPT = LuaScript.load(RedisRateLimiter.class, "gcra.lua");
 
-	private final Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands;
+	private final RedisCommandSource commands;
 
 	private final RedisKeys keys;
 
@@ -56,8 +55,7 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 	 * the in-memory twin behind a {@link FailoverRateLimiter})
 	 * @param settings the key prefix, clock and deny cache
 	 */
-	public RedisRateLimiter(RateLimits limits, Supplier<RedisClusterAsyncCommands<byte[], byte[]>> commands,
-			RedisCalls calls, Settings settings) {
+	public RedisRateLimiter(RateLimits limits, RedisCommandSource commands, RedisCalls calls, Settings settings) {
 		super(limits);
 		this.commands = Objects.requireNonNull(commands, "'commands' must not be null");
 		this.calls = Objects.requireNonNull(calls, "'calls' must not be null");

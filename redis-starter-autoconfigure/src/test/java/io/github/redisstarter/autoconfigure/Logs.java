@@ -13,11 +13,15 @@ final class Logs {
 	private Logs() {
 	}
 
-	/** Lines that the starter's backend classes logged at this level. */
+	/**
+	 * Lines that the starter's backend classes (the state, the monitor) logged at this
+	 * level.
+	 */
 	static List<String> starterLines(CapturedOutput output, String level) {
 		return output.getAll()
 			.lines()
-			.filter(line -> line.contains(" " + level + " ") && line.contains("connection.Backend"))
+			.filter(line -> line.contains(" " + level + " ")
+					&& (line.contains("connection.Backend") || line.contains("c.internal.Backend")))
 			.toList();
 	}
 

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.github.redisstarter.connection.CallerText;
-import io.github.redisstarter.connection.LettuceTestConnection;
-import io.github.redisstarter.connection.RedisKeyEncoding;
+import io.github.redisstarter.connection.internal.CallerText;
+import io.github.redisstarter.connection.internal.LettuceTestConnection;
+import io.github.redisstarter.connection.internal.RedisKeyEncoding;
 import io.github.redisstarter.hostile.HostileText;
 import io.github.redisstarter.test.RedisServerExtension;
 import io.lettuce.core.codec.ByteArrayCodec;

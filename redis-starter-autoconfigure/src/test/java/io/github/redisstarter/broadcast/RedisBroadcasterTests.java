@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.redisstarter.connection.Failover;
-import io.github.redisstarter.connection.LettuceTestConnection;
-import io.github.redisstarter.connection.RedisSubscriber;
-import io.github.redisstarter.connection.Secrets;
+import io.github.redisstarter.connection.internal.LettuceTestConnection;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.Secrets;
 import io.github.redisstarter.test.RedisServerExtension;
 import io.lettuce.core.codec.StringCodec;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import io.github.redisstarter.connection.internal.DefaultFailover;
 
 /**
  * The contract on the Redis broadcaster, with every message crossing Redis: the
@@ -60,7 +61,7 @@ class RedisBroadcasterTests extends BroadcasterContract {
 		RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8),
 				Secrets.none());
 		RedisBroadcaster broadcaster = new RedisBroadcaster(connection::async, subscriber,
-				new Failover(connection.onRedis()), RedisBroadcaster.randomNodeId(), settings, observer);
+				new DefaultFailover(connection.onRedis()), RedisBroadcaster.randomNodeId(), settings, observer);
 		closeLater.add(broadcaster);
 		closeLater.add(subscriber);
 		return broadcaster;

@@ -3,15 +3,16 @@ package io.github.redisstarter.cache;
 import java.time.Clock;
 
 import io.github.redisstarter.cache.Roles.Role;
-import io.github.redisstarter.connection.RedisCalls;
+import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
-import io.github.redisstarter.connection.Secrets;
+import io.github.redisstarter.connection.internal.Secrets;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.github.redisstarter.connection.internal.DefaultBackendState;
 
 /**
  * The contract on the in-memory cache: no Redis configured, the near cache is the whole
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InMemoryTwoLevelCacheTests extends TwoLevelCacheContract {
 
-	private final BackendState state = new BackendState(BackendSelection.AUTO, null, BackendMode.MEMORY,
+	private final BackendState state = new DefaultBackendState(BackendSelection.AUTO, null, BackendMode.MEMORY,
 			"no Redis configured", Secrets.none(), Clock.systemUTC(), Runnable::run);
 
 	private final TwoLevelCacheFactory factory = new TwoLevelCacheFactory(this.state, null, new RedisCalls(this.state),
@@ -39,7 +40,7 @@ class InMemoryTwoLevelCacheTests extends TwoLevelCacheContract {
 
 	@Test
 	void whileAConfiguredRedisIsAwayValuesLiveOnlyTheDegradedTtl() throws InterruptedException {
-		BackendState outage = new BackendState(BackendSelection.AUTO,
+		BackendState outage = new DefaultBackendState(BackendSelection.AUTO,
 				new io.github.redisstarter.connection.RedisEndpoint("127.0.0.1:1", false, null, 0), BackendMode.MEMORY,
 				"connection refused", Secrets.none(), Clock.systemUTC(), Runnable::run);
 		TwoLevelCache<Role> cache = new TwoLevelCacheFactory(outage, null, new RedisCalls(outage), null,

@@ -8,11 +8,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import io.github.redisstarter.cache.Roles.Role;
-import io.github.redisstarter.connection.RedisCalls;
+import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.connection.BackendState;
-import io.github.redisstarter.connection.RedisSubscriber;
-import io.github.redisstarter.connection.Secrets;
-import io.github.redisstarter.connection.LettuceTestConnection;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.Secrets;
+import io.github.redisstarter.connection.internal.LettuceTestConnection;
 import io.github.redisstarter.test.RedisServerExtension;
 import io.github.redisstarter.test.TcpProxy;
 import io.lettuce.core.RedisClient;

@@ -13,13 +13,13 @@ import io.github.redisstarter.cache.CacheObserver;
 import io.github.redisstarter.cache.CacheSettings;
 import io.github.redisstarter.cache.TwoLevelCache;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
-import io.github.redisstarter.connection.RedisCalls;
+import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
-import io.github.redisstarter.connection.LettuceTestConnection;
-import io.github.redisstarter.connection.RedisSubscriber;
-import io.github.redisstarter.connection.Secrets;
+import io.github.redisstarter.connection.internal.LettuceTestConnection;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.Secrets;
 import io.github.redisstarter.test.RedisServerExtension;
 import io.lettuce.core.codec.StringCodec;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.quicktheories.QuickTheory.qt;
+import io.github.redisstarter.connection.internal.DefaultBackendState;
 
 /**
  * Cache ids come from requests too: whatever they hold, each id gets its own value, an
@@ -104,8 +105,8 @@ class CacheIdPropertyTests {
 	}
 
 	private static TwoLevelCacheFactory inMemory() {
-		BackendState state = new BackendState(BackendSelection.AUTO, null, BackendMode.MEMORY, "no Redis configured",
-				Secrets.none(), Clock.systemUTC(), Runnable::run);
+		BackendState state = new DefaultBackendState(BackendSelection.AUTO, null, BackendMode.MEMORY,
+				"no Redis configured", Secrets.none(), Clock.systemUTC(), Runnable::run);
 		return new TwoLevelCacheFactory(state, null, new RedisCalls(state), null, JsonMapper.builder().build(),
 				CacheObserver.NONE, "cache", (name) -> CacheSettings.defaults());
 	}

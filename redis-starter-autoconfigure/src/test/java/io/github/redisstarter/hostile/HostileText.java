@@ -3,7 +3,7 @@ package io.github.redisstarter.hostile;
 import java.util.List;
 import java.util.Locale;
 
-import io.github.redisstarter.connection.CallerText;
+import io.github.redisstarter.connection.internal.CallerText;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
 

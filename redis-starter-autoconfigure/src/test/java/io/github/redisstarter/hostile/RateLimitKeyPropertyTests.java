@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-import io.github.redisstarter.connection.LettuceTestConnection;
-import io.github.redisstarter.connection.RedisCalls;
+import io.github.redisstarter.connection.internal.LettuceTestConnection;
+import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.ratelimit.Band;
 import io.github.redisstarter.ratelimit.InMemoryRateLimiter;
 import io.github.redisstarter.ratelimit.RateLimit;

@@ -157,7 +157,8 @@ abstract class RateLimiterContract {
 		String tenKb = "x".repeat(10 * 1024);
 		List<String> keys = List.of("\uD800", "?", tenKb, tenKb + "y", "x".repeat(128), "x".repeat(129), "a}:1", "a",
 				"a:b", "a\nb", "a b", "日本語 🚀", "{tag}",
-				"#" + io.github.redisstarter.connection.RedisKeyEncoding.encode(tenKb).substring(1), "burst:alice");
+				"#" + io.github.redisstarter.connection.internal.RedisKeyEncoding.encode(tenKb).substring(1),
+				"burst:alice");
 		for (String key : keys) {
 			assertThat(drain("burst", key, 5)).as("first burst of %s", key).isEqualTo(5);
 		}

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.redisstarter.test.RedisServer;
-import io.github.redisstarter.connection.LettuceTestConnection;
-import io.github.redisstarter.connection.RedisCalls;
+import io.github.redisstarter.connection.internal.LettuceTestConnection;
+import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.test.RedisServerExtension;
 import io.github.redisstarter.connection.RedisDeadlineMissedException;
 import io.lettuce.core.cluster.SlotHash;

@@ -8,8 +8,8 @@ import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.broadcast.BroadcastObserver;
 import io.github.redisstarter.broadcast.BroadcastSettings;
 import io.github.redisstarter.broadcast.RedisBroadcaster;
-import io.github.redisstarter.connection.RedisSubscriber;
-import io.github.redisstarter.connection.Secrets;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.Secrets;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -28,6 +28,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import tools.jackson.databind.json.JsonMapper;
+import io.github.redisstarter.connection.internal.DefaultFailover;
 
 /**
  * Messages from one instance to a listener on another, through Redis. "ours": a
@@ -81,9 +82,9 @@ public class BroadcastBenchmark {
 			this.listenerSubscriber = new RedisSubscriber(() -> this.client.connectPubSub(StringCodec.UTF8),
 					Secrets.none());
 			this.publisher = new RedisBroadcaster(this.commands::async, this.publisherSubscriber,
-					new Failover(Redis.onRedis()), "publisher", settings, BroadcastObserver.NONE);
+					new DefaultFailover(Redis.onRedis()), "publisher", settings, BroadcastObserver.NONE);
 			this.listener = new RedisBroadcaster(this.commands::async, this.listenerSubscriber,
-					new Failover(Redis.onRedis()), "listener", settings, BroadcastObserver.NONE);
+					new DefaultFailover(Redis.onRedis()), "listener", settings, BroadcastObserver.NONE);
 			this.listener.subscribe(CHANNEL, String.class, (channel, message) -> this.received.incrementAndGet());
 		}
 		else {

@@ -9,13 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.redisstarter.connection.RedisCalls;
+import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.cache.CacheObserver;
 import io.github.redisstarter.cache.CacheSettings;
 import io.github.redisstarter.cache.TwoLevelCache;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
-import io.github.redisstarter.connection.RedisSubscriber;
-import io.github.redisstarter.connection.Secrets;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.Secrets;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;

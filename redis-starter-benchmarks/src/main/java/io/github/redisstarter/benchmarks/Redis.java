@@ -6,9 +6,10 @@ import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.RedisEndpoint;
-import io.github.redisstarter.connection.Secrets;
+import io.github.redisstarter.connection.internal.Secrets;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.github.redisstarter.connection.internal.DefaultBackendState;
 
 /**
  * Where the benchmarks' Redis is: the system property {@value #URL_PROPERTY}, set by
@@ -36,7 +37,7 @@ final class Redis {
 	/** The backend state of an app instance on Redis. */
 	static BackendState onRedis() {
 		RedisURI uri = RedisURI.create(url());
-		return new BackendState(BackendSelection.AUTO,
+		return new DefaultBackendState(BackendSelection.AUTO,
 				new RedisEndpoint(uri.getHost() + ":" + uri.getPort(), false, null, 0), BackendMode.REDIS, "benchmark",
 				Secrets.none(), Clock.systemUTC(), Runnable::run);
 	}

@@ -8,7 +8,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.github.redisstarter.connection.RedisCalls;
+import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.ratelimit.Band;
 import io.github.redisstarter.ratelimit.RateLimit;
 import io.github.redisstarter.ratelimit.RateLimits;

@@ -1,4 +1,4 @@
-package io.github.redisstarter.connection;
+package io.github.redisstarter.connection.internal;
 
 import java.time.Clock;
 
@@ -11,6 +11,10 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import io.github.redisstarter.connection.BackendMode;
+import io.github.redisstarter.connection.BackendSelection;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.RedisEndpoint;
 
 /**
  * A plain Lettuce client and byte-array connection to a harness server, for tests of the
@@ -71,13 +75,13 @@ public final class LettuceTestConnection implements AfterAllCallback {
 	 * state switches to the twins.
 	 */
 	public static void loseRedis(BackendState state, Throwable failure) {
-		state.reportFailure(failure);
+		DefaultBackendState.of(state).reportFailure(failure);
 	}
 
 	public static void returnToRedis(BackendState state) {
 		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 		while (!state.usesRedis() && System.nanoTime() < deadline) {
-			state.recordPingSuccess(java.time.Duration.ofMillis(1));
+			DefaultBackendState.of(state).recordPingSuccess(java.time.Duration.ofMillis(1));
 			try {
 				Thread.sleep(20);
 			}
@@ -89,8 +93,8 @@ public final class LettuceTestConnection implements AfterAllCallback {
 	}
 
 	/** The backend state of an app instance that uses this server and is on Redis now. */
-	public BackendState onRedis() {
-		return new BackendState(BackendSelection.AUTO,
+	public DefaultBackendState onRedis() {
+		return new DefaultBackendState(BackendSelection.AUTO,
 				new RedisEndpoint("127.0.0.1:" + this.redis.server().port(), false, null, 0), BackendMode.REDIS, "test",
 				Secrets.none(), Clock.systemUTC(), Runnable::run);
 	}

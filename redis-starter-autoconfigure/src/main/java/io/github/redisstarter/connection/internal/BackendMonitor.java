@@ -1,4 +1,4 @@
-package io.github.redisstarter.connection;
+package io.github.redisstarter.connection.internal;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,9 +17,14 @@ import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import io.github.redisstarter.connection.BackendMode;
+import io.github.redisstarter.connection.BackendSelection;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.RedisEndpoint;
+import io.github.redisstarter.connection.RedisUnreachableException;
 
 /**
- * Decides the backend at startup and keeps {@link BackendState} true afterwards by
+ * Decides the backend at startup and keeps {@link DefaultBackendState} true afterwards by
  * sending a PING every {@code pingInterval}: while on the twins, probes that keep
  * succeeding take Redis back; while on Redis, a failure, or a PING that the detector
  * finds part of a silence too long, trips to the twins even when no caller is using
@@ -31,7 +36,7 @@ public final class BackendMonitor implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(BackendMonitor.class);
 
-	private final BackendState state;
+	private final DefaultBackendState state;
 
 	private final RedisPing ping;
 
@@ -104,7 +109,7 @@ public final class BackendMonitor implements AutoCloseable {
 		return new BackendMonitor(settings, endpoint, ping, secrets, clock);
 	}
 
-	private BackendState decideAtStartup(Settings settings, @Nullable RedisEndpoint endpoint, Secrets secrets,
+	private DefaultBackendState decideAtStartup(Settings settings, @Nullable RedisEndpoint endpoint, Secrets secrets,
 			Clock clock) {
 		BackendSelection selection = settings.selection();
 		if (selection == BackendSelection.MEMORY) {
@@ -146,9 +151,9 @@ public final class BackendMonitor implements AutoCloseable {
 		}
 		Duration latency = outcome.latency();
 		if (latency != null) {
-			BackendState state = newState(selection, endpoint, BackendMode.REDIS, "PING answered at startup", secrets,
-					clock);
-			logger.info("Using Redis at " + endpoint + " (PING " + BackendState.Ping.formatMillis(latency)
+			DefaultBackendState state = newState(selection, endpoint, BackendMode.REDIS, "PING answered at startup",
+					secrets, clock);
+			logger.info("Using Redis at " + endpoint + " (PING " + DefaultBackendState.formatMillis(latency)
 					+ ", connected in " + FailureDetector.millis(connected.toNanos()) + ")");
 			state.recordPingSuccess(latency);
 			return state;
@@ -159,27 +164,27 @@ public final class BackendMonitor implements AutoCloseable {
 			throw new RedisUnreachableException(endpoint, cause);
 		}
 		if (selection == BackendSelection.REDIS) {
-			BackendState state = newState(selection, endpoint, BackendMode.REDIS, "redis-starter.mode=redis", secrets,
-					clock);
+			DefaultBackendState state = newState(selection, endpoint, BackendMode.REDIS, "redis-starter.mode=redis",
+					secrets, clock);
 			state.recordPingFailure(failure);
 			return state;
 		}
 		logger.error("Redis at " + endpoint + " " + RedisFailures.whatHappened(failure) + " (" + cause
 				+ "); using the in-memory twins and " + "taking Redis back as soon as it answers (checked every "
 				+ format(settings.pingInterval()) + ")");
-		BackendState state = newState(selection, endpoint, BackendMode.MEMORY, cause, secrets, clock);
+		DefaultBackendState state = newState(selection, endpoint, BackendMode.MEMORY, cause, secrets, clock);
 		state.recordPingFailure(failure);
 		return state;
 	}
 
-	private BackendState newState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode mode,
+	private DefaultBackendState newState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode mode,
 			String reason, Secrets secrets, Clock clock) {
-		return new BackendState(selection, endpoint, mode, reason, secrets, clock, this.listenerExecutor,
+		return new DefaultBackendState(selection, endpoint, mode, reason, secrets, clock, this.listenerExecutor,
 				new FailureDetector(this.settings.callDeadline(), this.settings.maxCallDeadline(), this.stalls),
 				new Recovery(this.settings.returnAfter(), this.settings.maxReturnAfter()), System::nanoTime);
 	}
 
-	public BackendState state() {
+	public DefaultBackendState state() {
 		return this.state;
 	}
 
@@ -285,7 +290,8 @@ public final class BackendMonitor implements AutoCloseable {
 		Future<Probed> inFlight = this.pingInFlight;
 		if (inFlight == null || inFlight.isDone()) {
 			long switches = this.state.switchCount();
-			BackendState.Probe probe = this.state.usesRedis() ? BackendState.Probe.PING : this.state.probe();
+			DefaultBackendState.Probe probe = this.state.usesRedis() ? DefaultBackendState.Probe.PING
+					: this.state.probe();
 			FailureDetector detector = this.state.detector();
 			long sent = System.nanoTime();
 			inFlight = this.pingExecutor.submit(() -> {

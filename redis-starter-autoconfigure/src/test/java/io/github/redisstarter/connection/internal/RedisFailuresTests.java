@@ -1,4 +1,4 @@
-package io.github.redisstarter.connection;
+package io.github.redisstarter.connection.internal;
 
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
@@ -13,6 +13,7 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.github.redisstarter.connection.RedisEndpoint;
 
 class RedisFailuresTests {
 

@@ -1,4 +1,4 @@
-package io.github.redisstarter.connection;
+package io.github.redisstarter.connection.internal;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.github.redisstarter.connection;
+package io.github.redisstarter.connection.internal;
 
 import java.net.ConnectException;
 import java.time.Clock;
@@ -14,6 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.RedisConnectionFailureException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.github.redisstarter.connection.BackendMode;
+import io.github.redisstarter.connection.BackendSelection;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.BackendSwitch;
+import io.github.redisstarter.connection.RedisEndpoint;
+import io.github.redisstarter.connection.RedisDeadlineMissedException;
 
 /**
  * The switch decisions, on a clock the test moves: which evidence switches to the twins
@@ -32,7 +38,7 @@ class BackendStateTests {
 
 	@Test
 	void manyFailuresMakeOneSwitchAndOneNotification() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		for (int i = 0; i < 50; i++) {
 			assertThat(state.reportFailure(refused())).isTrue();
 		}
@@ -45,7 +51,7 @@ class BackendStateTests {
 
 	@Test
 	void callsInFlightTogetherAreOnePieceOfEvidence() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		// Ten requests stuck behind one slow reply: each misses its 100 ms deadline, and
 		// each is answered by its twin.
 		for (int i = 0; i < 10; i++) {
@@ -61,7 +67,7 @@ class BackendStateTests {
 
 	@Test
 	void redisSilentForTwoDeadlinesWhileCallsWaitIsHung() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		missAt(state, 0, 100);
 		missAt(state, 100, 199);
 		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
@@ -74,7 +80,7 @@ class BackendStateTests {
 
 	@Test
 	void aSlowButSteadyRedisIsUsedNotLeft() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		SlowRedis redis = new SlowRedis(state, 150);
 		for (long sent = 0; sent < 10_000; sent += 20) {
 			redis.call(sent);
@@ -87,7 +93,7 @@ class BackendStateTests {
 
 	@Test
 	void aStallOfOurOwnIsNoEvidenceAgainstRedis() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		// This JVM stopped from 10 to 410 ms: the call sent at 0 waited in vain, but
 		// Redis was never asked to answer in
 		// the time we were running.
@@ -95,7 +101,7 @@ class BackendStateTests {
 		missAt(state, 0, 420);
 		assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
 
-		BackendState unaware = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, LocalStalls.recorded());
+		DefaultBackendState unaware = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, LocalStalls.recorded());
 		missAt(unaware, 0, 420);
 		assertThat(unaware.mode()).as("without the stall noted, the same silence is a hung Redis")
 			.isEqualTo(BackendMode.MEMORY);
@@ -103,7 +109,7 @@ class BackendStateTests {
 
 	@Test
 	void answersThatWaitedOutAStallOfOurOwnDoNotMakeRedisLookSlow() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		// A 2 s GC pause: twenty calls sent just before it get their answers just after
 		// it.
 		this.stalls.record(millis(5), millis(2005));
@@ -119,7 +125,7 @@ class BackendStateTests {
 
 	@Test
 	void answersSlowerOnAverageThanTheLongestDeadlineAreAHungRedis() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		for (int i = 0; i < 40; i++) {
 			long sent = i * 10;
 			this.nanos.set(millis(sent + 600));
@@ -133,7 +139,7 @@ class BackendStateTests {
 
 	@Test
 	void theWayBackNeedsEveryProbeToSucceedForAWhile() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
 		probeAt(state, 0, true);
 		probeAt(state, 100, true);
 		probeAt(state, 150, false);
@@ -147,7 +153,7 @@ class BackendStateTests {
 
 	@Test
 	void aProbeAnsweredSlowerThanTheLongestDeadlineDoesNotCount() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
 		for (long at = 0; at <= 1000; at += 100) {
 			this.nanos.set(millis(at));
 			state.recordPingSuccess(Duration.ofMillis(600));
@@ -157,7 +163,7 @@ class BackendStateTests {
 
 	@Test
 	void eachTripSoonAfterAReturnDoublesTheWaitUntilRedisStaysInUse() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		long at = 0;
 		List<Long> waits = new ArrayList<>();
 		for (int trip = 0; trip < 5; trip++) {
@@ -185,7 +191,7 @@ class BackendStateTests {
 
 	@Test
 	void afterRefusedWritesOnlyAWriteProbeBringsRedisBack() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		assertThat(state.needsWriteProbe()).isFalse();
 		state.reportFailure(
 				new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
@@ -201,7 +207,7 @@ class BackendStateTests {
 
 	@Test
 	void aPingSentBeforeWritesWereRefusedDoesNotCountTowardsTheWayBack() {
-		BackendState state = new BackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start",
+		DefaultBackendState state = new DefaultBackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start",
 				Secrets.none(), Clock.systemUTC(), Runnable::run,
 				new FailureDetector(Duration.ofMillis(100), Duration.ofMillis(500), this.stalls),
 				new Recovery(Duration.ZERO, Duration.ofSeconds(30)), this.nanos::get);
@@ -221,8 +227,8 @@ class BackendStateTests {
 	void listenersHearSwitchesInTheOrderTheyHappenedWhateverTheExecutor() throws Exception {
 		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
 		try {
-			BackendState state = new BackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start",
-					Secrets.none(), Clock.systemUTC(), pool,
+			DefaultBackendState state = new DefaultBackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS,
+					"start", Secrets.none(), Clock.systemUTC(), pool,
 					new FailureDetector(Duration.ofMillis(100), Duration.ofMillis(500), this.stalls),
 					new Recovery(Duration.ZERO, Duration.ofSeconds(30)), this.nanos::get);
 			List<BackendMode> heard = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -253,10 +259,10 @@ class BackendStateTests {
 
 	@Test
 	void afterOutOfMemoryARedisWithoutRoomIsTakenBackOnlyAfterTheLongestWait() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		state.reportFailure(
 				new RedisCommandExecutionException("OOM command not allowed when used memory > 'maxmemory'."));
-		assertThat(state.probe()).isEqualTo(BackendState.Probe.WRITE_WITH_ROOM);
+		assertThat(state.probe()).isEqualTo(DefaultBackendState.Probe.WRITE_WITH_ROOM);
 		String shortage = "OOM (checked by the starter): used_memory 950 of maxmemory 1000 with noeviction";
 		for (long at = 0; at < 30_000; at += 100) {
 			this.nanos.set(millis(at));
@@ -274,15 +280,15 @@ class BackendStateTests {
 
 	@Test
 	void afterReadonlyTheProbeIsAWriteWithoutALookAtMemory() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		state
 			.reportFailure(new RedisCommandExecutionException("READONLY You can't write against a read only replica."));
-		assertThat(state.probe()).isEqualTo(BackendState.Probe.WRITE);
+		assertThat(state.probe()).isEqualTo(DefaultBackendState.Probe.WRITE);
 	}
 
 	@Test
 	void onceRedisHasAnsweredAResetConnectionIsNoSetUpMistake() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS);
 		state.recordPingSuccess(Duration.ofMillis(1));
 		state.reportFailure(new RedisConnectionFailureException("x", new java.net.SocketException("Connection reset")));
 		assertThat(state.reason()).isEqualTo("connection reset by the server (Connection reset)");
@@ -290,7 +296,7 @@ class BackendStateTests {
 
 	@Test
 	void onlyProbesBringRedisBack() {
-		BackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
+		DefaultBackendState state = state(BackendSelection.AUTO, ENDPOINT, BackendMode.MEMORY);
 		state.recordPingFailure(refused());
 		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
 		probeAt(state, 0, true);
@@ -301,7 +307,7 @@ class BackendStateTests {
 
 	@Test
 	void forcedRedisNeverFallsBack() {
-		BackendState state = state(BackendSelection.REDIS, ENDPOINT, BackendMode.REDIS);
+		DefaultBackendState state = state(BackendSelection.REDIS, ENDPOINT, BackendMode.REDIS);
 		assertThat(state.reportFailure(refused())).isTrue();
 		missAt(state, 0, 1000);
 		state.recordPingFailure(refused());
@@ -312,7 +318,7 @@ class BackendStateTests {
 
 	@Test
 	void withoutConfiguredRedisNothingSwitches() {
-		BackendState state = state(BackendSelection.AUTO, null, BackendMode.MEMORY);
+		DefaultBackendState state = state(BackendSelection.AUTO, null, BackendMode.MEMORY);
 		assertThat(state.canFallBack()).isFalse();
 		state.reportFailure(refused());
 		assertThat(state.mode()).isEqualTo(BackendMode.MEMORY);
@@ -320,20 +326,21 @@ class BackendStateTests {
 
 	@Test
 	void reasonsAreMasked() {
-		BackendState state = new BackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start",
+		DefaultBackendState state = new DefaultBackendState(BackendSelection.AUTO, ENDPOINT, BackendMode.REDIS, "start",
 				Secrets.of(Set.of("pw-123")), Clock.systemUTC(), Runnable::run);
 		state.reportFailure(new RedisConnectionFailureException("x", new ConnectException("timed out for pw-123")));
 		assertThat(state.reason()).doesNotContain("pw-123").contains(Secrets.MASK);
 	}
 
-	private BackendState state(BackendSelection selection, RedisEndpoint endpoint, BackendMode initial) {
+	private DefaultBackendState state(BackendSelection selection, RedisEndpoint endpoint, BackendMode initial) {
 		return state(selection, endpoint, initial, this.stalls);
 	}
 
-	private BackendState state(BackendSelection selection, RedisEndpoint endpoint, BackendMode initial,
+	private DefaultBackendState state(BackendSelection selection, RedisEndpoint endpoint, BackendMode initial,
 			LocalStalls stalls) {
-		BackendState state = new BackendState(selection, endpoint, initial, "start", Secrets.none(), Clock.systemUTC(),
-				Runnable::run, new FailureDetector(Duration.ofMillis(100), Duration.ofMillis(500), stalls),
+		DefaultBackendState state = new DefaultBackendState(selection, endpoint, initial, "start", Secrets.none(),
+				Clock.systemUTC(), Runnable::run,
+				new FailureDetector(Duration.ofMillis(100), Duration.ofMillis(500), stalls),
 				new Recovery(Duration.ofMillis(200), Duration.ofSeconds(30)), this.nanos::get);
 		state.addListener(this.heard::add);
 		return state;
@@ -343,18 +350,18 @@ class BackendStateTests {
 	 * A call sent at {@code sent} ms is still unanswered at {@code now} ms, and reported
 	 * as RedisCalls does.
 	 */
-	private boolean missAt(BackendState state, long sent, long now) {
+	private boolean missAt(DefaultBackendState state, long sent, long now) {
 		this.nanos.set(millis(now));
 		state.detector().unanswered(millis(sent));
 		return state.reportFailure(missed());
 	}
 
-	private void answerAt(BackendState state, long sent, long now) {
+	private void answerAt(DefaultBackendState state, long sent, long now) {
 		this.nanos.set(millis(now));
 		state.detector().answered(millis(sent), millis(now));
 	}
 
-	private void probeAt(BackendState state, long now, boolean succeeded) {
+	private void probeAt(DefaultBackendState state, long now, boolean succeeded) {
 		this.nanos.set(millis(now));
 		if (succeeded) {
 			state.recordPingSuccess(Duration.ofMillis(1));
@@ -382,7 +389,7 @@ class BackendStateTests {
 	 */
 	private final class SlowRedis {
 
-		private final BackendState state;
+		private final DefaultBackendState state;
 
 		private final long latency;
 
@@ -391,7 +398,7 @@ class BackendStateTests {
 
 		private final List<Long> missedCallsSent = new ArrayList<>();
 
-		SlowRedis(BackendState state, long latency) {
+		SlowRedis(DefaultBackendState state, long latency) {
 			this.state = state;
 			this.latency = latency;
 		}

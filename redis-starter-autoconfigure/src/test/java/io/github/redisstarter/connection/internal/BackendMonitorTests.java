@@ -1,4 +1,4 @@
-package io.github.redisstarter.connection;
+package io.github.redisstarter.connection.internal;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +10,9 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import io.github.redisstarter.connection.BackendMode;
+import io.github.redisstarter.connection.BackendSelection;
+import io.github.redisstarter.connection.RedisEndpoint;
 
 /** The startup decision and the periodic check, against a Redis the test scripts. */
 class BackendMonitorTests {

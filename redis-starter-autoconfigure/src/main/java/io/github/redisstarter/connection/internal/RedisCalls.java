@@ -1,4 +1,4 @@
-package io.github.redisstarter.connection;
+package io.github.redisstarter.connection.internal;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.RedisException;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.RedisDeadlineMissedException;
 
 /**
  * Waits for Redis calls from a caller's thread, each bounded by the deadline of the
@@ -38,7 +40,7 @@ public final class RedisCalls {
 	 * did.
 	 */
 	public RedisCalls(BackendState state) {
-		this(state.detector());
+		this(DefaultBackendState.of(state).detector());
 	}
 
 	private RedisCalls(FailureDetector detector) {

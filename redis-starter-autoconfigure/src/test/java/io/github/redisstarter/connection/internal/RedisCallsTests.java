@@ -1,4 +1,4 @@
-package io.github.redisstarter.connection;
+package io.github.redisstarter.connection.internal;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +11,11 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import io.github.redisstarter.connection.BackendMode;
+import io.github.redisstarter.connection.BackendSelection;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.RedisEndpoint;
+import io.github.redisstarter.connection.RedisDeadlineMissedException;
 
 /**
  * Waiting for Redis: the deadline, what the detector learns from answers and from
@@ -24,7 +29,7 @@ class RedisCallsTests {
 
 	private final LocalStalls stalls = LocalStalls.recorded();
 
-	private final BackendState state = new BackendState(BackendSelection.AUTO,
+	private final DefaultBackendState state = new DefaultBackendState(BackendSelection.AUTO,
 			new RedisEndpoint("127.0.0.1:6390", false, null, 0), BackendMode.REDIS, "start", Secrets.none(),
 			Clock.systemUTC(), Runnable::run, new FailureDetector(DEADLINE, Duration.ofSeconds(2), this.stalls),
 			new Recovery(Duration.ofMillis(200), Duration.ofSeconds(30)), System::nanoTime);

@@ -1,4 +1,4 @@
-package io.github.redisstarter.connection;
+package io.github.redisstarter.connection.internal;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
+import io.github.redisstarter.connection.RedisEndpoint;
+import io.github.redisstarter.connection.RedisDeadlineMissedException;
 
 /**
  * Tells failures that mean "Redis is away" (the backend should switch) from failures that

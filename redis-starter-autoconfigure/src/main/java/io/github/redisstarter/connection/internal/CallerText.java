@@ -1,4 +1,4 @@
-package io.github.redisstarter.connection;
+package io.github.redisstarter.connection.internal;
 
 /**
  * Caller data (a key, an id, a channel name) quoted for an exception message or a log

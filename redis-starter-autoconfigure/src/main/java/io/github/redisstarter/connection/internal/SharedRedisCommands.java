@@ -1,6 +1,4 @@
-package io.github.redisstarter.connection;
-
-import java.util.function.Supplier;
+package io.github.redisstarter.connection.internal;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -28,7 +26,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * client, rather than hold one of the app's pooled connections for good, and closes it
  * with {@link #close()}.
  */
-public final class SharedRedisCommands implements Supplier<RedisClusterAsyncCommands<byte[], byte[]>>, AutoCloseable {
+public final class SharedRedisCommands implements RedisCommandSource, AutoCloseable {
 
 	private final LettuceConnectionFactory factory;
 
