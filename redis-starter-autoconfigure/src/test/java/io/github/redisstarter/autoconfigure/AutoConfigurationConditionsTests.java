@@ -1,0 +1,311 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import io.github.redisstarter.autoconfigure.health.BackendHealthIndicator;
+import io.github.redisstarter.autoconfigure.health.RedisStarterHealthAutoConfiguration;
+import io.github.redisstarter.autoconfigure.metrics.BackendMetrics;
+import io.github.redisstarter.autoconfigure.metrics.BroadcastMetrics;
+import io.github.redisstarter.autoconfigure.metrics.CacheMetrics;
+import io.github.redisstarter.autoconfigure.metrics.RateLimitMetrics;
+import io.github.redisstarter.autoconfigure.metrics.RedisStarterMetricsAutoConfiguration;
+import io.github.redisstarter.broadcast.Broadcaster;
+import io.github.redisstarter.broadcast.InMemoryBroadcaster;
+import io.github.redisstarter.cache.RoleCache;
+import io.github.redisstarter.cache.RoleLoader;
+import io.github.redisstarter.cache.TwoLevelCacheFactory;
+import io.github.redisstarter.connection.BackendMode;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.Failover;
+import io.github.redisstarter.connection.internal.BackendMonitor;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.SharedRedisCommands;
+import io.github.redisstarter.ratelimit.Band;
+import io.github.redisstarter.ratelimit.FailoverRateLimiter;
+import io.github.redisstarter.ratelimit.InMemoryRateLimiter;
+import io.github.redisstarter.ratelimit.RateLimit;
+import io.github.redisstarter.ratelimit.RateLimiter;
+import io.github.redisstarter.ratelimit.RateLimits;
+import io.github.redisstarter.ratelimit.web.RateLimitInterceptor;
+import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every condition and override of the auto-configurations, the way Spring Boot tests its
+ * own: contexts made by {@link ApplicationContextRunner}, with no Redis configured (so
+ * nothing connects) and no server needed.
+ */
+class AutoConfigurationConditionsTests {
+
+	private static final AutoConfigurations ALL = AutoConfigurations.of(DataRedisAutoConfiguration.class,
+			JacksonAutoConfiguration.class, RedisStarterAutoConfiguration.class, RateLimiterAutoConfiguration.class,
+			CacheAutoConfiguration.class, BroadcastAutoConfiguration.class, RateLimitWebAutoConfiguration.class,
+			RedisStarterHealthAutoConfiguration.class, RedisStarterMetricsAutoConfiguration.class);
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(ALL)
+		.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+
+	private final WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(ALL);
+
+	@Test
+	void withNothingConfiguredEveryCapabilityRunsOnItsTwinAndNothingConnects() {
+		this.runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.MEMORY);
+			assertThat(context.getBean(BackendState.class).endpoint()).isNull();
+			assertThat(context).hasSingleBean(BackendMonitor.class)
+				.hasSingleBean(Failover.class)
+				.hasSingleBean(SharedRedisCommands.class)
+				.hasSingleBean(RedisSubscriber.class)
+				.hasSingleBean(TwoLevelCacheFactory.class)
+				.doesNotHaveBean(RoleCache.class);
+			assertThat(context.getBean(RateLimiter.class)).isInstanceOf(FailoverRateLimiter.class);
+			assertThat(context.getBean(Broadcaster.class)).isInstanceOf(InMemoryBroadcaster.class);
+			assertThat(context.getBean("redisHealthContributor")).isInstanceOf(BackendHealthIndicator.class);
+			assertThat(context).hasSingleBean(BackendMetrics.class)
+				.hasSingleBean(CacheMetrics.class)
+				.hasSingleBean(BroadcastMetrics.class)
+				.hasSingleBean(RateLimitMetrics.class);
+			// Not a web application: no interceptor.
+			assertThat(context).doesNotHaveBean(RateLimitInterceptor.class);
+		});
+	}
+
+	@Test
+	void withoutSpringDataRedisTheStarterBacksOff() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.data.redis.")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(BackendState.class)
+				.doesNotHaveBean(RateLimiter.class)
+				.doesNotHaveBean(TwoLevelCacheFactory.class)
+				.doesNotHaveBean(Broadcaster.class)
+				.doesNotHaveBean(BackendMetrics.class)
+				.doesNotHaveBean("redisHealthContributor");
+		});
+	}
+
+	@Test
+	void withoutLettuceTheBackendStillDecidesButNoCapabilityNeedsTheConnection() {
+		// No Lettuce: Boot makes no LettuceConnectionFactory, so nothing the starter
+		// sends on Redis is made.
+		this.runner.withClassLoader(new FilteredClassLoader(RedisClient.class)).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(BackendState.class)
+				.hasSingleBean(Failover.class)
+				.doesNotHaveBean(SharedRedisCommands.class)
+				.doesNotHaveBean(RedisSubscriber.class)
+				.doesNotHaveBean(RateLimiter.class)
+				.doesNotHaveBean(TwoLevelCacheFactory.class);
+			assertThat(context.getBean(Broadcaster.class)).isInstanceOf(InMemoryBroadcaster.class);
+		});
+	}
+
+	@Test
+	void theAppsOwnBackendBeansWin() {
+		this.runner.withUserConfiguration(OwnFailover.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).getBean(Failover.class).isSameAs(OwnFailover.failover);
+		});
+	}
+
+	@Test
+	void eachCapabilityCanBeTurnedOff() {
+		this.runner
+			.withPropertyValues("redis-starter.rate-limit.enabled=false", "redis-starter.cache.enabled=false",
+					"redis-starter.broadcast.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(BackendState.class)
+					.doesNotHaveBean(RateLimiter.class)
+					.doesNotHaveBean(RateLimitMetrics.class)
+					.doesNotHaveBean(TwoLevelCacheFactory.class)
+					.doesNotHaveBean(Broadcaster.class);
+			});
+	}
+
+	@Test
+	void theAppsOwnCapabilityBeansWin() {
+		RateLimiter limiter = new InMemoryRateLimiter(RateLimits.of(RateLimit.of("own", Band.perSecond(1))));
+		Broadcaster broadcaster = new InMemoryBroadcaster(
+				io.github.redisstarter.broadcast.BroadcastSettings.defaults(JsonMapper.builder().build()),
+				io.github.redisstarter.broadcast.BroadcastObserver.NONE);
+		this.runner.withBean(RateLimiter.class, () -> limiter)
+			.withBean(Broadcaster.class, () -> broadcaster)
+			.withBean(RateLimits.class, () -> limiter.limits())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).getBean(RateLimiter.class).isSameAs(limiter);
+				assertThat(context).getBean(Broadcaster.class).isSameAs(broadcaster);
+				assertThat(context).getBean(RateLimits.class).isSameAs(limiter.limits());
+			});
+	}
+
+	@Test
+	void aRoleLoaderBeanGetsARoleCacheAndTheAppsOwnRoleCacheWins() {
+		this.runner.withUserConfiguration(Roles.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(RoleCache.class);
+		});
+		this.runner.withUserConfiguration(OwnRoleCache.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).getBean(RoleCache.class).isSameAs(OwnRoleCache.cache);
+		});
+	}
+
+	@Test
+	void withoutJacksonThereIsNoCacheNorBroadcasterButTheLimiterWorks() {
+		this.runner.withClassLoader(new FilteredClassLoader(JsonMapper.class)).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).doesNotHaveBean(TwoLevelCacheFactory.class)
+				.doesNotHaveBean(Broadcaster.class)
+				.doesNotHaveBean(CacheMetrics.class)
+				.doesNotHaveBean(BroadcastMetrics.class)
+				.hasSingleBean(RateLimiter.class);
+		});
+	}
+
+	@Test
+	void theHealthComponentFollowsBootsSwitchAndBacksOffForTheAppsOwn() {
+		this.runner.withPropertyValues("management.health.redis.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean("redisHealthContributor"));
+		this.runner.withBean("redisHealthIndicator", HealthIndicator.class, () -> () -> null)
+			.run((context) -> assertThat(context).doesNotHaveBean(BackendHealthIndicator.class));
+		this.runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+			.run((context) -> assertThat(context).doesNotHaveBean("redisHealthContributor"));
+	}
+
+	@Test
+	void withoutMicrometerThereAreNoMetersAndTheAppsOwnMetersWin() {
+		this.runner.withClassLoader(new FilteredClassLoader(MeterBinder.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(BackendMetrics.class)
+				.doesNotHaveBean(RateLimitMetrics.class));
+		this.runner.withUserConfiguration(OwnBackendMetrics.class)
+			.run((context) -> assertThat(context).getBean(BackendMetrics.class).isSameAs(OwnBackendMetrics.metrics));
+	}
+
+	@Test
+	void aServletAppGetsTheInterceptorUnlessTurnedOffOrReplacedOrWithoutSpringMvc() {
+		this.web.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).hasSingleBean(RateLimitInterceptor.class);
+		});
+		this.web.withPropertyValues("redis-starter.rate-limit.web.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RateLimitInterceptor.class));
+		this.web.withPropertyValues("redis-starter.rate-limit.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RateLimitInterceptor.class));
+		this.web.withClassLoader(new FilteredClassLoader(WebMvcConfigurer.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(RateLimitInterceptor.class));
+		this.web.withUserConfiguration(OwnInterceptor.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).getBean(RateLimitInterceptor.class).isSameAs(OwnInterceptor.interceptor);
+		});
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class OwnFailover {
+
+		static Failover failover;
+
+		/** Always the twin: an app that never wants a capability to touch Redis, say. */
+		@org.springframework.context.annotation.Bean
+		Failover ownFailover(BackendState state) {
+			failover = new Failover() {
+
+				@Override
+				public <T> T call(Supplier<T> onRedis, Supplier<T> inMemory) {
+					return inMemory.get();
+				}
+
+				@Override
+				public <T> java.util.concurrent.CompletionStage<T> callAsync(
+						Supplier<? extends java.util.concurrent.CompletionStage<T>> onRedis, Supplier<T> inMemory) {
+					return java.util.concurrent.CompletableFuture.completedFuture(inMemory.get());
+				}
+
+				@Override
+				public void bestEffort(Supplier<? extends java.util.concurrent.CompletionStage<?>> write,
+						java.util.function.Consumer<String> otherFailure) {
+				}
+
+				@Override
+				public BackendState state() {
+					return state;
+				}
+
+			};
+			return failover;
+		}
+
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class Roles {
+
+		@org.springframework.context.annotation.Bean
+		RoleLoader<String> roles() {
+			return (id) -> Optional.of("role " + id);
+		}
+
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class OwnRoleCache {
+
+		static RoleCache<String> cache;
+
+		@org.springframework.context.annotation.Bean
+		RoleCache<String> ownRoleCache(TwoLevelCacheFactory caches) {
+			cache = new RoleCache<>(caches.create("own-roles", String.class, (id) -> Optional.of(id)));
+			return cache;
+		}
+
+		@org.springframework.context.annotation.Bean
+		RoleLoader<String> roles() {
+			return (id) -> Optional.of("role " + id);
+		}
+
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class OwnBackendMetrics {
+
+		static BackendMetrics metrics;
+
+		@org.springframework.context.annotation.Bean
+		BackendMetrics ownBackendMetrics(BackendState state) {
+			metrics = new BackendMetrics(state);
+			return metrics;
+		}
+
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class OwnInterceptor {
+
+		static RateLimitInterceptor interceptor;
+
+		@org.springframework.context.annotation.Bean
+		RateLimitInterceptor ownInterceptor(RateLimiter limiter) {
+			interceptor = new RateLimitInterceptor(limiter, java.util.List.of(), false, null);
+			return interceptor;
+		}
+
+	}
+
+}
