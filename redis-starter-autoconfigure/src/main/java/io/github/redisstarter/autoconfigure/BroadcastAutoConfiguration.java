@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * The {@link Broadcaster}: on Redis pub/sub when Redis is configured (following the
@@ -38,11 +39,13 @@ public final class BroadcastAutoConfiguration {
 	@ConditionalOnMissingBean
 	Broadcaster redisStarterBroadcaster(Failover failover, BroadcastProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<BroadcastObserver> observers,
-			ObjectProvider<SharedRedisCommands> commands, ObjectProvider<RedisSubscriber> subscriber) {
-		BroadcastSettings settings = new BroadcastSettings(
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), properties.getListenerThreads(),
-				properties.getMaxPending(), properties.getMaxMessageSize().toBytes(),
-				properties.getMaxPendingSize().toBytes());
+			ObjectProvider<SharedRedisCommands> commands, ObjectProvider<RedisSubscriber> subscriber,
+			Environment environment) {
+		BroadcastSettings settings = SettingRules.apply(environment, "redis-starter.broadcast",
+				"positive counts, and positive sizes such as 64KB or 1MB",
+				() -> new BroadcastSettings(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+						properties.getListenerThreads(), properties.getMaxPending(),
+						properties.getMaxMessageSize().toBytes(), properties.getMaxPendingSize().toBytes()));
 		List<BroadcastObserver> all = observers.orderedStream().toList();
 		BroadcastObserver observer = (all.size() == 1) ? all.get(0) : new CompositeObserver(all);
 		SharedRedisCommands redis = commands.getIfAvailable();

@@ -51,11 +51,6 @@ public class BroadcastProperties {
 	}
 
 	public void setMaxPendingSize(DataSize maxPendingSize) {
-		if (maxPendingSize.toBytes() <= 0) {
-			throw new IllegalArgumentException(
-					"redis-starter.broadcast.max-pending-size must be a positive size such as 16MB, got "
-							+ maxPendingSize);
-		}
 		this.maxPendingSize = maxPendingSize;
 	}
 
@@ -80,10 +75,6 @@ public class BroadcastProperties {
 	}
 
 	public void setListenerThreads(int listenerThreads) {
-		if (listenerThreads <= 0) {
-			throw new IllegalArgumentException(
-					"redis-starter.broadcast.listener-threads must be a positive count, got " + listenerThreads);
-		}
 		this.listenerThreads = listenerThreads;
 	}
 
@@ -92,10 +83,6 @@ public class BroadcastProperties {
 	}
 
 	public void setMaxPending(int maxPending) {
-		if (maxPending <= 0) {
-			throw new IllegalArgumentException(
-					"redis-starter.broadcast.max-pending must be a positive count, got " + maxPending);
-		}
 		this.maxPending = maxPending;
 	}
 
@@ -104,11 +91,6 @@ public class BroadcastProperties {
 	}
 
 	public void setMaxMessageSize(DataSize maxMessageSize) {
-		if (maxMessageSize.toBytes() <= 0) {
-			throw new IllegalArgumentException(
-					"redis-starter.broadcast.max-message-size must be a positive size such as 64KB or 1MB, got "
-							+ maxMessageSize);
-		}
 		this.maxMessageSize = maxMessageSize;
 	}
 

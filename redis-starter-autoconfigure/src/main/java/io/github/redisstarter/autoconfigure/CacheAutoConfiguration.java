@@ -1,8 +1,10 @@
 package io.github.redisstarter.autoconfigure;
 
 import java.util.List;
+import java.util.function.Function;
 
 import io.github.redisstarter.cache.CacheObserver;
+import io.github.redisstarter.cache.CacheSettings;
 import io.github.redisstarter.cache.Eviction;
 import io.github.redisstarter.cache.RoleCache;
 import io.github.redisstarter.cache.RoleLoader;
@@ -22,6 +24,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.ResolvableType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -37,17 +40,27 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @EnableConfigurationProperties(CacheProperties.class)
 public final class CacheAutoConfiguration {
 
+	private static final String CACHE_SETTINGS = "positive durations such as 30s or 5m, a ttl-jitter from 0 to below 1,"
+			+ " a positive near-max-size, a positive max-value-size such as 512KB or 1MB, a version of 1 to 32 letters,"
+			+ " digits, '.', '_' or '-', and a key-prefix of 1 to 64 letters, digits, '.', '_', '-' or ':'";
+
 	@Bean
 	@ConditionalOnMissingBean
 	TwoLevelCacheFactory redisStarterCacheFactory(BackendState state, SharedRedisCommands commands,
 			RedisSubscriber subscriber, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<CacheObserver> observers,
-			CacheProperties properties) {
-		properties.validate();
+			CacheProperties properties, Environment environment) {
+		Function<String, CacheSettings> settings = (name) -> SettingRules.apply(environment,
+				properties.propertyPrefix(name), CACHE_SETTINGS, () -> properties.settingsOf(name));
+		// The defaults and every cache configured by name: a mistake stops startup before
+		// any cache is made.
+		settings.apply("");
+		properties.getCaches().keySet().forEach(settings::apply);
 		List<CacheObserver> all = observers.orderedStream().toList();
 		CacheObserver observer = (all.size() == 1) ? all.get(0) : new CompositeCacheObserver(all);
-		return new TwoLevelCacheFactory(state, commands, new RedisCalls(state), subscriber,
-				jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), observer, properties.getKeyPrefix(),
-				properties::settingsOf);
+		return SettingRules.apply(environment, "redis-starter.cache", CACHE_SETTINGS,
+				() -> new TwoLevelCacheFactory(state, commands, new RedisCalls(state), subscriber,
+						jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), observer,
+						properties.getKeyPrefix(), settings));
 	}
 
 	@Bean

@@ -84,42 +84,21 @@ public class CacheProperties {
 	private Map<String, Cache> caches = new LinkedHashMap<>();
 
 	/**
-	 * Checks the defaults and every cache configured by name, so that a mistake stops
-	 * startup even before a cache of that name is created.
-	 * @throws InvalidRedisSettingException naming the property
-	 */
-	public void validate() {
-		settingsOf("");
-		this.caches.keySet().forEach(this::settingsOf);
-	}
-
-	/**
 	 * The settings of the cache of this name: its own where set, the defaults otherwise.
+	 * @throws IllegalArgumentException when they break a rule of {@link CacheSettings}
 	 */
 	public CacheSettings settingsOf(String name) {
 		Cache own = this.caches.getOrDefault(name, new Cache());
-		String property = "redis-starter.cache" + (this.caches.containsKey(name) ? ".caches." + name : "");
-		try {
-			return new CacheSettings(or(own.ttl, this.ttl), or(own.negativeTtl, this.negativeTtl),
-					or(own.ttlJitter, this.ttlJitter), or(own.nearTtl, this.nearTtl),
-					or(own.nearMaxSize, this.nearMaxSize), or(own.degradedTtl, this.degradedTtl),
-					or(own.loadTimeout, this.loadTimeout), or(own.version, this.version),
-					or(own.maxValueSize, this.maxValueSize).toBytes(),
-					or(own.acknowledgeEvictions, this.acknowledgeEvictions));
-		}
-		catch (IllegalArgumentException ex) {
-			// The message names the setting as CacheSettings does ('negativeTtl'); say it
-			// as a property.
-			String message = String.valueOf(ex.getMessage());
-			String field = message.startsWith("'") ? message.substring(1, message.indexOf('\'', 1)) : "";
-			String kebab = field.replaceAll("([a-z])([A-Z])", "$1-$2")
-				.toLowerCase(java.util.Locale.ROOT)
-				.replace("max-value-bytes", "max-value-size");
-			throw new InvalidRedisSettingException(property + "." + kebab, "", message,
-					"positive durations such as 30s or 5m, a ttl-jitter from 0 to below 1, a positive near-max-size,"
-							+ " a positive max-value-size such as 512KB or 1MB,"
-							+ " and a version of 1 to 32 letters, digits, '.', '_' or '-'");
-		}
+		return new CacheSettings(or(own.ttl, this.ttl), or(own.negativeTtl, this.negativeTtl),
+				or(own.ttlJitter, this.ttlJitter), or(own.nearTtl, this.nearTtl), or(own.nearMaxSize, this.nearMaxSize),
+				or(own.degradedTtl, this.degradedTtl), or(own.loadTimeout, this.loadTimeout),
+				or(own.version, this.version), or(own.maxValueSize, this.maxValueSize).toBytes(),
+				or(own.acknowledgeEvictions, this.acknowledgeEvictions));
+	}
+
+	/** The property prefix of the cache of this name: its own section when it has one. */
+	String propertyPrefix(String name) {
+		return "redis-starter.cache" + (this.caches.containsKey(name) ? ".caches." + name : "");
 	}
 
 	private static <T> T or(@Nullable T own, T fallback) {
@@ -139,11 +118,6 @@ public class CacheProperties {
 	}
 
 	public void setKeyPrefix(String keyPrefix) {
-		if (!keyPrefix.matches("[A-Za-z0-9._:-]{1,64}")) {
-			throw new IllegalArgumentException(
-					"redis-starter.cache.key-prefix must be 1 to 64 letters, digits, '.', '_'," + " '-' or ':', got '"
-							+ keyPrefix + "'");
-		}
 		this.keyPrefix = keyPrefix;
 	}
 

@@ -63,10 +63,6 @@ public class RateLimitProperties {
 	}
 
 	public void setKeyPrefix(String keyPrefix) {
-		if (keyPrefix.isEmpty() || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
-			throw new IllegalArgumentException("redis-starter.rate-limit.key-prefix must be non-empty text without '{'"
-					+ " or '}' (they would break the cluster hash tag), got '" + keyPrefix + "'");
-		}
 		this.keyPrefix = keyPrefix;
 	}
 
@@ -83,11 +79,6 @@ public class RateLimitProperties {
 	}
 
 	public void setDenyCacheSize(long denyCacheSize) {
-		if (denyCacheSize < 0) {
-			throw new IllegalArgumentException(
-					"redis-starter.rate-limit.deny-cache-size must be 0 (off) or a positive count, got "
-							+ denyCacheSize);
-		}
 		this.denyCacheSize = denyCacheSize;
 	}
 
@@ -96,10 +87,6 @@ public class RateLimitProperties {
 	}
 
 	public void setMemoryMaxKeys(long memoryMaxKeys) {
-		if (memoryMaxKeys <= 0) {
-			throw new IllegalArgumentException(
-					"redis-starter.rate-limit.memory-max-keys must be a positive count, got " + memoryMaxKeys);
-		}
 		this.memoryMaxKeys = memoryMaxKeys;
 	}
 

@@ -77,9 +77,11 @@ public final class RateLimitWebAutoConfiguration {
 			throw new InvalidRedisSettingException(property + ".limit", rule.getLimit(), "no limit has that name",
 					"the name of a limit under redis-starter.rate-limit.limits, one of " + names(limiter));
 		}
-		if (rule.getCost() <= 0 || rule.getCost() > limiter.limits().get(rule.getLimit()).smallestPermits()) {
-			throw new InvalidRedisSettingException(property + ".cost", Long.toString(rule.getCost()),
-					"the cost must be positive and at most the permits of every band of the limit",
+		try {
+			limiter.limits().checkCost(rule.getLimit(), rule.getCost());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRedisSettingException(property + ".cost", Long.toString(rule.getCost()), ex.getMessage(),
 					"a whole number from 1 to " + limiter.limits().get(rule.getLimit()).smallestPermits());
 		}
 		try {

@@ -25,6 +25,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -84,12 +85,17 @@ public final class RateLimiterAutoConfiguration {
 	@ConditionalOnMissingBean(RateLimiter.class)
 	FailoverRateLimiter redisStarterRateLimiter(RateLimits limits, RateLimitProperties properties,
 			RedisStarterProperties starter, Failover failover, SharedRedisCommands commands,
-			ObjectProvider<RateLimitObserver> observers) {
+			ObjectProvider<RateLimitObserver> observers, Environment environment) {
 		InstantSource clock = (properties.getTimeSource() == RateLimitProperties.TimeSource.CLIENT)
 				? InstantSource.system() : null;
-		RedisRateLimiter redis = new RedisRateLimiter(limits, commands, new RedisCalls(failover.state()),
-				new RedisRateLimiter.Settings(properties.getKeyPrefix(), clock, properties.getDenyCacheSize()));
-		InMemoryRateLimiter memory = new InMemoryRateLimiter(limits, properties.getMemoryMaxKeys());
+		String accepted = "a key-prefix of non-empty text without '{' or '}', a deny-cache-size of 0 (off) or more,"
+				+ " a positive memory-max-keys";
+		RedisRateLimiter redis = SettingRules
+			.apply(environment, "redis-starter.rate-limit", accepted, () -> new RedisRateLimiter(limits, commands,
+					new RedisCalls(failover.state()),
+					new RedisRateLimiter.Settings(properties.getKeyPrefix(), clock, properties.getDenyCacheSize())));
+		InMemoryRateLimiter memory = SettingRules.apply(environment, "redis-starter.rate-limit", accepted,
+				() -> new InMemoryRateLimiter(limits, properties.getMemoryMaxKeys()));
 		List<RateLimitObserver> all = observers.orderedStream().toList();
 		RateLimitObserver observer = (all.size() == 1) ? all.get(0) : new CompositeObserver(all);
 		Duration outageRetryAfter = max(starter.getPingInterval(), Duration.ofSeconds(1));

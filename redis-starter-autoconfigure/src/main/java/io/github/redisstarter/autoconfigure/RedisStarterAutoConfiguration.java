@@ -65,6 +65,10 @@ public final class RedisStarterAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RedisStarterAutoConfiguration.class);
 
+	private static final String DURATIONS = "positive durations such as 500ms or 2s; a max-call-deadline at least"
+			+ " redis-starter.call-deadline, a max-return-after at least redis-starter.return-after, a"
+			+ " subscription-lease of at least 4ms";
+
 	/** A property of earlier versions that an app may still set. */
 	private static final String NO_LONGER_USED = "redis-starter.deadline-misses";
 
@@ -73,16 +77,16 @@ public final class RedisStarterAutoConfiguration {
 	BackendMonitor redisStarterBackendMonitor(RedisStarterProperties properties, Environment environment,
 			ObjectProvider<DataRedisConnectionDetails> connectionDetails,
 			ObjectProvider<RedisConnectionFactory> connectionFactory) {
-		properties.validate();
 		if (environment.containsProperty(NO_LONGER_USED)) {
 			logger.warn(NO_LONGER_USED
 					+ " is no longer used and is ignored: missed deadlines are not counted any more; "
 					+ "Redis counts as hung once it has answered nothing for two call deadlines while calls waited (see "
 					+ "redis-starter.call-deadline and redis-starter.max-call-deadline)");
 		}
-		BackendMonitor.Settings settings = new BackendMonitor.Settings(properties.getMode(), properties.isRequired(),
-				properties.getPingTimeout(), properties.getPingInterval(), properties.getCallDeadline(),
-				properties.getMaxCallDeadline(), properties.getReturnAfter(), properties.getMaxReturnAfter());
+		BackendMonitor.Settings settings = SettingRules.apply(environment, "redis-starter", DURATIONS,
+				() -> new BackendMonitor.Settings(properties.getMode(), properties.isRequired(),
+						properties.getPingTimeout(), properties.getPingInterval(), properties.getCallDeadline(),
+						properties.getMaxCallDeadline(), properties.getReturnAfter(), properties.getMaxReturnAfter()));
 		DataRedisConnectionDetails details = connectionDetails.getIfAvailable();
 		RedisEndpoint endpoint = endpoint(properties.getMode(), environment, details);
 		// Resolved here, on the thread that creates beans, so that the startup PING's
@@ -197,9 +201,11 @@ public final class RedisStarterAutoConfiguration {
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(LettuceConnectionFactory.class)
 	RedisSubscriber redisStarterSubscriber(LettuceConnectionFactory connectionFactory,
-			ObjectProvider<DataRedisConnectionDetails> details, RedisStarterProperties properties) {
-		return new RedisSubscriber(() -> connectPubSub(connectionFactory.getRequiredNativeClient()),
-				RedisConnectionSettings.secrets(details.getIfAvailable()), properties.getSubscriptionLease());
+			ObjectProvider<DataRedisConnectionDetails> details, RedisStarterProperties properties,
+			Environment environment) {
+		return SettingRules.apply(environment, "redis-starter", DURATIONS,
+				() -> new RedisSubscriber(() -> connectPubSub(connectionFactory.getRequiredNativeClient()),
+						RedisConnectionSettings.secrets(details.getIfAvailable()), properties.getSubscriptionLease()));
 	}
 
 	private static StatefulRedisPubSubConnection<String, String> connectPubSub(AbstractRedisClient client) {
@@ -234,14 +240,15 @@ public final class RedisStarterAutoConfiguration {
 		@Bean
 		@Order(Ordered.LOWEST_PRECEDENCE)
 		LettuceClientOptionsBuilderCustomizer redisStarterClientOptionsCustomizer(DataRedisProperties redis,
-				RedisStarterProperties properties) {
+				RedisStarterProperties properties, Environment environment) {
+			Duration connectTimeout = checked(environment, "connectTimeout", properties.getConnectTimeout());
 			return builder -> {
 				builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).autoReconnect(true);
 				SocketOptions current = builder.build().getSocketOptions();
 				SocketOptions.Builder socket = current.mutate();
 				if (redis.getConnectTimeout() == null
 						&& current.getConnectTimeout().equals(SocketOptions.DEFAULT_CONNECT_TIMEOUT_DURATION)) {
-					socket.connectTimeout(properties.getConnectTimeout());
+					socket.connectTimeout(connectTimeout);
 				}
 				if (!current.isKeepAlive() && !current.getKeepAlive().isEnabled()) {
 					socket.keepAlive(SocketOptions.KeepAliveOptions.builder()
@@ -257,23 +264,32 @@ public final class RedisStarterAutoConfiguration {
 
 		@Bean
 		LettuceClientConfigurationBuilderCustomizer redisStarterCommandTimeoutCustomizer(DataRedisProperties redis,
-				RedisStarterProperties properties) {
+				RedisStarterProperties properties, Environment environment) {
+			Duration commandTimeout = checked(environment, "commandTimeout", properties.getCommandTimeout());
 			return builder -> {
 				if (redis.getTimeout() == null) {
-					builder.commandTimeout(properties.getCommandTimeout());
+					builder.commandTimeout(commandTimeout);
 				}
 			};
 		}
 
 		@Bean
-		ClientResourcesBuilderCustomizer redisStarterReconnectDelayCustomizer(RedisStarterProperties properties) {
+		ClientResourcesBuilderCustomizer redisStarterReconnectDelayCustomizer(RedisStarterProperties properties,
+				Environment environment) {
 			// Full jitter: a random delay up to the exponential one, so that instances
 			// that lost Redis together do not
 			// all knock at the same moments when it returns.
-			return builder -> builder.reconnectDelay(Delay.fullJitter(Duration.ofMillis(10),
-					properties.getMaxReconnectDelay(), 10, TimeUnit.MILLISECONDS));
+			Duration maxDelay = checked(environment, "maxReconnectDelay", properties.getMaxReconnectDelay());
+			return builder -> builder
+				.reconnectDelay(Delay.fullJitter(Duration.ofMillis(10), maxDelay, 10, TimeUnit.MILLISECONDS));
 		}
 
+	}
+
+	/** A Lettuce timeout of {@code redis-starter.*}, which must be positive. */
+	static Duration checked(Environment environment, String argument, Duration value) {
+		return SettingRules.apply(environment, "redis-starter", DURATIONS,
+				() -> SettingRules.positive(argument, value));
 	}
 
 	/** Runs the monitor's periodic PING between context start and stop. */

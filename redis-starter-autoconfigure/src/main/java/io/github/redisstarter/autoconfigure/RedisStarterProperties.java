@@ -120,7 +120,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setPingTimeout(Duration pingTimeout) {
-		this.pingTimeout = positive("redis-starter.ping-timeout", pingTimeout);
+		this.pingTimeout = pingTimeout;
 	}
 
 	public Duration getPingInterval() {
@@ -128,7 +128,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setPingInterval(Duration pingInterval) {
-		this.pingInterval = positive("redis-starter.ping-interval", pingInterval);
+		this.pingInterval = pingInterval;
 	}
 
 	public Duration getCallDeadline() {
@@ -136,7 +136,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setCallDeadline(Duration callDeadline) {
-		this.callDeadline = positive("redis-starter.call-deadline", callDeadline);
+		this.callDeadline = callDeadline;
 	}
 
 	public Duration getMaxCallDeadline() {
@@ -144,7 +144,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setMaxCallDeadline(Duration maxCallDeadline) {
-		this.maxCallDeadline = positive("redis-starter.max-call-deadline", maxCallDeadline);
+		this.maxCallDeadline = maxCallDeadline;
 	}
 
 	public Duration getReturnAfter() {
@@ -152,7 +152,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setReturnAfter(Duration returnAfter) {
-		this.returnAfter = positive("redis-starter.return-after", returnAfter);
+		this.returnAfter = returnAfter;
 	}
 
 	public Duration getMaxReturnAfter() {
@@ -160,26 +160,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setMaxReturnAfter(Duration maxReturnAfter) {
-		this.maxReturnAfter = positive("redis-starter.max-return-after", maxReturnAfter);
-	}
-
-	/**
-	 * Checks the settings that bound each other.
-	 * @throws InvalidRedisSettingException naming the property that is out of bounds
-	 */
-	void validate() {
-		requireAtLeast("redis-starter.max-call-deadline", this.maxCallDeadline, "redis-starter.call-deadline",
-				this.callDeadline);
-		requireAtLeast("redis-starter.max-return-after", this.maxReturnAfter, "redis-starter.return-after",
-				this.returnAfter);
-	}
-
-	private static void requireAtLeast(String property, Duration value, String lower, Duration lowerValue) {
-		if (value.compareTo(lowerValue) < 0) {
-			throw new InvalidRedisSettingException(property, value.toMillis() + "ms",
-					"it is shorter than " + lower + " (" + lowerValue.toMillis() + "ms)",
-					"a duration of at least " + lower + ", such as " + lowerValue.multipliedBy(5).toMillis() + "ms");
-		}
+		this.maxReturnAfter = maxReturnAfter;
 	}
 
 	public Duration getCommandTimeout() {
@@ -187,7 +168,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setCommandTimeout(Duration commandTimeout) {
-		this.commandTimeout = positive("redis-starter.command-timeout", commandTimeout);
+		this.commandTimeout = commandTimeout;
 	}
 
 	public Duration getConnectTimeout() {
@@ -195,7 +176,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setConnectTimeout(Duration connectTimeout) {
-		this.connectTimeout = positive("redis-starter.connect-timeout", connectTimeout);
+		this.connectTimeout = connectTimeout;
 	}
 
 	public Duration getMaxReconnectDelay() {
@@ -203,7 +184,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setMaxReconnectDelay(Duration maxReconnectDelay) {
-		this.maxReconnectDelay = positive("redis-starter.max-reconnect-delay", maxReconnectDelay);
+		this.maxReconnectDelay = maxReconnectDelay;
 	}
 
 	public Duration getSubscriptionLease() {
@@ -211,20 +192,7 @@ public class RedisStarterProperties {
 	}
 
 	public void setSubscriptionLease(Duration subscriptionLease) {
-		if (subscriptionLease.toMillis() < 4) {
-			throw new IllegalArgumentException(
-					"redis-starter.subscription-lease must be a duration of at least 4ms such as 500ms or 1s, got "
-							+ subscriptionLease);
-		}
 		this.subscriptionLease = subscriptionLease;
-	}
-
-	private static Duration positive(String property, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(
-					property + " must be a positive duration such as 500ms or 2s, got " + value);
-		}
-		return value;
 	}
 
 	public Health getHealth() {

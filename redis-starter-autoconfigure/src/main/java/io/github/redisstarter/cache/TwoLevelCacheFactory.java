@@ -29,6 +29,8 @@ import io.github.redisstarter.connection.internal.RedisCommandSource;
  */
 public final class TwoLevelCacheFactory implements AutoCloseable {
 
+	private static final Pattern KEY_PREFIX = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
 	private final Failover failover;
@@ -75,6 +77,10 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 	public TwoLevelCacheFactory(BackendState state, @Nullable RedisCommandSource commands, RedisCalls calls,
 			@Nullable RedisSubscriber subscriber, JsonMapper mapper, CacheObserver observer, String keyPrefix,
 			Function<String, CacheSettings> settings) {
+		if (keyPrefix == null || !KEY_PREFIX.matcher(keyPrefix).matches()) {
+			throw new IllegalArgumentException(
+					"'keyPrefix' must be 1 to 64 letters, digits, '.', '_', '-' or ':', got '" + keyPrefix + "'");
+		}
 		this.failover = new DefaultFailover(state);
 		this.commands = commands;
 		this.subscriber = subscriber;

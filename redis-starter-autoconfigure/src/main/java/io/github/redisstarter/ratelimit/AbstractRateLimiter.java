@@ -55,14 +55,7 @@ abstract class AbstractRateLimiter implements RateLimiter {
 		if (key == null || key.isBlank()) {
 			throw new IllegalArgumentException("'key' must not be blank (rate limit '" + limit + "')");
 		}
-		if (cost <= 0) {
-			throw new IllegalArgumentException(
-					"'cost' must be positive, got " + cost + " (rate limit '" + limit + "')");
-		}
-		if (cost > resolved.smallestPermits()) {
-			throw new IllegalArgumentException("'cost' " + cost + " exceeds the " + resolved.smallestPermits()
-					+ " permits of a band of rate limit " + resolved.limit() + ", so it could never be allowed");
-		}
+		resolved.checkCost(cost);
 		return resolved;
 	}
 

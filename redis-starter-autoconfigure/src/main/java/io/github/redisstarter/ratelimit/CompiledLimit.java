@@ -19,6 +19,22 @@ record CompiledLimit(RateLimit limit, List<GcraBand> bands, long smallestPermits
 		return new CompiledLimit(limit, bands, limit.smallestPermits(), index);
 	}
 
+	/**
+	 * The one rule on what a request may cost: from 1 permit to the permits of the
+	 * smallest band, or it could never be allowed.
+	 * @throws IllegalArgumentException naming the cost and the limit
+	 */
+	void checkCost(long cost) {
+		if (cost <= 0) {
+			throw new IllegalArgumentException(
+					"'cost' must be positive, got " + cost + " (rate limit '" + name() + "')");
+		}
+		if (cost > this.smallestPermits) {
+			throw new IllegalArgumentException("'cost' " + cost + " exceeds the " + this.smallestPermits
+					+ " permits of a band of rate limit " + this.limit + ", so it could never be allowed");
+		}
+	}
+
 	String name() {
 		return this.limit.name();
 	}

@@ -47,6 +47,15 @@ public final class RateLimits {
 	}
 
 	/** The limit ready for checks: one map lookup per check. */
+	/**
+	 * Checks that a request may cost {@code cost} permits of the limit {@code name}: from
+	 * 1 to the permits of its smallest band, the rule every check applies.
+	 * @throws IllegalArgumentException when it may not, or no limit has that name
+	 */
+	public void checkCost(String name, long cost) {
+		compiled(name).checkCost(cost);
+	}
+
 	CompiledLimit compiled(String name) {
 		if (name == null) {
 			throw new IllegalArgumentException("'limit' must not be null");

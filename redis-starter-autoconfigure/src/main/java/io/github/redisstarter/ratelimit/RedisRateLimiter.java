@@ -163,6 +163,11 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 	public record Settings(String keyPrefix, @Nullable InstantSource clock, long denyCacheSize) {
 
 		public Settings {
+			if (keyPrefix == null || keyPrefix.isEmpty() || keyPrefix.indexOf('{') >= 0
+					|| keyPrefix.indexOf('}') >= 0) {
+				throw new IllegalArgumentException("'keyPrefix' must be non-empty text without '{' or '}' (they would"
+						+ " break the cluster hash tag), got '" + keyPrefix + "'");
+			}
 			if (denyCacheSize < 0) {
 				throw new IllegalArgumentException("'denyCacheSize' must not be negative, got " + denyCacheSize);
 			}

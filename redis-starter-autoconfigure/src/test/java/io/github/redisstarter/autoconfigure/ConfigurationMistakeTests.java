@@ -48,7 +48,14 @@ class ConfigurationMistakeTests {
 			"zero call deadline|redis-starter.call-deadline=0ms|redis-starter.call-deadline|positive duration",
 			"longest deadline below the shortest|redis-starter.max-call-deadline=50ms|redis-starter.max-call-deadline|at least redis-starter.call-deadline",
 			"longest wait to return below the shortest|redis-starter.max-return-after=100ms|redis-starter.max-return-after|at least redis-starter.return-after",
-			"zero message size|redis-starter.broadcast.max-message-size=0B|redis-starter.broadcast.max-message-size|64KB" })
+			"zero message size|redis-starter.broadcast.max-message-size=0B|redis-starter.broadcast.max-message-size|64KB",
+			"no listener threads|redis-starter.broadcast.listener-threads=0|redis-starter.broadcast.listener-threads|positive counts",
+			"no in-memory rate-limit keys|redis-starter.rate-limit.memory-max-keys=0|redis-starter.rate-limit.memory-max-keys|positive memory-max-keys",
+			"negative deny cache|redis-starter.rate-limit.deny-cache-size=-1|redis-starter.rate-limit.deny-cache-size|0 (off) or more",
+			"rate-limit prefix with a brace|redis-starter.rate-limit.key-prefix=a{b|redis-starter.rate-limit.key-prefix|without '{' or '}'",
+			"cache prefix with a space|redis-starter.cache.key-prefix=my cache|redis-starter.cache.key-prefix|1 to 64 letters",
+			"too short a subscription lease|redis-starter.subscription-lease=1ms|redis-starter.subscription-lease|at least 4ms",
+			"zero command timeout|redis-starter.command-timeout=0s|redis-starter.command-timeout|positive durations" })
 	void aSettingThatCannotWorkStopsStartupWithOneReport(String mistake, String setting, String property,
 			String accepted, CapturedOutput output) {
 		String[] parts = setting.split("=", 2);

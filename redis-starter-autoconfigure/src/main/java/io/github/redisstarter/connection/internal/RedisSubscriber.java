@@ -135,7 +135,7 @@ public final class RedisSubscriber implements AutoCloseable {
 	public RedisSubscriber(Supplier<StatefulRedisPubSubConnection<String, String>> connector, Secrets secrets,
 			Duration lease) {
 		if (lease.toMillis() < 4) {
-			throw new IllegalArgumentException("'lease' must be at least 4ms, got " + lease);
+			throw new IllegalArgumentException("'subscriptionLease' must be at least 4ms, got " + lease);
 		}
 		this.connector = connector;
 		this.secrets = secrets;

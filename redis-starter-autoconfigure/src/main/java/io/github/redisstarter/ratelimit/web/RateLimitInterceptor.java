@@ -195,12 +195,8 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
 				this.keyedByClientIp = true;
 			}
 			try {
-				io.github.redisstarter.ratelimit.RateLimit limit = limiter.limits().get(check.limit());
+				limiter.limits().checkCost(check.limit(), check.cost());
 				expression(check.key());
-				if (check.cost() <= 0 || check.cost() > limit.smallestPermits()) {
-					throw new IllegalArgumentException("'cost' " + check.cost() + " must be from 1 to "
-							+ limit.smallestPermits() + ", the permits of its smallest band");
-				}
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidRateLimitedException(
