@@ -119,11 +119,11 @@ public final class BenchmarkRunner {
 		System.setProperty(Redis.URL_PROPERTY, this.redisUrl);
 		for (int threads : new int[] { 1, 16 }) {
 			run(RedisRateLimitBenchmark.class.getSimpleName() + ".check", Mode.Throughput, threads);
-			run(RedisBaselineBenchmark.class.getSimpleName() + ".(ping|get)", Mode.Throughput, threads);
+			run(RedisBaselineBenchmark.class.getSimpleName() + ".(ping|get|rawScript)", Mode.Throughput, threads);
 			run(InMemoryRateLimitBenchmark.class.getSimpleName() + ".check", Mode.AverageTime, threads);
 		}
 		run(RedisRateLimitBenchmark.class.getSimpleName() + ".check", Mode.SampleTime, 1);
-		run(RedisBaselineBenchmark.class.getSimpleName() + ".(ping|get)", Mode.SampleTime, 1);
+		run(RedisBaselineBenchmark.class.getSimpleName() + ".(ping|get|rawScript)", Mode.SampleTime, 1);
 		for (int threads : new int[] { 1, 16 }) {
 			run(CacheBenchmark.class.getSimpleName() + ".read", Mode.AverageTime, threads);
 			run(BroadcastBenchmark.class.getSimpleName() + ".burst", Mode.Throughput, threads);

@@ -40,6 +40,31 @@ class BenchmarkSmokeTests {
 	}
 
 	@Test
+	void theBaselinesTakeOursCallPathAndTheRawScriptAllowsAFreshKey() {
+		RedisBaselineBenchmark baseline = new RedisBaselineBenchmark();
+		baseline.setUp();
+		try {
+			assertThat(baseline.ping()).isEqualTo("PONG");
+			assertThat(baseline.get()).isNotEmpty();
+			for (int i = 0; i < 10; i++) {
+				assertThat(baseline.rawScript()).isEqualTo(1L);
+			}
+		}
+		finally {
+			baseline.tearDown();
+		}
+	}
+
+	@Test
+	void noVerdictIsDrawnFromACheckThatBeatsTheRoundTripItContains() {
+		// The figures of a broken quick run: a check answered sooner than a bare PING.
+		assertThat(Report.impossible(28.8, 69.5, 19_968, 18_994)).contains("sooner than a bare PING");
+		assertThat(Report.impossible(116.7, 82.9, 19_968, 18_994)).contains("more than bare PINGs");
+		// Possible figures: slower than a PING, fewer per second.
+		assertThat(Report.impossible(116.7, 82.9, 10_740, 12_203)).isNull();
+	}
+
+	@Test
 	void theRedisLimitersAllowWhatTheyShould() {
 		for (String impl : new String[] { "ours", "bucket4j", "redisson" }) {
 			RedisRateLimitBenchmark distinct = redisLimiter(impl, "distinct");
