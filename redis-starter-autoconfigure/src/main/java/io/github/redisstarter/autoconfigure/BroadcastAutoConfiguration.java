@@ -5,8 +5,7 @@ import java.util.List;
 import io.github.redisstarter.broadcast.BroadcastObserver;
 import io.github.redisstarter.broadcast.BroadcastSettings;
 import io.github.redisstarter.broadcast.Broadcaster;
-import io.github.redisstarter.broadcast.InMemoryBroadcaster;
-import io.github.redisstarter.broadcast.RedisBroadcaster;
+import io.github.redisstarter.broadcast.Broadcasters;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.internal.RedisSubscriber;
@@ -52,13 +51,10 @@ public final class BroadcastAutoConfiguration {
 		RedisSubscriber redisSubscriber = subscriber.getIfAvailable();
 		BackendState state = failover.state();
 		if (state.endpoint() == null || redis == null || redisSubscriber == null) {
-			return new InMemoryBroadcaster(settings, observer);
+			return Broadcasters.inMemory(settings, observer);
 		}
-		String nodeId = (properties.getNodeId() != null) ? properties.getNodeId() : RedisBroadcaster.randomNodeId();
-		RedisBroadcaster broadcaster = new RedisBroadcaster(redis, redisSubscriber, failover, nodeId, settings,
-				observer);
-		state.addListener(broadcaster);
-		return broadcaster;
+		String nodeId = (properties.getNodeId() != null) ? properties.getNodeId() : Broadcasters.randomNodeId();
+		return Broadcasters.onRedis(redis, redisSubscriber, failover, nodeId, settings, observer);
 	}
 
 	/** Tells several observers, in order. */

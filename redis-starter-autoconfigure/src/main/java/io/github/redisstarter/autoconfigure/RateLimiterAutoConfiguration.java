@@ -9,13 +9,12 @@ import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.connection.internal.SharedRedisCommands;
 import io.github.redisstarter.ratelimit.Band;
-import io.github.redisstarter.ratelimit.FailoverRateLimiter;
-import io.github.redisstarter.ratelimit.InMemoryRateLimiter;
 import io.github.redisstarter.ratelimit.RateLimit;
 import io.github.redisstarter.ratelimit.RateLimitObserver;
 import io.github.redisstarter.ratelimit.RateLimiter;
 import io.github.redisstarter.ratelimit.RateLimits;
-import io.github.redisstarter.ratelimit.RedisRateLimiter;
+import io.github.redisstarter.ratelimit.RateLimiters;
+import io.github.redisstarter.ratelimit.RedisRateLimitSettings;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -83,25 +82,20 @@ public final class RateLimiterAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(RateLimiter.class)
-	FailoverRateLimiter redisStarterRateLimiter(RateLimits limits, RateLimitProperties properties,
+	RateLimiter redisStarterRateLimiter(RateLimits limits, RateLimitProperties properties,
 			RedisStarterProperties starter, Failover failover, SharedRedisCommands commands,
 			ObjectProvider<RateLimitObserver> observers, Environment environment) {
 		InstantSource clock = (properties.getTimeSource() == RateLimitProperties.TimeSource.CLIENT)
 				? InstantSource.system() : null;
-		String accepted = "a key-prefix of non-empty text without '{' or '}', a deny-cache-size of 0 (off) or more,"
-				+ " a positive memory-max-keys";
-		RedisRateLimiter redis = SettingRules
-			.apply(environment, "redis-starter.rate-limit", accepted, () -> new RedisRateLimiter(limits, commands,
-					new RedisCalls(failover.state()),
-					new RedisRateLimiter.Settings(properties.getKeyPrefix(), clock, properties.getDenyCacheSize())));
-		InMemoryRateLimiter memory = SettingRules.apply(environment, "redis-starter.rate-limit", accepted,
-				() -> new InMemoryRateLimiter(limits, properties.getMemoryMaxKeys()));
 		List<RateLimitObserver> all = observers.orderedStream().toList();
 		RateLimitObserver observer = (all.size() == 1) ? all.get(0) : new CompositeObserver(all);
 		Duration outageRetryAfter = max(starter.getPingInterval(), Duration.ofSeconds(1));
-		FailoverRateLimiter limiter = new FailoverRateLimiter(redis, memory, failover, observer, outageRetryAfter);
-		failover.state().addListener(limiter);
-		return limiter;
+		return SettingRules.apply(environment, "redis-starter.rate-limit",
+				"a key-prefix of non-empty text without '{' or '}', a deny-cache-size of 0 (off) or more,"
+						+ " a positive memory-max-keys",
+				() -> RateLimiters.withFailover(limits, commands, new RedisCalls(failover.state()),
+						new RedisRateLimitSettings(properties.getKeyPrefix(), clock, properties.getDenyCacheSize()),
+						properties.getMemoryMaxKeys(), failover, observer, outageRetryAfter));
 	}
 
 	private static Duration max(Duration a, Duration b) {

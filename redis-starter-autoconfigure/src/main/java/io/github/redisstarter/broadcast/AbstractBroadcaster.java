@@ -16,7 +16,7 @@ import io.github.redisstarter.connection.internal.RedisKeyEncoding;
  * threads. They differ only in how a message leaves the instance and how others' messages
  * come in.
  */
-abstract class AbstractBroadcaster implements Broadcaster, AutoCloseable {
+abstract class AbstractBroadcaster implements Broadcaster {
 
 	private static final AtomicInteger pools = new AtomicInteger();
 

@@ -10,7 +10,7 @@ package io.github.redisstarter.broadcast;
  * instance is cut off from Redis does not reach that instance later. Messages of one
  * publisher on one channel arrive in the order they were published.
  */
-public interface Broadcaster {
+public interface Broadcaster extends AutoCloseable {
 
 	/**
 	 * Sends a message to every listener of {@code channel} and of every pattern that
@@ -36,5 +36,12 @@ public interface Broadcaster {
 	 * {@code [abc]} and {@code [a-z]} one of a set, {@code \} escapes.
 	 */
 	<T> Subscription subscribePattern(String pattern, Class<T> type, MessageListener<? super T> listener);
+
+	/**
+	 * Stops this broadcaster's listener threads; the app's broadcaster is closed with the
+	 * context. Messages waiting for a listener are dropped.
+	 */
+	@Override
+	void close();
 
 }

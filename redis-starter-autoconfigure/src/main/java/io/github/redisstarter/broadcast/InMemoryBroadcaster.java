@@ -4,9 +4,9 @@ package io.github.redisstarter.broadcast;
  * The in-memory twin: delivery within this instance only, with the same contract
  * (mailboxes, ordering, failure isolation). What an app without Redis gets.
  */
-public final class InMemoryBroadcaster extends AbstractBroadcaster {
+final class InMemoryBroadcaster extends AbstractBroadcaster {
 
-	public InMemoryBroadcaster(BroadcastSettings settings, BroadcastObserver observer) {
+	InMemoryBroadcaster(BroadcastSettings settings, BroadcastObserver observer) {
 		super(settings, observer);
 	}
 

@@ -26,7 +26,7 @@ import io.github.redisstarter.connection.internal.RedisCommandSource;
  * single-instance mode), and when it returns every subscription is in place again: the
  * shared {@link RedisSubscriber} re-subscribes.
  */
-public final class RedisBroadcaster extends AbstractBroadcaster implements BackendSwitchListener {
+final class RedisBroadcaster extends AbstractBroadcaster implements BackendSwitchListener {
 
 	private static final Log logger = LogFactory.getLog(RedisBroadcaster.class);
 
@@ -50,7 +50,7 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 	 * @param nodeId this instance's id, carried by every message it publishes (see
 	 * {@link #randomNodeId()})
 	 */
-	public RedisBroadcaster(RedisCommandSource commands, RedisSubscriber subscriber, Failover failover, String nodeId,
+	RedisBroadcaster(RedisCommandSource commands, RedisSubscriber subscriber, Failover failover, String nodeId,
 			BroadcastSettings settings, BroadcastObserver observer) {
 		super(settings, observer);
 		if (nodeId == null || nodeId.isBlank() || nodeId.indexOf(SEPARATOR) >= 0) {
@@ -64,11 +64,11 @@ public final class RedisBroadcaster extends AbstractBroadcaster implements Backe
 	}
 
 	/** A random node id: unique per instance and start. */
-	public static String randomNodeId() {
+	static String randomNodeId() {
 		return UUID.randomUUID().toString();
 	}
 
-	public String nodeId() {
+	String nodeId() {
 		return this.nodeId;
 	}
 

@@ -2,6 +2,8 @@ package io.github.redisstarter.cache;
 
 import java.util.Optional;
 
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * Turns a cached answer (a value, or empty for "none") into the bytes stored in Redis,
  * and back.
@@ -15,5 +17,14 @@ public interface CacheCodec<V> {
 	 * changed since they were written): the cache then deletes them and loads afresh
 	 */
 	Optional<V> decode(byte[] bytes);
+
+	/**
+	 * Values of {@code type} as JSON written and read by {@code mapper}, "none" as JSON
+	 * {@code null}: what {@link TwoLevelCacheFactory#create(String, Class, CacheLoader)}
+	 * uses.
+	 */
+	static <V> CacheCodec<V> json(JsonMapper mapper, Class<V> type) {
+		return new JsonCacheCodec<>(mapper, type);
+	}
 
 }

@@ -86,8 +86,13 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 	@Override
 	public Optional<V> get(String id) {
 		CacheRules.requireId(id);
-		return followBackend() ? this.failover.call(() -> this.redis.get(id), () -> this.memory.get(id))
-				: this.memory.get(id);
+		if (!followBackend()) {
+			return this.memory.get(id);
+		}
+		// A near copy asks Redis nothing: only a read through Redis goes through the
+		// failover.
+		Optional<V> near = this.redis.nearCopy(id);
+		return (near != null) ? near : this.failover.call(() -> this.redis.readThrough(id), () -> this.memory.get(id));
 	}
 
 	@Override

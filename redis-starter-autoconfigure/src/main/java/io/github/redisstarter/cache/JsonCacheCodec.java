@@ -10,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Values as JSON (Jackson 3); "none" as the JSON literal {@code null}, which no value
  * serialises to.
  */
-public final class JsonCacheCodec<V> implements CacheCodec<V> {
+final class JsonCacheCodec<V> implements CacheCodec<V> {
 
 	private static final byte[] NONE = "null".getBytes(StandardCharsets.US_ASCII);
 
@@ -18,7 +18,7 @@ public final class JsonCacheCodec<V> implements CacheCodec<V> {
 
 	private final Class<V> type;
 
-	public JsonCacheCodec(JsonMapper mapper, Class<V> type) {
+	JsonCacheCodec(JsonMapper mapper, Class<V> type) {
 		this.mapper = mapper;
 		this.type = type;
 	}

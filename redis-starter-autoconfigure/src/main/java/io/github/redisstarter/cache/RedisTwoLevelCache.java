@@ -112,16 +112,35 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 	@Override
 	public Optional<V> get(String id) {
 		CacheRules.requireId(id);
-		long generation = this.near.generation();
-		boolean heard = heard();
-		if (heard) {
-			Optional<V> near = this.near.get(id);
-			if (near != null) {
-				this.rules.observer.onHit(this.rules.name, Level.L1);
-				return near;
-			}
+		Optional<V> near = nearCopy(id);
+		return (near != null) ? near : readThrough(id);
+	}
+
+	/**
+	 * The near copy of {@code id}, counted as an L1 hit, or {@code null}: none, or none
+	 * may be served now (the invalidation subscription is not live). No Redis call.
+	 */
+	@Nullable Optional<V> nearCopy(String id) {
+		if (!heard()) {
+			return null;
+		}
+		Optional<V> near = this.near.get(id);
+		if (near != null) {
+			this.rules.observer.onHit(this.rules.name, Level.L1);
+		}
+		else {
 			this.rules.observer.onMiss(this.rules.name, Level.L1);
 		}
+		return near;
+	}
+
+	/**
+	 * Reads {@code id} through Redis (a single flight per id), loading and sharing it on
+	 * a miss.
+	 */
+	Optional<V> readThrough(String id) {
+		long generation = this.near.generation();
+		boolean heard = heard();
 		return this.flights.join(id, generation, heard, this.rules.settings.loadTimeout(),
 				(flight) -> load(id, flight));
 	}

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * goes to the {@link RateLimitObserver}; each switch is logged once, naming what every
  * limit does until the next one.
  */
-public final class FailoverRateLimiter extends AbstractRateLimiter implements BackendSwitchListener {
+final class FailoverRateLimiter extends AbstractRateLimiter implements BackendSwitchListener {
 
 	private final RedisRateLimiter redis;
 
@@ -36,7 +36,7 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 	 * @param outageRetryAfter the retry time a {@code fail-closed} denial gives while
 	 * Redis is away
 	 */
-	public FailoverRateLimiter(RedisRateLimiter redis, InMemoryRateLimiter memory, Failover failover,
+	FailoverRateLimiter(RedisRateLimiter redis, InMemoryRateLimiter memory, Failover failover,
 			RateLimitObserver observer, Duration outageRetryAfter) {
 		super(redis.limits());
 		if (memory.limits() != redis.limits()) {
@@ -134,7 +134,7 @@ public final class FailoverRateLimiter extends AbstractRateLimiter implements Ba
 	}
 
 	/** The state this limiter follows: health and tests read it. */
-	public BackendState state() {
+	BackendState state() {
 		return this.failover.state();
 	}
 

@@ -23,7 +23,7 @@ import io.github.redisstarter.connection.internal.RedisKeyEncoding;
  * {@code maxKeysPerLimit} keys (beyond that the least useful are dropped, which can only
  * give those keys a fresh budget early).
  */
-public final class InMemoryRateLimiter extends AbstractRateLimiter {
+final class InMemoryRateLimiter extends AbstractRateLimiter {
 
 	/** Microseconds on a scale of its own: only differences matter here. */
 	private final LongSupplier micros;
@@ -36,11 +36,11 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 	 * {@link #InMemoryRateLimiter(RateLimits, long)} uses the JVM's monotonic clock,
 	 * which is cheaper and never steps back
 	 */
-	public InMemoryRateLimiter(RateLimits limits, InstantSource clock, long maxKeysPerLimit) {
+	InMemoryRateLimiter(RateLimits limits, InstantSource clock, long maxKeysPerLimit) {
 		this(limits, () -> micros(clock.instant()), maxKeysPerLimit);
 	}
 
-	public InMemoryRateLimiter(RateLimits limits, long maxKeysPerLimit) {
+	InMemoryRateLimiter(RateLimits limits, long maxKeysPerLimit) {
 		this(limits, monotonicMicros(), maxKeysPerLimit);
 	}
 
@@ -73,8 +73,8 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 		}
 	}
 
-	public InMemoryRateLimiter(RateLimits limits) {
-		this(limits, 100_000);
+	InMemoryRateLimiter(RateLimits limits) {
+		this(limits, RateLimiters.DEFAULT_MAX_KEYS_PER_LIMIT);
 	}
 
 	@Override
@@ -114,7 +114,7 @@ public final class InMemoryRateLimiter extends AbstractRateLimiter {
 	 * How many keys the limit holds state for now (an estimate that includes entries
 	 * about to expire).
 	 */
-	public long size(String limit) {
+	long size(String limit) {
 		Cache<String, AtomicReference<long[]>> keys = this.states[limits().compiled(limit).index()];
 		keys.cleanUp();
 		return keys.estimatedSize();

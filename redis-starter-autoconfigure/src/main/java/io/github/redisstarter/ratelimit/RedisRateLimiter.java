@@ -26,7 +26,7 @@ import io.github.redisstarter.connection.internal.RedisCommandSource;
  * scripts. A denial is remembered locally until its retry time (see {@link DenyCache}),
  * so a client that floods costs no Redis call.
  */
-public final class RedisRateLimiter extends AbstractRateLimiter {
+final class RedisRateLimiter extends AbstractRateLimiter {
 
 	static final LuaScript SCRIPT = LuaScript.load(RedisRateLimiter.class, "gcra.lua");
 
@@ -55,7 +55,8 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 	 * the in-memory twin behind a {@link FailoverRateLimiter})
 	 * @param settings the key prefix, clock and deny cache
 	 */
-	public RedisRateLimiter(RateLimits limits, RedisCommandSource commands, RedisCalls calls, Settings settings) {
+	RedisRateLimiter(RateLimits limits, RedisCommandSource commands, RedisCalls calls,
+			RedisRateLimitSettings settings) {
 		super(limits);
 		this.commands = Objects.requireNonNull(commands, "'commands' must not be null");
 		this.calls = Objects.requireNonNull(calls, "'calls' must not be null");
@@ -148,35 +149,6 @@ public final class RedisRateLimiter extends AbstractRateLimiter {
 
 	private static byte[] bytes(long value) {
 		return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
-	}
-
-	/**
-	 * How a {@link RedisRateLimiter} keeps its keys.
-	 *
-	 * @param keyPrefix the first part of every key, without '{' or '}'
-	 * @param clock {@code null} to take time from Redis {@code TIME} (the default); a
-	 * clock for managed Redis services that forbid {@code TIME} in scripts (the app
-	 * nodes' clocks must then agree)
-	 * @param denyCacheSize how many recent denials are remembered locally; 0 turns the
-	 * deny cache off
-	 */
-	public record Settings(String keyPrefix, @Nullable InstantSource clock, long denyCacheSize) {
-
-		public Settings {
-			if (keyPrefix == null || keyPrefix.isEmpty() || keyPrefix.indexOf('{') >= 0
-					|| keyPrefix.indexOf('}') >= 0) {
-				throw new IllegalArgumentException("'keyPrefix' must be non-empty text without '{' or '}' (they would"
-						+ " break the cluster hash tag), got '" + keyPrefix + "'");
-			}
-			if (denyCacheSize < 0) {
-				throw new IllegalArgumentException("'denyCacheSize' must not be negative, got " + denyCacheSize);
-			}
-		}
-
-		public static Settings defaults() {
-			return new Settings("rl", null, 10_000);
-		}
-
 	}
 
 }

@@ -7,8 +7,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.redisstarter.autoconfigure.metrics.BroadcastMetrics;
 import io.github.redisstarter.broadcast.Broadcaster;
-import io.github.redisstarter.broadcast.InMemoryBroadcaster;
-import io.github.redisstarter.broadcast.RedisBroadcaster;
 import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.test.RedisServerExtension;
@@ -53,7 +51,7 @@ class BroadcasterTests {
 		try (ConfigurableApplicationContext a = start(); ConfigurableApplicationContext b = start()) {
 			Broadcaster onA = a.getBean(Broadcaster.class);
 			Broadcaster onB = b.getBean(Broadcaster.class);
-			assertThat(onA).isInstanceOf(RedisBroadcaster.class);
+			assertThat(onA.getClass().getSimpleName()).isEqualTo("RedisBroadcaster");
 			List<Notice> heardByA = new CopyOnWriteArrayList<>();
 			List<Notice> heardByB = new CopyOnWriteArrayList<>();
 			onA.subscribe("notices", Notice.class, (channel, notice) -> heardByA.add(notice));
@@ -94,7 +92,7 @@ class BroadcasterTests {
 	void withoutRedisTheBroadcasterIsTheInMemoryOne() {
 		try (ConfigurableApplicationContext context = TestApp.run()) {
 			Broadcaster broadcaster = context.getBean(Broadcaster.class);
-			assertThat(broadcaster).isInstanceOf(InMemoryBroadcaster.class);
+			assertThat(broadcaster.getClass().getSimpleName()).isEqualTo("InMemoryBroadcaster");
 			List<String> heard = new CopyOnWriteArrayList<>();
 			broadcaster.subscribe("c", String.class, (channel, text) -> heard.add(text));
 			broadcaster.publish("c", "hello");

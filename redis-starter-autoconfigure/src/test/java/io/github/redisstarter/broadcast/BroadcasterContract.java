@@ -48,9 +48,7 @@ abstract class BroadcasterContract {
 	}
 
 	protected Broadcaster track(Broadcaster broadcaster) {
-		if (broadcaster instanceof AutoCloseable closeable) {
-			this.closeables.add(closeable);
-		}
+		this.closeables.add(broadcaster);
 		return broadcaster;
 	}
 

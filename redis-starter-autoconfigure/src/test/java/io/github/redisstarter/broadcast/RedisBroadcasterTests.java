@@ -146,6 +146,11 @@ class RedisBroadcasterTests extends BroadcasterContract {
 		}
 
 		@Override
+		public void close() {
+			// The two broadcasters are closed by the test.
+		}
+
+		@Override
 		public <T> Subscription subscribe(String channel, Class<T> type, MessageListener<? super T> listener) {
 			Subscription subscription = this.subscriber.subscribe(channel, type, listener);
 			await().atMost(WAIT).until(() -> numsub(channel) >= 1);

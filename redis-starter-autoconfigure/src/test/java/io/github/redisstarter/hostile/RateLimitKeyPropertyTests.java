@@ -1,18 +1,17 @@
 package io.github.redisstarter.hostile;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
 import io.github.redisstarter.connection.internal.LettuceTestConnection;
 import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.ratelimit.Band;
-import io.github.redisstarter.ratelimit.InMemoryRateLimiter;
 import io.github.redisstarter.ratelimit.RateLimit;
 import io.github.redisstarter.ratelimit.RateLimiter;
 import io.github.redisstarter.ratelimit.RateLimits;
-import io.github.redisstarter.ratelimit.RedisRateLimiter;
 import io.github.redisstarter.test.RedisServerExtension;
+import io.github.redisstarter.ratelimit.RateLimiters;
+import io.github.redisstarter.ratelimit.RedisRateLimitSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -43,9 +42,9 @@ class RateLimitKeyPropertyTests {
 			String first = pair.first();
 			String second = pair.second();
 			redis.server().flushAll();
-			RateLimiter onRedis = new RedisRateLimiter(LIMITS, connection::async,
-					RedisCalls.withFixedDeadline(Duration.ofSeconds(5)), new RedisRateLimiter.Settings("rl", null, 0));
-			for (RateLimiter limiter : List.of(onRedis, new InMemoryRateLimiter(LIMITS, Clock.systemUTC(), 1000))) {
+			RateLimiter onRedis = RateLimiters.onRedis(LIMITS, connection::async,
+					RedisCalls.withFixedDeadline(Duration.ofSeconds(5)), new RedisRateLimitSettings("rl", null, 0));
+			for (RateLimiter limiter : List.of(onRedis, RateLimiters.inMemory(LIMITS, 1000))) {
 				if (first.isBlank() || second.isBlank()) {
 					String blank = first.isBlank() ? first : second;
 					assertThatIllegalArgumentException().isThrownBy(() -> limiter.tryAcquire("a", blank))

@@ -39,15 +39,15 @@ class RedisRateLimiterTests extends RateLimiterContract {
 	@Override
 	protected RateLimiter create(RateLimits limits, ManualClock clock) {
 		// The caller's clock and no deny cache: the contract drives time itself.
-		return limiter(limits, new RedisRateLimiter.Settings("rl", clock, 0), PATIENT);
+		return limiter(limits, new RedisRateLimitSettings("rl", clock, 0), PATIENT);
 	}
 
-	static RedisRateLimiter limiter(RateLimits limits, RedisRateLimiter.Settings settings, RedisCalls calls) {
+	static RedisRateLimiter limiter(RateLimits limits, RedisRateLimitSettings settings, RedisCalls calls) {
 		return new RedisRateLimiter(limits, connection::async, calls, settings);
 	}
 
 	private static RedisRateLimiter withRedisTime(RateLimits limits) {
-		return limiter(limits, new RedisRateLimiter.Settings("rl", null, 0), PATIENT);
+		return limiter(limits, new RedisRateLimitSettings("rl", null, 0), PATIENT);
 	}
 
 	@Test
@@ -74,7 +74,7 @@ class RedisRateLimiterTests extends RateLimiterContract {
 
 	@Test
 	void aTimedOutCheckIsNotSentAgain() {
-		RedisRateLimiter limiter = limiter(LIMITS, new RedisRateLimiter.Settings("rl", null, 0),
+		RedisRateLimiter limiter = limiter(LIMITS, new RedisRateLimitSettings("rl", null, 0),
 				RedisCalls.withFixedDeadline(Duration.ofMillis(200)));
 		limiter.tryAcquire("burst", "k");
 		redis.server().command("CONFIG", "RESETSTAT");
@@ -131,7 +131,7 @@ class RedisRateLimiterTests extends RateLimiterContract {
 	@Test
 	void aDeniedKeyIsAnsweredLocallyUntilItsRetryTime() {
 		RedisRateLimiter limiter = limiter(RateLimits.of(RateLimit.of("slow", Band.parse("1/600ms"))),
-				new RedisRateLimiter.Settings("rl", null, 100), PATIENT);
+				new RedisRateLimitSettings("rl", null, 100), PATIENT);
 		assertThat(limiter.tryAcquire("slow", "k").source()).isEqualTo(Decision.Source.REDIS);
 		Decision denied = limiter.tryAcquire("slow", "k");
 		assertThat(denied.allowed()).isFalse();

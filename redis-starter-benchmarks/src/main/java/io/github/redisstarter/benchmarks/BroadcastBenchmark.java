@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.broadcast.BroadcastObserver;
 import io.github.redisstarter.broadcast.BroadcastSettings;
-import io.github.redisstarter.broadcast.RedisBroadcaster;
+import io.github.redisstarter.broadcast.Broadcaster;
+import io.github.redisstarter.broadcast.Broadcasters;
 import io.github.redisstarter.connection.internal.RedisSubscriber;
 import io.github.redisstarter.connection.internal.Secrets;
 import io.lettuce.core.RedisClient;
@@ -61,9 +62,9 @@ public class BroadcastBenchmark {
 
 	private RedisSubscriber listenerSubscriber;
 
-	private RedisBroadcaster publisher;
+	private Broadcaster publisher;
 
-	private RedisBroadcaster listener;
+	private Broadcaster listener;
 
 	private StatefulRedisConnection<String, String> publishConnection;
 
@@ -81,9 +82,9 @@ public class BroadcastBenchmark {
 					Secrets.none());
 			this.listenerSubscriber = new RedisSubscriber(() -> this.client.connectPubSub(StringCodec.UTF8),
 					Secrets.none());
-			this.publisher = new RedisBroadcaster(this.commands::async, this.publisherSubscriber,
+			this.publisher = Broadcasters.onRedis(this.commands::async, this.publisherSubscriber,
 					new DefaultFailover(Redis.onRedis()), "publisher", settings, BroadcastObserver.NONE);
-			this.listener = new RedisBroadcaster(this.commands::async, this.listenerSubscriber,
+			this.listener = Broadcasters.onRedis(this.commands::async, this.listenerSubscriber,
 					new DefaultFailover(Redis.onRedis()), "listener", settings, BroadcastObserver.NONE);
 			this.listener.subscribe(CHANNEL, String.class, (channel, message) -> this.received.incrementAndGet());
 		}

@@ -24,7 +24,9 @@ import io.github.redisstarter.connection.internal.Secrets;
 import io.github.redisstarter.ratelimit.Band;
 import io.github.redisstarter.ratelimit.RateLimit;
 import io.github.redisstarter.ratelimit.RateLimits;
-import io.github.redisstarter.ratelimit.RedisRateLimiter;
+import io.github.redisstarter.ratelimit.RateLimiter;
+import io.github.redisstarter.ratelimit.RateLimiters;
+import io.github.redisstarter.ratelimit.RedisRateLimitSettings;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
@@ -72,9 +74,9 @@ final class Extras {
 				.orElse("?")
 				.substring(14);
 
-			RedisRateLimiter ours = new RedisRateLimiter(RateLimits.of(RateLimit.of("api", Band.perHour(1000))),
+			RateLimiter ours = RateLimiters.onRedis(RateLimits.of(RateLimit.of("api", Band.perHour(1000))),
 					connection::async, RedisCalls.withFixedDeadline(Duration.ofSeconds(5)),
-					new RedisRateLimiter.Settings("rl", null, 10_000));
+					new RedisRateLimitSettings("rl", null, 10_000));
 			ours.tryAcquire("api", "memory-probe");
 			long oursBytes = usage(text, "rl:{api:memory-probe}*");
 

@@ -7,7 +7,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.redisstarter.ratelimit.Band;
-import io.github.redisstarter.ratelimit.InMemoryRateLimiter;
+import io.github.redisstarter.ratelimit.RateLimiters;
 import io.github.redisstarter.ratelimit.RateLimit;
 import io.github.redisstarter.ratelimit.RateLimits;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -39,7 +39,7 @@ public class InMemoryRateLimitBenchmark {
 	@Param({ "ours", "bucket4j", "bucket4j-per-key", "resilience4j", "guava" })
 	public String impl;
 
-	private InMemoryRateLimiter ours;
+	private io.github.redisstarter.ratelimit.RateLimiter ours;
 
 	private Bucket bucket;
 
@@ -51,7 +51,7 @@ public class InMemoryRateLimitBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.ours = new InMemoryRateLimiter(RateLimits.of(RateLimit.of("api", Band.perSecond(RATE))));
+		this.ours = RateLimiters.inMemory(RateLimits.of(RateLimit.of("api", Band.perSecond(RATE))));
 		this.bucket = newBucket();
 		this.bucketsPerKey = Caffeine.newBuilder()
 			.expireAfterAccess(Duration.ofSeconds(1))

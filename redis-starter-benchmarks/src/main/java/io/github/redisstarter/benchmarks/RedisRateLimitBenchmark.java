@@ -12,7 +12,9 @@ import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.ratelimit.Band;
 import io.github.redisstarter.ratelimit.RateLimit;
 import io.github.redisstarter.ratelimit.RateLimits;
-import io.github.redisstarter.ratelimit.RedisRateLimiter;
+import io.github.redisstarter.ratelimit.RateLimiter;
+import io.github.redisstarter.ratelimit.RateLimiters;
+import io.github.redisstarter.ratelimit.RedisRateLimitSettings;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -56,7 +58,7 @@ public class RedisRateLimitBenchmark {
 
 	private StatefulRedisConnection<byte[], byte[]> connection;
 
-	private RedisRateLimiter ours;
+	private RateLimiter ours;
 
 	private ProxyManager<byte[]> bucket4j;
 
@@ -83,9 +85,9 @@ public class RedisRateLimitBenchmark {
 				// from memory: a long deadline,
 				// so that a slow moment of this 2-core machine is measured, not turned
 				// into an error.
-				this.ours = new RedisRateLimiter(RateLimits.of(RateLimit.of("api", Band.perSecond(permits))),
+				this.ours = RateLimiters.onRedis(RateLimits.of(RateLimit.of("api", Band.perSecond(permits))),
 						this.connection::async, RedisCalls.withFixedDeadline(Duration.ofSeconds(5)),
-						new RedisRateLimiter.Settings("rl", null, 10_000));
+						new RedisRateLimitSettings("rl", null, 10_000));
 			}
 			case "bucket4j" -> {
 				this.client = Redis.client();
