@@ -16,14 +16,12 @@ final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
 
 	private final boolean degraded;
 
-	private final NearCache<V> near;
-
-	private final Flights<V> flights = new Flights<>();
+	private final NearLoads<V> near;
 
 	InMemoryTwoLevelCache(CacheRules<V> rules, boolean degraded) {
 		this.rules = rules;
 		this.degraded = degraded;
-		this.near = new NearCache<>(rules.settings.nearMaxSize());
+		this.near = new NearLoads<>(rules.settings.nearMaxSize());
 	}
 
 	@Override
@@ -34,23 +32,20 @@ final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
 	@Override
 	public Optional<V> get(String id) {
 		CacheRules.requireId(id);
-		long generation = this.near.generation();
 		Optional<V> near = this.near.get(id);
 		if (near != null) {
 			this.rules.observer.onHit(this.rules.name, Level.L1);
 			return near;
 		}
 		this.rules.observer.onMiss(this.rules.name, Level.L1);
-		return this.flights.join(id, generation, true, this.rules.settings.loadTimeout(), (flight) -> load(id, flight));
+		return this.near.load(id, true, this.rules.settings.loadTimeout(), this::load);
 	}
 
-	private Optional<V> load(String id, Flights.Flight<V> flight) {
+	private NearLoads.Loaded<V> load(String id) {
 		Optional<V> value = this.rules.load(id);
 		this.rules.encode(id, value);
 		java.time.Duration lifetime = this.rules.lifetime(value);
-		this.near.put(id, value, this.degraded ? this.rules.degraded(lifetime) : lifetime, flight.generation(),
-				flight::overtaken);
-		return value;
+		return new NearLoads.Loaded<>(value, this.degraded ? this.rules.degraded(lifetime) : lifetime);
 	}
 
 	@Override
@@ -70,7 +65,7 @@ final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
 
 	/** Drops the value of {@code id}, and marks a load of it in progress as overtaken. */
 	void forget(String id) {
-		this.near.invalidate(id, () -> this.flights.invalidate(id));
+		this.near.invalidate(id);
 	}
 
 	/** Drops every value: loads that began before keep nothing. */

@@ -16,10 +16,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The Redis side of a cache: values shared in Redis through {@link RedisCacheStore}, near
- * copies in {@link NearCache}, single-flight loads through {@link Flights}, near-copy
- * invalidation over {@link RedisSubscriber}. A Redis call that fails reaches the caller
- * (the {@link FailoverTwoLevelCache} answers it from the twin), except the write of a
- * loaded value: the read does without it, and {@link Failover} hears of the failure.
+ * copies and single-flight loads in {@link NearLoads}, near-copy invalidation over
+ * {@link RedisSubscriber}. A Redis call that fails reaches the caller (the
+ * {@link FailoverTwoLevelCache} answers it from the twin), except the write of a loaded
+ * value: the read does without it, and {@link Failover} hears of the failure.
  *
  * <p>
  * How it stays fresh:
@@ -44,9 +44,7 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 
 	private final Failover failover;
 
-	private final NearCache<V> near;
-
-	private final Flights<V> flights = new Flights<>();
+	private final NearLoads<V> near;
 
 	/** Runs the sweeps: the factory's thread. */
 	private final ScheduledExecutorService background;
@@ -74,7 +72,7 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 		this.acknowledgments = acknowledgments;
 		this.failover = failover;
 		this.background = background;
-		this.near = new NearCache<>(rules.settings.nearMaxSize());
+		this.near = new NearLoads<>(rules.settings.nearMaxSize());
 	}
 
 	void listenOn(RedisSubscriber subscriber, String channel) {
@@ -139,10 +137,7 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 	 * a miss.
 	 */
 	Optional<V> readThrough(String id) {
-		long generation = this.near.generation();
-		boolean heard = heard();
-		return this.flights.join(id, generation, heard, this.rules.settings.loadTimeout(),
-				(flight) -> load(id, flight));
+		return this.near.load(id, heard(), this.rules.settings.loadTimeout(), this::load);
 	}
 
 	@Override
@@ -249,15 +244,14 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 		return this.near.size();
 	}
 
-	private Optional<V> load(String id, Flights.Flight<V> flight) {
+	private NearLoads.Loaded<V> load(String id) {
 		long epoch = this.failover.state().switchCount();
 		RedisCacheStore.Read read = observed(() -> this.store.read(id));
 		if (read.hit()) {
 			Optional<V> value = decode(id, read.payload());
 			if (value != null) {
 				this.rules.observer.onHit(this.rules.name, Level.L2);
-				keepNear(id, value, flight, epoch);
-				return value;
+				return keptNear(value, epoch);
 			}
 			// Deleted as poisoned: what follows expects no entry.
 			read = read.deleted();
@@ -273,11 +267,9 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 		RedisCacheStore.Read missed = read;
 		// A write that fails does not fail the read: the value is the loader's, only its
 		// sharing is lost.
-		if (timely
-				&& this.failover.call(() -> observed(() -> this.store.write(id, missed, ttl, payload)), () -> false)) {
-			keepNear(id, value, flight, epoch);
-		}
-		return value;
+		boolean written = timely
+				&& this.failover.call(() -> observed(() -> this.store.write(id, missed, ttl, payload)), () -> false);
+		return written ? keptNear(value, epoch) : new NearLoads.Loaded<>(value, null);
 	}
 
 	/**
@@ -299,14 +291,13 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 	}
 
 	/**
-	 * Keeps a near copy, unless an eviction or a backend switch overtook the load that
-	 * found it, or the invalidation subscription is not live: evictions published
-	 * meanwhile would never reach the copy.
+	 * What a load found, to keep as a near copy unless a backend switch came while it ran
+	 * or the invalidation subscription is not live: evictions published meanwhile would
+	 * never reach the copy. (An eviction that overtook the load removed it already.)
 	 */
-	private void keepNear(String id, Optional<V> value, Flights.Flight<V> flight, long epoch) {
-		if (heard() && this.failover.state().switchCount() == epoch) {
-			this.near.put(id, value, this.rules.nearLifetime(value), flight.generation(), flight::overtaken);
-		}
+	private NearLoads.Loaded<V> keptNear(Optional<V> value, long epoch) {
+		boolean keep = heard() && this.failover.state().switchCount() == epoch;
+		return new NearLoads.Loaded<>(value, keep ? this.rules.nearLifetime(value) : null);
 	}
 
 	/** A Redis call, its failure counted before it reaches the caller. */
@@ -321,7 +312,7 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 	}
 
 	void forgetLocally(String id) {
-		this.near.invalidate(id, () -> this.flights.invalidate(id));
+		this.near.invalidate(id);
 	}
 
 	void forgetAllLocally() {
