@@ -2,8 +2,6 @@ package io.github.redisstarter.cache;
 
 import java.util.Optional;
 
-import io.github.redisstarter.cache.CacheObserver.Level;
-
 /**
  * The in-memory twin: the near cache is the whole cache, with single-flight loads. What
  * an app without Redis gets, and what answers while a configured Redis is away; then
@@ -21,7 +19,7 @@ final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
 	InMemoryTwoLevelCache(CacheRules<V> rules, boolean degraded) {
 		this.rules = rules;
 		this.degraded = degraded;
-		this.near = new NearLoads<>(rules.settings.nearMaxSize());
+		this.near = new NearLoads<>(rules.settings.nearMaxSize(), new NearStats(rules.name, rules.observer));
 	}
 
 	@Override
@@ -33,12 +31,7 @@ final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
 	public Optional<V> get(String id) {
 		CacheRules.requireId(id);
 		Optional<V> near = this.near.get(id);
-		if (near != null) {
-			this.rules.observer.onHit(this.rules.name, Level.L1);
-			return near;
-		}
-		this.rules.observer.onMiss(this.rules.name, Level.L1);
-		return this.near.load(id, true, this.rules.settings.loadTimeout(), this::load);
+		return (near != null) ? near : this.near.load(id, true, this.rules.settings.loadTimeout(), this::load);
 	}
 
 	private NearLoads.Loaded<V> load(String id) {

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.stats.StatsCounter;
 import io.github.redisstarter.connection.internal.CallerText;
 import org.jspecify.annotations.Nullable;
 
@@ -33,12 +34,16 @@ final class NearLoads<V> {
 
 	private final AsyncCache<String, Copy<V>> copies;
 
-	NearLoads(long maxSize) {
+	/**
+	 * @param stats counts the lookups of {@link #get}
+	 */
+	NearLoads(long maxSize, StatsCounter stats) {
 		// Maintenance runs on the caller's thread, amortised: handing it to a pool costs
 		// a thread wake-up.
 		this.copies = Caffeine.newBuilder()
 			.executor(Runnable::run)
 			.maximumSize(maxSize)
+			.recordStats(() -> stats)
 			.expireAfter(new Expiry<String, Copy<V>>() {
 
 				@Override

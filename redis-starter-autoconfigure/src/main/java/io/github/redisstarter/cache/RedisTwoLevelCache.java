@@ -72,7 +72,7 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 		this.acknowledgments = acknowledgments;
 		this.failover = failover;
 		this.background = background;
-		this.near = new NearLoads<>(rules.settings.nearMaxSize());
+		this.near = new NearLoads<>(rules.settings.nearMaxSize(), new NearStats(rules.name, rules.observer));
 	}
 
 	void listenOn(RedisSubscriber subscriber, String channel) {
@@ -115,21 +115,15 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 	}
 
 	/**
-	 * The near copy of {@code id}, counted as an L1 hit, or {@code null}: none, or none
-	 * may be served now (the invalidation subscription is not live). No Redis call.
+	 * The near copy of {@code id} (Caffeine counts the lookup as an L1 hit or miss), or
+	 * {@code null}: none, or none may be served now (the invalidation subscription is not
+	 * live). No Redis call.
 	 */
 	@Nullable Optional<V> nearCopy(String id) {
 		if (!heard()) {
 			return null;
 		}
-		Optional<V> near = this.near.get(id);
-		if (near != null) {
-			this.rules.observer.onHit(this.rules.name, Level.L1);
-		}
-		else {
-			this.rules.observer.onMiss(this.rules.name, Level.L1);
-		}
-		return near;
+		return this.near.get(id);
 	}
 
 	/**

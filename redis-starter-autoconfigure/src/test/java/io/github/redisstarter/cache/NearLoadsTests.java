@@ -20,7 +20,8 @@ class NearLoadsTests {
 
 	private static final Duration KEEP = Duration.ofMinutes(1);
 
-	private final NearLoads<String> near = new NearLoads<>(100);
+	private final NearLoads<String> near = new NearLoads<>(100,
+			com.github.benmanes.caffeine.cache.stats.StatsCounter.disabledStatsCounter());
 
 	@Test
 	void callersOfAColdIdShareOneLoadAndItsCopyIsKept() throws Exception {
