@@ -10,6 +10,7 @@ import io.github.redisstarter.cache.RoleCache;
 import io.github.redisstarter.cache.RoleLoader;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.connection.internal.RedisSubscriber;
 import io.github.redisstarter.connection.internal.SharedRedisCommands;
@@ -46,7 +47,7 @@ public final class CacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TwoLevelCacheFactory redisStarterCacheFactory(BackendState state, SharedRedisCommands commands,
+	TwoLevelCacheFactory redisStarterCacheFactory(Failover failover, SharedRedisCommands commands,
 			RedisSubscriber subscriber, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<CacheObserver> observers,
 			CacheProperties properties, Environment environment) {
 		Function<String, CacheSettings> settings = (name) -> SettingRules.apply(environment,
@@ -58,7 +59,7 @@ public final class CacheAutoConfiguration {
 		List<CacheObserver> all = observers.orderedStream().toList();
 		CacheObserver observer = (all.size() == 1) ? all.get(0) : new CompositeCacheObserver(all);
 		return SettingRules.apply(environment, "redis-starter.cache", CACHE_SETTINGS,
-				() -> new TwoLevelCacheFactory(state, commands, new RedisCalls(state), subscriber,
+				() -> new TwoLevelCacheFactory(failover, commands, new RedisCalls(failover.state()), subscriber,
 						jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), observer,
 						properties.getKeyPrefix(), settings));
 	}

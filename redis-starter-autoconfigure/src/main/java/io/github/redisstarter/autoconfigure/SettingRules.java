@@ -29,8 +29,8 @@ final class SettingRules {
 
 	/**
 	 * Builds settings whose arguments come from the properties under {@code prefix}.
-	 * @throws InvalidRedisSettingException naming the property of the first argument the
-	 * error names
+	 * @throws InvalidRedisSettingException naming the first property the error names that
+	 * the app set; the error itself when it names none
 	 */
 	static <T> T apply(Environment environment, String prefix, String acceptedForm, Supplier<T> settings) {
 		try {
@@ -43,11 +43,17 @@ final class SettingRules {
 			StringBuilder reason = new StringBuilder();
 			while (arguments.find()) {
 				String named = prefix + "." + propertyOf(arguments.group(1));
-				property = (property != null) ? property : named;
+				if (property == null && environment.containsProperty(named)) {
+					property = named;
+				}
 				arguments.appendReplacement(reason, Matcher.quoteReplacement(named));
 			}
 			arguments.appendTail(reason);
-			property = (property != null) ? property : prefix;
+			if (property == null) {
+				// Not a setting the app gave (the app's own bean, say): not the starter's
+				// to word.
+				throw ex;
+			}
 			throw new InvalidRedisSettingException(property, environment.getProperty(property, ""), reason.toString(),
 					acceptedForm);
 		}

@@ -92,7 +92,17 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 		// A near copy asks Redis nothing: only a read through Redis goes through the
 		// failover.
 		Optional<V> near = this.redis.nearCopy(id);
-		return (near != null) ? near : this.failover.call(() -> this.redis.readThrough(id), () -> this.memory.get(id));
+		return (near != null) ? near
+				: this.failover.call(() -> this.redis.readThrough(id), () -> answerWithoutRedis(id));
+	}
+
+	/**
+	 * The twin's answer to a read Redis did not answer: kept as the twin's copy only once
+	 * the backend has switched to it. While Redis is still in use (a missed deadline that
+	 * switched nothing), the loader answers and nothing is kept.
+	 */
+	private Optional<V> answerWithoutRedis(String id) {
+		return this.state.usesRedis() ? this.memory.loadUnkept(id) : this.memory.get(id);
 	}
 
 	@Override

@@ -34,6 +34,17 @@ final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
 		return (near != null) ? near : this.near.load(id, true, this.rules.settings.loadTimeout(), this::load);
 	}
 
+	/**
+	 * The loader's answer for {@code id}, one load per id at a time, kept nowhere: what
+	 * answers a read that a configured Redis in use did not answer in time. A copy kept
+	 * then would be out of reach of the other instances' evictions, which reach the Redis
+	 * side only, and could be served at the next missed read.
+	 */
+	Optional<V> loadUnkept(String id) {
+		return this.near.load(id, true, this.rules.settings.loadTimeout(),
+				(key) -> new NearLoads.Loaded<>(load(key).value(), null));
+	}
+
 	private NearLoads.Loaded<V> load(String id) {
 		Optional<V> value = this.rules.load(id);
 		this.rules.encode(id, value);

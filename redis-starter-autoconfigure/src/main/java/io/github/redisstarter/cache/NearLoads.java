@@ -70,7 +70,7 @@ final class NearLoads<V> {
 	 */
 	@Nullable Optional<V> get(String id) {
 		CompletableFuture<Copy<V>> copy = this.copies.getIfPresent(id);
-		return (copy != null && copy.isDone() && !copy.isCompletedExceptionally()) ? copy.join().value : null;
+		return (copy != null && copy.isDone()) ? copy.join().value : null;
 	}
 
 	/**
@@ -91,7 +91,7 @@ final class NearLoads<V> {
 			return lead(id, mine, load);
 		}
 		try {
-			return running.get(wait.toNanos(), TimeUnit.NANOSECONDS).value;
+			return running.get(wait.toNanos(), TimeUnit.NANOSECONDS).answer();
 		}
 		catch (TimeoutException ex) {
 			// Loaded alone; kept in place of the stuck load, unless an eviction removed
@@ -103,14 +103,9 @@ final class NearLoads<V> {
 			return loaded.value();
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
-			throw new IllegalStateException(cause);
+			// Never: a load's future completes normally, with its failure inside (see
+			// lead).
+			throw new IllegalStateException(ex.getCause());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -119,8 +114,10 @@ final class NearLoads<V> {
 	}
 
 	/**
-	 * Runs the load the callers of {@code id} share; Caffeine drops the future if it
-	 * fails.
+	 * Runs the load the callers of {@code id} share. A failure completes the future
+	 * normally, as a copy that expires at once and carries the failure to the callers
+	 * waiting: a future completed exceptionally would have Caffeine log the failure, with
+	 * its stack trace, for every failed load.
 	 */
 	private Optional<V> lead(String id, CompletableFuture<Copy<V>> mine, Function<String, Loaded<V>> load) {
 		Loaded<V> loaded;
@@ -128,7 +125,7 @@ final class NearLoads<V> {
 			loaded = load.apply(id);
 		}
 		catch (RuntimeException | Error ex) {
-			mine.completeExceptionally(ex);
+			mine.complete(new Copy<>(null, 0, ex));
 			throw ex;
 		}
 		mine.complete(loaded.copy());
@@ -168,12 +165,28 @@ final class NearLoads<V> {
 
 		/** The copy to keep: one that expires at once when it may not be kept. */
 		Copy<V> copy() {
-			return new Copy<>(this.value, (this.keepFor != null) ? this.keepFor.toNanos() : 0);
+			return new Copy<>(this.value, (this.keepFor != null) ? this.keepFor.toNanos() : 0, null);
 		}
 
 	}
 
-	private record Copy<V>(Optional<V> value, long lifetimeNanos) {
+	/**
+	 * What a load left: its answer, kept for {@code lifetimeNanos}, or the failure its
+	 * waiting callers rethrow (then {@code value} is {@code null} and the copy expires at
+	 * once).
+	 */
+	private record Copy<V>(@Nullable Optional<V> value, long lifetimeNanos, @Nullable Throwable failure) {
+
+		Optional<V> answer() {
+			if (this.failure instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (this.failure instanceof Error error) {
+				throw error;
+			}
+			return this.value;
+		}
+
 	}
 
 }

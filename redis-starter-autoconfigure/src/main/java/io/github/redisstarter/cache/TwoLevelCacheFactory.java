@@ -9,14 +9,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.connection.internal.RedisSubscriber;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import io.github.redisstarter.connection.internal.DaemonThreads;
-import io.github.redisstarter.connection.internal.DefaultFailover;
 import io.github.redisstarter.connection.internal.RedisCommandSource;
 
 /**
@@ -68,20 +66,21 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 	 * @param commands the shared Redis connection, or {@code null} for caches that never
 	 * use Redis
 	 * @param calls how long a cache call waits for Redis (then the loader answers), and
-	 * what Redis' answers tell the backend: normally {@code new RedisCalls(state)}
+	 * what Redis' answers tell the backend: normally
+	 * {@code new RedisCalls(failover.state())}
 	 * @param subscriber the app's pub/sub connection, for invalidations, or {@code null}
 	 * alike
 	 * @param keyPrefix the first part of every key, letters, digits, '.', '_', '-' or ':'
 	 * @param settings the settings of the cache of a given name
 	 */
-	public TwoLevelCacheFactory(BackendState state, @Nullable RedisCommandSource commands, RedisCalls calls,
+	public TwoLevelCacheFactory(Failover failover, @Nullable RedisCommandSource commands, RedisCalls calls,
 			@Nullable RedisSubscriber subscriber, JsonMapper mapper, CacheObserver observer, String keyPrefix,
 			Function<String, CacheSettings> settings) {
 		if (keyPrefix == null || !KEY_PREFIX.matcher(keyPrefix).matches()) {
 			throw new IllegalArgumentException(
 					"'keyPrefix' must be 1 to 64 letters, digits, '.', '_', '-' or ':', got '" + keyPrefix + "'");
 		}
-		this.failover = new DefaultFailover(state);
+		this.failover = failover;
 		this.commands = commands;
 		this.subscriber = subscriber;
 		this.mapper = mapper;

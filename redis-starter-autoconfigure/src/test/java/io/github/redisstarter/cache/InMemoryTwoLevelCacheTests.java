@@ -13,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import io.github.redisstarter.connection.internal.DefaultBackendState;
+import io.github.redisstarter.connection.internal.DefaultFailover;
 
 /**
  * The contract on the in-memory cache: no Redis configured, the near cache is the whole
@@ -23,8 +24,9 @@ class InMemoryTwoLevelCacheTests extends TwoLevelCacheContract {
 	private final BackendState state = new DefaultBackendState(BackendSelection.AUTO, null, BackendMode.MEMORY,
 			"no Redis configured", Secrets.none(), Clock.systemUTC(), Runnable::run);
 
-	private final TwoLevelCacheFactory factory = new TwoLevelCacheFactory(this.state, null, new RedisCalls(this.state),
-			null, JsonMapper.builder().build(), CacheObserver.NONE, "cache", (name) -> SETTINGS);
+	private final TwoLevelCacheFactory factory = new TwoLevelCacheFactory(new DefaultFailover(this.state), null,
+			new RedisCalls(this.state), null, JsonMapper.builder().build(), CacheObserver.NONE, "cache",
+			(name) -> SETTINGS);
 
 	private int created;
 
@@ -43,8 +45,8 @@ class InMemoryTwoLevelCacheTests extends TwoLevelCacheContract {
 		BackendState outage = new DefaultBackendState(BackendSelection.AUTO,
 				new io.github.redisstarter.connection.RedisEndpoint("127.0.0.1:1", false, null, 0), BackendMode.MEMORY,
 				"connection refused", Secrets.none(), Clock.systemUTC(), Runnable::run);
-		TwoLevelCache<Role> cache = new TwoLevelCacheFactory(outage, null, new RedisCalls(outage), null,
-				JsonMapper.builder().build(), CacheObserver.NONE, "cache", (name) -> SETTINGS)
+		TwoLevelCache<Role> cache = new TwoLevelCacheFactory(new DefaultFailover(outage), null, new RedisCalls(outage),
+				null, JsonMapper.builder().build(), CacheObserver.NONE, "cache", (name) -> SETTINGS)
 			.create("roles", Role.class, this.roles);
 		cache.get("admin");
 		this.roles.put(new Role("admin", "Changed elsewhere", java.util.List.of()));

@@ -34,16 +34,80 @@ class NearLoadsTests {
 				return new NearLoads.Loaded<>(Optional.of("v1"), KEEP);
 			}));
 		awaitLoads(loads, 1);
-		CompletableFuture<Optional<String>> second = CompletableFuture
-			.supplyAsync(() -> this.near.load("admin", true, KEEP, (id) -> {
+		AtomicInteger secondAnswer = new AtomicInteger();
+		Thread second = new Thread(() -> {
+			Optional<String> answer = this.near.load("admin", true, KEEP, (id) -> {
 				loads.incrementAndGet();
 				return new NearLoads.Loaded<>(Optional.of("v2"), KEEP);
-			}));
+			});
+			secondAnswer.set(answer.equals(Optional.of("v1")) ? 1 : 2);
+		});
+		second.start();
+		// The second caller is waiting for the first one's load before that ends.
+		awaitWaiting(second);
 		release.countDown();
 		assertThat(first.get(5, TimeUnit.SECONDS)).contains("v1");
-		assertThat(second.get(5, TimeUnit.SECONDS)).contains("v1");
+		second.join(5000);
+		assertThat(secondAnswer).hasValue(1);
 		assertThat(loads).hasValue(1);
 		assertThat(this.near.get("admin")).contains("v1");
+	}
+
+	@Test
+	void aFailedLoadReachesEveryWaitingCallerAndCaffeineLogsNothing() throws Exception {
+		java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+		java.util.List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+		java.util.logging.Handler handler = new java.util.logging.Handler() {
+
+			@Override
+			public void publish(java.util.logging.LogRecord record) {
+				if (record.getLoggerName() != null && record.getLoggerName().startsWith("com.github.benmanes")) {
+					logged.add(record);
+				}
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		root.addHandler(handler);
+		try {
+			CountDownLatch release = new CountDownLatch(1);
+			AtomicInteger loads = new AtomicInteger();
+			CompletableFuture<Optional<String>> leader = CompletableFuture
+				.supplyAsync(() -> this.near.load("admin", true, KEEP, (id) -> {
+					loads.incrementAndGet();
+					await(release);
+					throw new IllegalStateException("database down");
+				}));
+			awaitLoads(loads, 1);
+			CompletableFuture<Throwable> waiter = new CompletableFuture<>();
+			Thread second = new Thread(() -> {
+				try {
+					this.near.load("admin", true, KEEP, (id) -> new NearLoads.Loaded<>(Optional.of("v2"), KEEP));
+					waiter.complete(null);
+				}
+				catch (RuntimeException ex) {
+					waiter.complete(ex);
+				}
+			});
+			second.start();
+			awaitWaiting(second);
+			release.countDown();
+			assertThat(waiter.get(5, TimeUnit.SECONDS)).hasMessage("database down");
+			org.assertj.core.api.Assertions.assertThatThrownBy(() -> leader.get(5, TimeUnit.SECONDS))
+				.hasRootCauseMessage("database down");
+			assertThat(this.near.get("admin")).isNull();
+			assertThat(logged).isEmpty();
+		}
+		finally {
+			root.removeHandler(handler);
+		}
 	}
 
 	@Test
@@ -135,6 +199,16 @@ class NearLoadsTests {
 			Thread.sleep(5);
 		}
 		assertThat(loads.get()).isGreaterThanOrEqualTo(count);
+	}
+
+	/** Waits until the thread is blocked, waiting for another caller's load. */
+	private static void awaitWaiting(Thread thread) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (thread.getState() != Thread.State.TIMED_WAITING && thread.getState() != Thread.State.WAITING
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(5);
+		}
+		assertThat(thread.getState()).isIn(Thread.State.TIMED_WAITING, Thread.State.WAITING);
 	}
 
 	private static void await(CountDownLatch latch) {

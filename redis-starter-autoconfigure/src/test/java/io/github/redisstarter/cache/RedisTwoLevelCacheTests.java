@@ -15,6 +15,7 @@ import io.github.redisstarter.connection.internal.Secrets;
 import io.github.redisstarter.connection.internal.LettuceTestConnection;
 import io.github.redisstarter.test.RedisServerExtension;
 import io.github.redisstarter.test.TcpProxy;
+import io.github.redisstarter.connection.internal.DefaultFailover;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
@@ -88,8 +89,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 			Supplier<StatefulRedisPubSubConnection<String, String>> pubSub, Duration lease) {
 		RedisSubscriber subscriber = new RedisSubscriber(pubSub, Secrets.none(), lease);
 		this.subscribers.add(subscriber);
-		return new TwoLevelCacheFactory(state, connection::async, PATIENT, subscriber, JsonMapper.builder().build(),
-				this.observer, "cache", (name) -> SETTINGS);
+		return new TwoLevelCacheFactory(new DefaultFailover(state), connection::async, PATIENT, subscriber,
+				JsonMapper.builder().build(), this.observer, "cache", (name) -> SETTINGS);
 	}
 
 	private RedisSubscriber lastSubscriber() {
@@ -315,6 +316,42 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		assertThat((String) redis.server().command("GET", "cache:{lost:1}:admin")).doesNotContain("Administrator");
 	}
 
+	@Test
+	void aReadThatMissedItsDeadlineIsAnsweredByTheLoaderAndKeepsNothingTheOthersCannotEvict() {
+		// A: a short deadline that switches nothing (its calls tell no detector), so the
+		// twin answers each missed read
+		// while Redis stays in use.
+		RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8),
+				Secrets.none(), RedisSubscriber.DEFAULT_LEASE);
+		this.subscribers.add(subscriber);
+		BackendState stateOfA = connection.onRedis();
+		TwoLevelCache<Role> a = new TwoLevelCacheFactory(new DefaultFailover(stateOfA), connection::async,
+				RedisCalls.withFixedDeadline(Duration.ofMillis(100)), subscriber, JsonMapper.builder().build(),
+				this.observer, "cache", (name) -> LONG_NEAR)
+			.create("missed", codec(), this.roles, LONG_NEAR);
+		TwoLevelCache<Role> b = instance().create("missed", codec(), this.roles, LONG_NEAR);
+		await().atMost(Duration.ofSeconds(5)).until(() -> subscriber.isLive("cache:{missed:1}:invalidations"));
+		redis.server().pause();
+		try {
+			assertThat(a.get("admin")).map(Role::name).contains("Administrator");
+		}
+		finally {
+			redis.server().resume();
+		}
+		assertThat(stateOfA.usesRedis()).isTrue();
+		this.roles.put(new Role("admin", "Changed", List.of()));
+		assertThat(b.evict("admin")).isEqualTo(Eviction.EVERYWHERE);
+		redis.server().pause();
+		try {
+			// The eviction reached A's Redis side; a copy the twin had kept would not
+			// have heard of it.
+			assertThat(a.get("admin")).map(Role::name).contains("Changed");
+		}
+		finally {
+			redis.server().resume();
+		}
+	}
+
 	private static long nearSize(TwoLevelCache<Role> cache) {
 		return ((FailoverTwoLevelCache<Role>) cache).nearSize();
 	}
@@ -391,8 +428,9 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 			throw new IllegalStateException("no pub/sub connection in this test");
 		}, Secrets.none());
 		this.subscribers.add(deaf);
-		TwoLevelCache<Role> cache = new TwoLevelCacheFactory(connection.onRedis(), connection::async, PATIENT, deaf,
-				JsonMapper.builder().build(), this.observer, "cache", (name) -> SETTINGS)
+		TwoLevelCache<Role> cache = new TwoLevelCacheFactory(new DefaultFailover(connection.onRedis()),
+				connection::async, PATIENT, deaf, JsonMapper.builder().build(), this.observer, "cache",
+				(name) -> SETTINGS)
 			.create("deaf", codec(), this.roles, SETTINGS);
 		assertThat(cache.get("admin")).isPresent();
 		assertThat(cache.get("admin")).isPresent();
@@ -459,8 +497,8 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 			RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8),
 					Secrets.none());
 			this.subscribers.add(subscriber);
-			TwoLevelCache<Role> cache = new TwoLevelCacheFactory(state, noSweep::async, PATIENT, subscriber,
-					JsonMapper.builder().build(), this.observer, "cache", (name) -> SETTINGS)
+			TwoLevelCache<Role> cache = new TwoLevelCacheFactory(new DefaultFailover(state), noSweep::async, PATIENT,
+					subscriber, JsonMapper.builder().build(), this.observer, "cache", (name) -> SETTINGS)
 				.create("unswept", codec(), this.roles, SETTINGS);
 			assertThat(cache.get("admin")).isPresent();
 			this.roles.put(new Role("admin", "Changed", List.of()));

@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.quicktheories.QuickTheory.qt;
 import io.github.redisstarter.connection.internal.DefaultBackendState;
+import io.github.redisstarter.connection.internal.DefaultFailover;
 
 /**
  * Cache ids come from requests too: whatever they hold, each id gets its own value, an
@@ -99,7 +100,7 @@ class CacheIdPropertyTests {
 		RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8),
 				Secrets.none());
 		this.subscribers.add(subscriber);
-		return new TwoLevelCacheFactory(connection.onRedis(), connection::async,
+		return new TwoLevelCacheFactory(new DefaultFailover(connection.onRedis()), connection::async,
 				RedisCalls.withFixedDeadline(Duration.ofSeconds(5)), subscriber, JsonMapper.builder().build(),
 				CacheObserver.NONE, "cache", (name) -> CacheSettings.defaults());
 	}
@@ -107,8 +108,8 @@ class CacheIdPropertyTests {
 	private static TwoLevelCacheFactory inMemory() {
 		BackendState state = new DefaultBackendState(BackendSelection.AUTO, null, BackendMode.MEMORY,
 				"no Redis configured", Secrets.none(), Clock.systemUTC(), Runnable::run);
-		return new TwoLevelCacheFactory(state, null, new RedisCalls(state), null, JsonMapper.builder().build(),
-				CacheObserver.NONE, "cache", (name) -> CacheSettings.defaults());
+		return new TwoLevelCacheFactory(new DefaultFailover(state), null, new RedisCalls(state), null,
+				JsonMapper.builder().build(), CacheObserver.NONE, "cache", (name) -> CacheSettings.defaults());
 	}
 
 }

@@ -16,6 +16,7 @@ import io.github.redisstarter.cache.TwoLevelCache;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
 import io.github.redisstarter.connection.internal.RedisSubscriber;
 import io.github.redisstarter.connection.internal.Secrets;
+import io.github.redisstarter.connection.internal.DefaultFailover;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -107,9 +108,9 @@ public class CacheBenchmark {
 					throw new IllegalStateException("kept down: every read goes to Redis");
 				}, Secrets.none());
 				CacheSettings settings = CacheSettings.defaults();
-				TwoLevelCacheFactory caches = new TwoLevelCacheFactory(Redis.onRedis(), this.connection::async,
-						RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), this.subscriber, this.mapper,
-						CacheObserver.NONE, "bench", (name) -> settings);
+				TwoLevelCacheFactory caches = new TwoLevelCacheFactory(new DefaultFailover(Redis.onRedis()),
+						this.connection::async, RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), this.subscriber,
+						this.mapper, CacheObserver.NONE, "bench", (name) -> settings);
 				this.ours = caches.create("roles-" + this.impl, Role.class, (id) -> Optional.of(ADMIN));
 				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 				// Near copies are kept once the invalidation subscription is live.

@@ -15,6 +15,7 @@ import io.github.redisstarter.cache.TwoLevelCacheFactory;
 import io.github.redisstarter.connection.internal.RedisCalls;
 import io.github.redisstarter.connection.internal.RedisSubscriber;
 import io.github.redisstarter.connection.internal.Secrets;
+import io.github.redisstarter.connection.internal.DefaultFailover;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -84,9 +85,9 @@ public class EvictionBenchmark {
 	private final java.util.Map<TwoLevelCache<Role>, TwoLevelCacheFactory> factories = new java.util.IdentityHashMap<>();
 
 	private TwoLevelCache<Role> instance(RedisSubscriber subscriber, CacheSettings settings) {
-		TwoLevelCacheFactory factory = new TwoLevelCacheFactory(Redis.onRedis(), this.connection::async,
-				RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), subscriber, JsonMapper.builder().build(),
-				CacheObserver.NONE, "bench", (name) -> settings);
+		TwoLevelCacheFactory factory = new TwoLevelCacheFactory(new DefaultFailover(Redis.onRedis()),
+				this.connection::async, RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), subscriber,
+				JsonMapper.builder().build(), CacheObserver.NONE, "bench", (name) -> settings);
 		TwoLevelCache<Role> cache = factory.create("evictions-" + this.impl, Role.class,
 				(id) -> Optional.of(CacheBenchmark.ADMIN));
 		this.factories.put(cache, factory);

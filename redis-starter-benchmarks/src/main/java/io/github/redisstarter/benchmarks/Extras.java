@@ -27,6 +27,7 @@ import io.github.redisstarter.ratelimit.RateLimits;
 import io.github.redisstarter.ratelimit.RateLimiter;
 import io.github.redisstarter.ratelimit.RateLimiters;
 import io.github.redisstarter.ratelimit.RedisRateLimitSettings;
+import io.github.redisstarter.connection.internal.DefaultFailover;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
@@ -131,7 +132,7 @@ final class Extras {
 		AtomicInteger loads = new AtomicInteger();
 		RedisSubscriber subscriber = new RedisSubscriber(() -> client.connectPubSub(StringCodec.UTF8), Secrets.none());
 		String name = "cold-" + System.nanoTime();
-		TwoLevelCache<String> cache = new TwoLevelCacheFactory(Redis.onRedis(), connection::async,
+		TwoLevelCache<String> cache = new TwoLevelCacheFactory(new DefaultFailover(Redis.onRedis()), connection::async,
 				RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), subscriber, JsonMapper.builder().build(),
 				CacheObserver.NONE, "bench", (cacheName) -> CacheSettings.defaults())
 			.create(name, String.class, (id) -> {

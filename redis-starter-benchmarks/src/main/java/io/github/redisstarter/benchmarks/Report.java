@@ -236,6 +236,10 @@ final class Report {
 	 * @return the reason, or {@code null} when the figures are possible
 	 */
 	static String impossible(double oursP50, double pingP50, double oursPerSecond, double pingPerSecond) {
+		if (Double.isNaN(oursP50) || Double.isNaN(pingP50) || Double.isNaN(oursPerSecond)
+				|| Double.isNaN(pingPerSecond)) {
+			return "A figure of the check or of the PING baseline is missing";
+		}
 		if (oursP50 < pingP50) {
 			return String.format(Locale.ROOT,
 					"A check on Redis answered in %.1f µs at the median, sooner than a bare PING (%.1f µs)", oursP50,

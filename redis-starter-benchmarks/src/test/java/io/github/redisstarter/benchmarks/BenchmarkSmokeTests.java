@@ -53,6 +53,19 @@ class BenchmarkSmokeTests {
 		finally {
 			baseline.tearDown();
 		}
+		// The raw script denies past its budget: one per second, no burst.
+		io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.server().url());
+		try (io.lettuce.core.api.StatefulRedisConnection<String, String> connection = client.connect()) {
+			String sha = connection.sync().scriptLoad(RedisBaselineBenchmark.MINIMAL_GCRA);
+			String[] key = { "raw:tight" };
+			assertThat((Long) connection.sync()
+				.evalsha(sha, io.lettuce.core.ScriptOutputType.INTEGER, key, "1000000", "0")).isEqualTo(1L);
+			assertThat((Long) connection.sync()
+				.evalsha(sha, io.lettuce.core.ScriptOutputType.INTEGER, key, "1000000", "0")).isEqualTo(0L);
+		}
+		finally {
+			client.shutdown();
+		}
 	}
 
 	@Test
@@ -62,6 +75,8 @@ class BenchmarkSmokeTests {
 		assertThat(Report.impossible(116.7, 82.9, 19_968, 18_994)).contains("more than bare PINGs");
 		// Possible figures: slower than a PING, fewer per second.
 		assertThat(Report.impossible(116.7, 82.9, 10_740, 12_203)).isNull();
+		// A missing figure is no evidence either way.
+		assertThat(Report.impossible(Double.NaN, 82.9, 10_740, 12_203)).contains("missing");
 	}
 
 	@Test

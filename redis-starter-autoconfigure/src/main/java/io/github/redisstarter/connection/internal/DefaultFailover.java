@@ -67,7 +67,7 @@ public final class DefaultFailover implements Failover {
 			if (failure == null) {
 				return CompletableFuture.completedFuture(value);
 			}
-			RuntimeException cause = RedisCalls.unwrap(failure);
+			Throwable cause = RedisCalls.cause(failure);
 			if (this.state.reportFailure(cause) && this.state.canFallBack()) {
 				return supplyNow(inMemory);
 			}
@@ -100,7 +100,7 @@ public final class DefaultFailover implements Failover {
 		try {
 			write.get().whenComplete((value, failure) -> {
 				if (failure != null) {
-					lost(RedisCalls.unwrap(failure), otherFailure);
+					lost(RedisCalls.cause(failure), otherFailure);
 				}
 			});
 		}

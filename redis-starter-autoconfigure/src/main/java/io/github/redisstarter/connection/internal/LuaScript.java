@@ -67,7 +67,7 @@ public final class LuaScript {
 	}
 
 	private static boolean isNoScript(Throwable failure) {
-		Throwable cause = RedisCalls.unwrap(failure);
+		Throwable cause = RedisCalls.cause(failure);
 		return cause instanceof RedisNoScriptException
 				|| (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"));
 	}

@@ -160,13 +160,16 @@ public final class RedisCalls {
 
 	/**
 	 * The failure a stage completed with, without the wrapping of
-	 * {@link CompletionException}.
+	 * {@link CompletionException}: the one place that unwraps it.
 	 */
-	public static RuntimeException unwrap(Throwable failure) {
-		if (failure instanceof CompletionException && failure.getCause() != null) {
-			failure = failure.getCause();
-		}
-		return (failure instanceof RuntimeException runtime) ? runtime : new RedisException(failure);
+	public static Throwable cause(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
+	}
+
+	/** {@link #cause}, as an exception a waiting caller can throw. */
+	static RuntimeException unwrap(Throwable failure) {
+		Throwable cause = cause(failure);
+		return (cause instanceof RuntimeException runtime) ? runtime : new RedisException(cause);
 	}
 
 	private static ScheduledExecutorService deadlineScheduler() {
