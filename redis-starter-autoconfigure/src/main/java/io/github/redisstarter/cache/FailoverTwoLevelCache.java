@@ -87,7 +87,8 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 	public Optional<V> get(String id) {
 		CacheRules.requireId(id);
 		if (!followBackend()) {
-			return this.memory.get(id);
+			// The twins, or Redis while another caller catches up with it.
+			return answerWithoutRedis(id);
 		}
 		// A near copy asks Redis nothing: only a read through Redis goes through the
 		// failover.
@@ -99,7 +100,8 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 	/**
 	 * The twin's answer to a read Redis did not answer: kept as the twin's copy only once
 	 * the backend has switched to it. While Redis is still in use (a missed deadline that
-	 * switched nothing), the loader answers and nothing is kept.
+	 * switched nothing, or another caller catching up with Redis), the loader answers and
+	 * nothing is kept: other instances' evictions reach the Redis side only.
 	 */
 	private Optional<V> answerWithoutRedis(String id) {
 		return this.state.usesRedis() ? this.memory.loadUnkept(id) : this.memory.get(id);

@@ -67,7 +67,10 @@ final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
 		return Eviction.EVERYWHERE;
 	}
 
-	/** Drops the value of {@code id}, and marks a load of it in progress as overtaken. */
+	/**
+	 * Drops the value of {@code id}, and any load of it in progress: its result is kept
+	 * nowhere.
+	 */
 	void forget(String id) {
 		this.near.invalidate(id);
 	}
