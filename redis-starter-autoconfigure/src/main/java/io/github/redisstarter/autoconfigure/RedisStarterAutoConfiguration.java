@@ -102,7 +102,7 @@ public final class RedisStarterAutoConfiguration {
 	 * connection; after OOM, the monitor also reads INFO to see whether Redis has room to
 	 * take the app's writes again (see {@link RedisMemory}).
 	 */
-	private record ConnectionPing(@Nullable RedisConnectionFactory connectionFactory) implements RedisPing {
+	record ConnectionPing(@Nullable RedisConnectionFactory connectionFactory) implements RedisPing {
 
 		private static final byte[] PROBE_KEY = "redis-starter:probe".getBytes(StandardCharsets.UTF_8);
 

@@ -1,0 +1,111 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.redisstarter.broadcast.Broadcaster;
+import io.github.redisstarter.cache.Eviction;
+import io.github.redisstarter.cache.TwoLevelCache;
+import io.github.redisstarter.cache.TwoLevelCacheFactory;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.ratelimit.Decision;
+import io.github.redisstarter.ratelimit.RateLimiter;
+import io.github.redisstarter.test.RedisServer;
+import io.github.redisstarter.test.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every capability under a Redis user made with exactly the ACL line docs/security.md
+ * gives, read from the document itself: the docs cannot drift from what the starter
+ * sends.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class DocumentedAclTests {
+
+	private static final String ADMIN_PASSWORD = "acl-admin-pw-15";
+
+	private static final String APP_PASSWORD = "acl-app-pw-15";
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension(RedisServer.config().password(ADMIN_PASSWORD));
+
+	@Test
+	void everyCapabilityWorksUnderTheUserTheSecurityDocGives(CapturedOutput output) throws IOException {
+		String[] line = documentedLine().replace(">app-password", ">" + APP_PASSWORD).split(" ");
+		assertThat(redis.server().command("ACL", "SETUSER", "app", "reset")).isEqualTo("OK");
+		assertThat(redis.server().command(java.util.Arrays.copyOfRange(line, 0, line.length))).isEqualTo("OK");
+		String url = "redis://app:" + APP_PASSWORD + "@127.0.0.1:" + redis.server().port();
+		try (ConfigurableApplicationContext context = TestApp.run(Map.of("REDIS_URL", url),
+				"redis-starter.rate-limit.limits.api.bands=2/1h")) {
+			assertThat(context.getBean(BackendState.class).usesRedis()).isTrue();
+			// The rate limiter's script (EVALSHA, then EVAL after NOSCRIPT; GET, SET and
+			// TIME inside).
+			redis.server().command("SCRIPT", "FLUSH");
+			RateLimiter limiter = context.getBean(RateLimiter.class);
+			Decision first = limiter.tryAcquire("api", "acl-client");
+			assertThat(first.allowed()).isTrue();
+			assertThat(first.source()).isEqualTo(Decision.Source.REDIS);
+			assertThat(limiter.tryAcquire("api", "acl-client").allowed()).isTrue();
+			assertThat(limiter.tryAcquire("api", "acl-client").allowed()).isFalse();
+			limiter.reset("api", "acl-client");
+			// The cache: MGET, its scripts, an acknowledged eviction, evictAll's sweep
+			// (SCAN, UNLINK).
+			TwoLevelCacheFactory caches = context.getBean(TwoLevelCacheFactory.class);
+			TwoLevelCache<String> cache = caches.create("acl", String.class, (id) -> Optional.of("value of " + id));
+			await().atMost(Duration.ofSeconds(5)).until(() -> {
+				cache.get("a");
+				return caches.nearSize("acl") == 1;
+			});
+			assertThat(cache.get("a")).contains("value of a");
+			assertThat(cache.evict("a")).isEqualTo(Eviction.EVERYWHERE);
+			assertThat(cache.evictAll().reachedRedis()).isTrue();
+			// The broadcaster: a message from another instance arrives over the app's
+			// subscription.
+			Broadcaster broadcaster = context.getBean(Broadcaster.class);
+			List<String> received = new CopyOnWriteArrayList<>();
+			broadcaster.subscribe("acl-news", String.class, (channel, message) -> received.add(message));
+			broadcaster.publish("acl-news", "from this instance");
+			await().atMost(Duration.ofSeconds(5)).until(() -> {
+				redis.server().command("PUBLISH", "acl-news", "another-node\nfrom another instance");
+				return received.contains("from another instance");
+			});
+			// The probes that take Redis back after it refused writes: a write, then INFO
+			// memory.
+			RedisStarterAutoConfiguration.ConnectionPing probe = new RedisStarterAutoConfiguration.ConnectionPing(
+					context.getBean(RedisConnectionFactory.class));
+			probe.probeWrite();
+			assertThat(probe.memory()).as("INFO memory under the documented user").isNotNull();
+			assertThat(context.getBean(BackendState.class).usesRedis()).isTrue();
+		}
+		assertThat(output.getAll()).doesNotContain("NOPERM")
+			.doesNotContain("can't run this command")
+			.doesNotContain("PUBLISH failed")
+			.doesNotContain("has no permissions");
+	}
+
+	/** The {@code ACL SETUSER app ...} line of docs/security.md. */
+	private static String documentedLine() throws IOException {
+		return Files.readAllLines(Path.of("../docs/security.md"))
+			.stream()
+			.filter((line) -> line.startsWith("ACL SETUSER app "))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("docs/security.md gives no 'ACL SETUSER app' line"));
+	}
+
+}
