@@ -1,6 +1,5 @@
 package io.github.redisstarter.connection.internal;
 
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -14,10 +13,10 @@ import io.github.redisstarter.connection.Failover;
  * implementation, or the in-memory twin. A Redis call that fails because Redis is away is
  * reported (which switches the backend) and answered by the twin, so the caller sees a
  * result, not an outage; so is a call that missed its deadline, though that switches only
- * when Redis is found hung (see {@link BackendState#reportFailure}). Any other failure
- * reaches the caller unchanged, and so does every failure when falling back is not
- * allowed ({@code redis-starter.mode=redis}). What Redis answers is measured where the
- * call waits for it ({@link RedisCalls}), not here.
+ * when Redis is found hung (see {@link DefaultBackendState#reportFailure}). Any other
+ * failure reaches the caller unchanged, and so does every failure when falling back is
+ * not allowed ({@code redis-starter.mode=redis}). What Redis answers is measured where
+ * the call waits for it ({@link RedisCalls}), not here.
  */
 public final class DefaultFailover implements Failover {
 
