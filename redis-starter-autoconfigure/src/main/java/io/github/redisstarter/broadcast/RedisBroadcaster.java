@@ -68,10 +68,6 @@ final class RedisBroadcaster extends AbstractBroadcaster implements BackendSwitc
 		return UUID.randomUUID().toString();
 	}
 
-	String nodeId() {
-		return this.nodeId;
-	}
-
 	@Override
 	void send(String channel, String payload) {
 		byte[] envelope = (this.nodeId + SEPARATOR + payload).getBytes(StandardCharsets.UTF_8);

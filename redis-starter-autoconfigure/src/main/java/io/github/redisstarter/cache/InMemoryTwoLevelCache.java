@@ -42,14 +42,23 @@ final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
 	 */
 	Optional<V> loadUnkept(String id) {
 		return this.near.load(id, true, this.rules.settings.loadTimeout(),
-				(key) -> new NearLoads.Loaded<>(load(key).value(), null));
+				(key) -> new NearLoads.Loaded<>(answer(key), null));
 	}
 
 	private NearLoads.Loaded<V> load(String id) {
-		Optional<V> value = this.rules.load(id);
-		this.rules.encode(id, value);
+		Optional<V> value = answer(id);
 		java.time.Duration lifetime = this.rules.lifetime(value);
 		return new NearLoads.Loaded<>(value, this.degraded ? this.rules.degraded(lifetime) : lifetime);
+	}
+
+	/**
+	 * The loader's answer, refused when larger than the cache allows (the limit holds on
+	 * both sides).
+	 */
+	private Optional<V> answer(String id) {
+		Optional<V> value = this.rules.load(id);
+		this.rules.encode(id, value);
+		return value;
 	}
 
 	@Override

@@ -49,9 +49,6 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 
 	private final Map<String, TwoLevelCache<?>> created = new ConcurrentHashMap<>();
 
-	/** The caches with a Redis side, whose background work stops with the factory. */
-	private final java.util.Queue<FailoverTwoLevelCache<?>> onRedis = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
 	/**
 	 * The caches' background work, one daemon thread (started with the first task):
 	 * retries of pending evictions and the sweeps after evictAll, one at a time.
@@ -115,7 +112,7 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 		// Values kept while a configured Redis is away live at most the degraded TTL.
 		InMemoryTwoLevelCache<V> memory = new InMemoryTwoLevelCache<>(rules, this.failover.state().canFallBack());
 		if (this.commands == null || this.failover.state().endpoint() == null) {
-			register(name, memory, null);
+			register(name, memory);
 			return memory;
 		}
 		RedisCacheStore store = new RedisCacheStore(this.keyPrefix, name, settings.version(), this.commands, this.calls,
@@ -125,20 +122,17 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 				this.background);
 		FailoverTwoLevelCache<V> cache = new FailoverTwoLevelCache<>(redis, memory, this.failover, this.observer,
 				this.background);
-		register(name, cache, cache);
+		register(name, cache);
 		if (this.subscriber != null) {
 			redis.listenOn(this.subscriber, RedisCacheStore.channelName(this.keyPrefix, name, settings.version()));
 		}
 		return cache;
 	}
 
-	private void register(String name, TwoLevelCache<?> cache, @Nullable FailoverTwoLevelCache<?> withRedis) {
+	private void register(String name, TwoLevelCache<?> cache) {
 		if (this.created.putIfAbsent(name, cache) != null) {
 			throw new IllegalArgumentException(
 					"A cache named '" + name + "' exists already; give each cache its own name");
-		}
-		if (withRedis != null) {
-			this.onRedis.add(withRedis);
 		}
 	}
 
@@ -168,7 +162,12 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		this.onRedis.forEach(FailoverTwoLevelCache::close);
+		// The caches with a Redis side have background work of their own.
+		this.created.values().forEach((cache) -> {
+			if (cache instanceof FailoverTwoLevelCache<?> withRedis) {
+				withRedis.close();
+			}
+		});
 		this.background.shutdownNow();
 	}
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.BackendSwitch;
 import io.github.redisstarter.connection.BackendSwitchListener;
 import io.github.redisstarter.connection.Failover;
@@ -131,11 +130,6 @@ final class FailoverRateLimiter extends AbstractRateLimiter implements BackendSw
 			case FAIL_OPEN -> "every request allowed (fail-open)";
 			case FAIL_CLOSED -> "every request denied (fail-closed)";
 		};
-	}
-
-	/** The state this limiter follows: health and tests read it. */
-	BackendState state() {
-		return this.failover.state();
 	}
 
 }
