@@ -70,6 +70,13 @@ class PublicApiTests {
 	}
 
 	@Test
+	void theBackendStateUsersInjectCannotReportAFailure() {
+		// Only Failover reports a failed call; the state an app injects only reads.
+		assertThat(io.github.redisstarter.connection.BackendState.class.getMethods()).extracting(Method::getName)
+			.doesNotContain("reportFailure", "recordPingSuccess", "recordPingFailure");
+	}
+
+	@Test
 	void noPublicSignatureOrExceptionOutsideInternalNamesALettuceType() throws Exception {
 		List<String> violations = new ArrayList<>();
 		List<Class<?>> api = apiClasses();
