@@ -19,9 +19,11 @@ import org.springframework.core.env.PropertySource;
 
 /**
  * Honours the environment variables of the seed app ({@code REDIS_URL},
- * {@code REDIS_HOST}, {@code REDIS_PORT}, {@code REDIS_PASSWORD}, {@code REDIS_TLS}) as
- * aliases of {@code spring.data.redis.*}, then checks the Redis URL and port before
- * Spring Data parses them.
+ * {@code REDIS_HOST}, {@code REDIS_PORT}, {@code REDIS_PASSWORD}, {@code REDIS_TLS}) and
+ * their siblings for Cluster and Sentinel ({@code REDIS_CLUSTER_NODES},
+ * {@code REDIS_SENTINEL_MASTER}, {@code REDIS_SENTINEL_NODES}) as aliases of
+ * {@code spring.data.redis.*}, then checks the Redis URL and port before Spring Data
+ * parses them. It also turns on Lettuce's cluster topology refresh by default.
  *
  * <p>
  * The aliases live in a property source added last, so that any explicit
@@ -42,6 +44,18 @@ class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered
 	 * default; any {@code logging.level} the app sets wins.
 	 */
 	static final String WATCHDOG_LEVEL = "logging.level.io.lettuce.core.protocol.ConnectionWatchdog";
+
+	/** The name of the property source that holds the starter's cluster defaults. */
+	public static final String CLUSTER_DEFAULTS_NAME = "redisStarterClusterDefaults";
+
+	/**
+	 * Boot leaves Lettuce's cluster topology as it was first read: after a failover,
+	 * commands keep going to the old master. Refreshed on Lettuce's adaptive triggers
+	 * (MOVED, ASK, persistent reconnects, ...) and every 30 s by default; any value the
+	 * app sets wins.
+	 */
+	static final Map<String, Object> CLUSTER_DEFAULTS = Map.of("spring.data.redis.lettuce.cluster.refresh.adaptive",
+			"true", "spring.data.redis.lettuce.cluster.refresh.period", "30s");
 
 	static final String URL = "spring.data.redis.url";
 
@@ -70,6 +84,8 @@ class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered
 		environment.getPropertySources().remove(LOGGING_DEFAULTS_NAME);
 		environment.getPropertySources()
 			.addLast(new MapPropertySource(LOGGING_DEFAULTS_NAME, Map.of(WATCHDOG_LEVEL, "ERROR")));
+		environment.getPropertySources().remove(CLUSTER_DEFAULTS_NAME);
+		environment.getPropertySources().addLast(new MapPropertySource(CLUSTER_DEFAULTS_NAME, CLUSTER_DEFAULTS));
 		environment.getPropertySources().remove(PROPERTY_SOURCE_NAME);
 		Map<String, Object> aliases = aliases(environment);
 		if (!aliases.isEmpty()) {
@@ -95,6 +111,9 @@ class RedisEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered
 			aliases.put(PORT, checkedPort("REDIS_PORT", port));
 		}
 		putIfPresent(aliases, PASSWORD, password);
+		putIfPresent(aliases, "spring.data.redis.cluster.nodes", variable(environment, "REDIS_CLUSTER_NODES"));
+		putIfPresent(aliases, "spring.data.redis.sentinel.master", variable(environment, "REDIS_SENTINEL_MASTER"));
+		putIfPresent(aliases, "spring.data.redis.sentinel.nodes", variable(environment, "REDIS_SENTINEL_NODES"));
 		String tls = variable(environment, "REDIS_TLS");
 		if (tls != null) {
 			aliases.put(SSL_ENABLED, parseBoolean("REDIS_TLS", tls));

@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import io.github.redisstarter.connection.internal.BackendMonitor;
+import io.github.redisstarter.connection.internal.ClusterPing;
 import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
@@ -92,9 +93,20 @@ public final class RedisStarterAutoConfiguration {
 		// Resolved here, on the thread that creates beans, so that the startup PING's
 		// thread never waits for bean
 		// creation (it would then time the app's startup, not Redis).
-		RedisPing ping = new ConnectionPing((endpoint != null) ? connectionFactory.getIfAvailable() : null);
+		RedisPing ping = ping((endpoint != null) ? connectionFactory.getIfAvailable() : null);
 		return BackendMonitor.startUp(settings, endpoint, ping, RedisConnectionSettings.secrets(details),
 				Clock.systemUTC());
+	}
+
+	/**
+	 * On Redis Cluster, a probe of the cluster as it is now ({@link ClusterPing}); else a
+	 * PING over the app's connection.
+	 */
+	private static RedisPing ping(@Nullable RedisConnectionFactory factory) {
+		if (factory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware()) {
+			return new ClusterPing(lettuce);
+		}
+		return new ConnectionPing(factory);
 	}
 
 	/**

@@ -26,6 +26,26 @@ class RedisEnvironmentPostProcessorTests {
 	}
 
 	@Test
+	void clusterAndSentinelVariablesAliasTheirSpringProperties() {
+		StandardEnvironment environment = process(Map.of("REDIS_CLUSTER_NODES", "h1:7000,h2:7001",
+				"REDIS_SENTINEL_MASTER", "mymaster", "REDIS_SENTINEL_NODES", "s1:26379,s2:26379"), Map.of());
+		assertThat(environment.getProperty("spring.data.redis.cluster.nodes")).isEqualTo("h1:7000,h2:7001");
+		assertThat(environment.getProperty("spring.data.redis.sentinel.master")).isEqualTo("mymaster");
+		assertThat(environment.getProperty("spring.data.redis.sentinel.nodes")).isEqualTo("s1:26379,s2:26379");
+	}
+
+	@Test
+	void clusterTopologyRefreshIsOnByDefaultAndTheAppsOwnSettingsWin() {
+		StandardEnvironment defaults = process(Map.of(), Map.of());
+		assertThat(defaults.getProperty("spring.data.redis.lettuce.cluster.refresh.adaptive")).isEqualTo("true");
+		assertThat(defaults.getProperty("spring.data.redis.lettuce.cluster.refresh.period")).isEqualTo("30s");
+		StandardEnvironment own = process(Map.of(), Map.of("spring.data.redis.lettuce.cluster.refresh.adaptive",
+				"false", "spring.data.redis.lettuce.cluster.refresh.period", "5s"));
+		assertThat(own.getProperty("spring.data.redis.lettuce.cluster.refresh.adaptive")).isEqualTo("false");
+		assertThat(own.getProperty("spring.data.redis.lettuce.cluster.refresh.period")).isEqualTo("5s");
+	}
+
+	@Test
 	void blankVariablesAreIgnored() {
 		StandardEnvironment environment = process(Map.of("REDIS_URL", " ", "REDIS_TLS", ""), Map.of());
 		assertThat(environment.getPropertySources().contains(RedisEnvironmentPostProcessor.PROPERTY_SOURCE_NAME))

@@ -47,7 +47,7 @@ final class ProcessRedisServer extends RedisServer {
 		boolean firstStart = (this.port == 0);
 		for (int attempt = 1;; attempt++) {
 			if (firstStart) {
-				this.port = freePort();
+				this.port = this.config.clusterNode ? freeClusterPort() : freePort();
 				this.tlsPort = (this.tlsMaterial != null) ? freePort() : 0;
 			}
 			this.process = spawn();
@@ -203,6 +203,32 @@ final class ProcessRedisServer extends RedisServer {
 		}
 		catch (IOException ex) {
 			// A temp directory left behind is harmless.
+		}
+	}
+
+	/**
+	 * A free port below 55536 whose cluster bus port (the port plus 10000) is free too.
+	 */
+	static int freeClusterPort() {
+		for (int attempt = 0; attempt < 1000; attempt++) {
+			int port = freePort();
+			if (port + 10000 <= 65535 && isFree(port + 10000)) {
+				return port;
+			}
+			port = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(35000);
+			if (isFree(port) && isFree(port + 10000)) {
+				return port;
+			}
+		}
+		throw new IllegalStateException("No free port pair (port, port + 10000) for a cluster node");
+	}
+
+	private static boolean isFree(int port) {
+		try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getByName(HOST))) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
 		}
 	}
 

@@ -57,6 +57,12 @@ public abstract class RedisServer implements AutoCloseable {
 	 * started yet.
 	 */
 	public static RedisServer create(Config config) {
+		if (config.clusterNode) {
+			// A container maps ports, and a cluster node announces the port it listens
+			// on: only a process will do.
+			return new ProcessRedisServer(config, "embedded".equals(config.kind) ? RedisBinary.embedded()
+					: RedisBinary.onPath().orElseGet(RedisBinary::embedded));
+		}
 		String forced = (config.kind != null) ? config.kind
 				: System.getProperty(SERVER_KIND_PROPERTY, System.getenv(SERVER_KIND_PROPERTY));
 		String kind = (forced == null || forced.isBlank()) ? "auto" : forced.trim().toLowerCase(java.util.Locale.ROOT);
@@ -328,6 +334,8 @@ public abstract class RedisServer implements AutoCloseable {
 
 		final List<String> extraArguments = new ArrayList<>();
 
+		boolean clusterNode;
+
 		/** Requires this password for the default user ({@code requirepass}). */
 		public Config password(String password) {
 			this.password = password;
@@ -357,6 +365,18 @@ public abstract class RedisServer implements AutoCloseable {
 		public Config embedded() {
 			this.kind = "embedded";
 			return this;
+		}
+
+		/**
+		 * A node of a Redis Cluster ({@link RedisCluster} joins the nodes): cluster mode
+		 * on, a port whose cluster bus port (the port plus 10000) is free too, and the
+		 * node's cluster state kept in its own directory, so that a killed node started
+		 * again rejoins as the node it was.
+		 */
+		Config clusterNode(java.time.Duration nodeTimeout) {
+			this.clusterNode = true;
+			return arguments("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+					"--cluster-node-timeout", String.valueOf(nodeTimeout.toMillis()));
 		}
 
 		/** Further redis-server arguments, such as {@code "--maxmemory", "1mb"}. */

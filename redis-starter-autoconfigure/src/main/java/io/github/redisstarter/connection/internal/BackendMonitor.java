@@ -216,6 +216,14 @@ public final class BackendMonitor implements AutoCloseable {
 		this.pingExecutor.shutdownNow();
 		this.listenerExecutor.shutdown();
 		this.stalls.close();
+		if (this.ping instanceof AutoCloseable closeable) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				logger.debug("Could not close the monitor's connection: " + this.secrets.mask(ex.toString()));
+			}
+		}
 	}
 
 	/**
