@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.redisstarter.connection.internal.BackendMonitor;
 import io.github.redisstarter.connection.internal.ClusterPing;
+import io.github.redisstarter.connection.internal.PermissionCheck;
+import io.github.redisstarter.connection.internal.RedisPermissions;
 import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
@@ -93,7 +95,8 @@ public final class RedisStarterAutoConfiguration {
 		// Resolved here, on the thread that creates beans, so that the startup PING's
 		// thread never waits for bean
 		// creation (it would then time the app's startup, not Redis).
-		RedisPing ping = ping((endpoint != null) ? connectionFactory.getIfAvailable() : null);
+		RedisPing ping = ping((endpoint != null) ? connectionFactory.getIfAvailable() : null,
+				properties.isCheckPermissions() ? permissions(environment, details, endpoint) : null);
 		return BackendMonitor.startUp(settings, endpoint, ping, RedisConnectionSettings.secrets(details),
 				Clock.systemUTC());
 	}
@@ -102,31 +105,56 @@ public final class RedisStarterAutoConfiguration {
 	 * On Redis Cluster, a probe of the cluster as it is now ({@link ClusterPing}); else a
 	 * PING over the app's connection.
 	 */
-	private static RedisPing ping(@Nullable RedisConnectionFactory factory) {
+	private static RedisPing ping(@Nullable RedisConnectionFactory factory, @Nullable PermissionCheck permissions) {
 		if (factory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware()) {
-			return new ClusterPing(lettuce);
+			return new ClusterPing(lettuce, permissions);
 		}
-		return new ConnectionPing(factory);
+		return new ConnectionPing(factory, permissions);
+	}
+
+	/**
+	 * What the capabilities that are on need of the app's Redis user, read from the same
+	 * properties their auto-configurations bind.
+	 */
+	private static PermissionCheck permissions(Environment environment, @Nullable DataRedisConnectionDetails details,
+			@Nullable RedisEndpoint endpoint) {
+		boolean rateLimits = environment.getProperty("redis-starter.rate-limit.enabled", Boolean.class, true);
+		boolean caches = environment.getProperty("redis-starter.cache.enabled", Boolean.class, true);
+		boolean broadcasts = environment.getProperty("redis-starter.broadcast.enabled", Boolean.class, true);
+		RedisPermissions needs = new RedisPermissions(
+				rateLimits ? environment.getProperty("redis-starter.rate-limit.key-prefix", "rl") : null,
+				caches ? environment.getProperty("redis-starter.cache.key-prefix", "cache") : null, broadcasts);
+		String user = (details != null && details.getUsername() != null) ? details.getUsername() : "default";
+		return new PermissionCheck(needs, user, endpoint);
 	}
 
 	/**
 	 * PING, or a short-lived write when Redis last refused writes, over the app's own
 	 * connection; after OOM, the monitor also reads INFO to see whether Redis has room to
-	 * take the app's writes again (see {@link RedisMemory}).
+	 * take the app's writes again (see {@link RedisMemory}). The permission check goes
+	 * over the connection the capabilities use.
 	 */
-	record ConnectionPing(@Nullable RedisConnectionFactory connectionFactory) implements RedisPing {
+	static final class ConnectionPing implements RedisPing, AutoCloseable {
 
-		private static final byte[] PROBE_KEY = "redis-starter:probe".getBytes(StandardCharsets.UTF_8);
+		private static final byte[] PROBE_KEY = RedisPermissions.PROBE_KEY.getBytes(StandardCharsets.UTF_8);
+
+		private final @Nullable RedisConnectionFactory connectionFactory;
+
+		private final @Nullable PermissionCheck permissions;
+
+		private @Nullable SharedRedisCommands commands;
+
+		ConnectionPing(@Nullable RedisConnectionFactory connectionFactory, @Nullable PermissionCheck permissions) {
+			this.connectionFactory = connectionFactory;
+			this.permissions = permissions;
+		}
 
 		@Override
 		public void connect() {
 			// With Boot's shared connection (the default), this opens it, and a first
-			// PING loads what the client
-			// needs to send a command: the PING that is timed next reuses both and
-			// measures Redis.
-			try (RedisConnection connection = factory().getConnection()) {
-				connection.ping();
-			}
+			// PING loads what the client needs to send a command: the PING that is timed
+			// next reuses both and measures Redis.
+			ping();
 		}
 
 		@Override
@@ -142,6 +170,20 @@ public final class RedisStarterAutoConfiguration {
 				connection.stringCommands()
 					.set(PROBE_KEY, PROBE_KEY, Expiration.milliseconds(2000), RedisStringCommands.SetOption.upsert());
 			}
+		}
+
+		@Override
+		public void checkPermissions() {
+			if (this.permissions != null && factory() instanceof LettuceConnectionFactory lettuce) {
+				this.permissions.require(commands(lettuce).get());
+			}
+		}
+
+		private synchronized SharedRedisCommands commands(LettuceConnectionFactory lettuce) {
+			if (this.commands == null) {
+				this.commands = new SharedRedisCommands(lettuce);
+			}
+			return this.commands;
 		}
 
 		@Override
@@ -162,6 +204,13 @@ public final class RedisStarterAutoConfiguration {
 				throw new IllegalStateException("No RedisConnectionFactory bean to reach Redis with");
 			}
 			return this.connectionFactory;
+		}
+
+		@Override
+		public synchronized void close() {
+			if (this.commands != null) {
+				this.commands.close();
+			}
 		}
 
 	}

@@ -29,6 +29,14 @@ public class RedisStarterProperties {
 	private boolean required;
 
 	/**
+	 * Whether the app's Redis user is checked at startup (and after Redis refused it a
+	 * command) for every permission the capabilities that are on need: a user that lacks
+	 * one is reported in one ERROR line naming the ACL rules to add, and the app runs on
+	 * the in-memory twins until it has them (with 'required', startup fails).
+	 */
+	private boolean checkPermissions = true;
+
+	/**
 	 * How long a PING may take before Redis counts as unreachable, at startup and
 	 * afterwards.
 	 */
@@ -113,6 +121,14 @@ public class RedisStarterProperties {
 
 	public void setRequired(boolean required) {
 		this.required = required;
+	}
+
+	public boolean isCheckPermissions() {
+		return this.checkPermissions;
+	}
+
+	public void setCheckPermissions(boolean checkPermissions) {
+		this.checkPermissions = checkPermissions;
 	}
 
 	public Duration getPingTimeout() {

@@ -7,8 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 import io.github.redisstarter.broadcast.Broadcaster;
 import io.github.redisstarter.cache.RoleCache;
@@ -87,27 +86,10 @@ class ClusterFailoverTests {
 			assertThat(name(a)).isEqualTo("Administrator");
 
 			// Load on both instances throughout: every call must be answered.
-			AtomicBoolean loading = new AtomicBoolean(true);
-			List<Throwable> failures = new CopyOnWriteArrayList<>();
-			AtomicInteger calls = new AtomicInteger();
-			List<Thread> load = new ArrayList<>();
-			for (ConfigurableApplicationContext app : List.of(a, b)) {
-				Thread thread = new Thread(() -> {
-					int i = 0;
-					while (loading.get()) {
-						try {
-							app.getBean(RateLimiter.class).tryAcquire("api", "load-" + (i++ % 50));
-							name(app);
-							calls.incrementAndGet();
-						}
-						catch (Throwable ex) {
-							failures.add(ex);
-						}
-					}
-				});
-				thread.start();
-				load.add(thread);
-			}
+			BackgroundLoad load = BackgroundLoad.start(List.of(a, b).stream().<IntConsumer>map((app) -> (i) -> {
+				app.getBean(RateLimiter.class).tryAcquire("api", "load-" + (i % 50));
+				name(app);
+			}).toList());
 
 			RedisServer master = cluster.masterOf("cache:{roles:1}:admin");
 			long killed = System.nanoTime();
@@ -122,12 +104,9 @@ class ClusterFailoverTests {
 				.until(() -> stateA.mode() == BackendMode.REDIS && stateB.mode() == BackendMode.REDIS);
 			Duration back = Duration.ofNanos(System.nanoTime() - killed);
 			Thread.sleep(1000);
-			loading.set(false);
-			for (Thread thread : load) {
-				thread.join();
-			}
+			List<Throwable> failures = load.stop();
 			System.out.printf("cluster failover: twins after %d ms, promoted after %d ms, back after %d ms, %d calls%n",
-					toTwins.toMillis(), promoted.toMillis(), back.toMillis(), calls.get());
+					toTwins.toMillis(), promoted.toMillis(), back.toMillis(), load.calls());
 			assertThat(failures).as("calls answered throughout").isEmpty();
 			assertThat(back).as("back on Redis at most a second after the cluster promoted the replica")
 				.isLessThanOrEqualTo(promoted.plusSeconds(1));

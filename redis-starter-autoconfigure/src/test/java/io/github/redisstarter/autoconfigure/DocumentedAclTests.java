@@ -14,6 +14,7 @@ import io.github.redisstarter.cache.Eviction;
 import io.github.redisstarter.cache.TwoLevelCache;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.internal.RedisPermissions;
 import io.github.redisstarter.ratelimit.Decision;
 import io.github.redisstarter.ratelimit.RateLimiter;
 import io.github.redisstarter.test.RedisServer;
@@ -88,7 +89,7 @@ class DocumentedAclTests {
 			// The probes that take Redis back after it refused writes: a write, then INFO
 			// memory.
 			RedisStarterAutoConfiguration.ConnectionPing probe = new RedisStarterAutoConfiguration.ConnectionPing(
-					context.getBean(RedisConnectionFactory.class));
+					context.getBean(RedisConnectionFactory.class), null);
 			probe.probeWrite();
 			assertThat(probe.memory()).as("INFO memory under the documented user").isNotNull();
 			assertThat(context.getBean(BackendState.class).usesRedis()).isTrue();
@@ -97,6 +98,12 @@ class DocumentedAclTests {
 			.doesNotContain("can't run this command")
 			.doesNotContain("PUBLISH failed")
 			.doesNotContain("has no permissions");
+	}
+
+	@Test
+	void theDocumentedLineIsTheOneTheStarterChecksFor() throws IOException {
+		assertThat(documentedLine())
+			.isEqualTo(new RedisPermissions("rl", "cache", true).aclLine("app", "app-password"));
 	}
 
 	/** The {@code ACL SETUSER app ...} line of docs/security.md. */

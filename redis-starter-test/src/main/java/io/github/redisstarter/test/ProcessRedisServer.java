@@ -65,9 +65,12 @@ final class ProcessRedisServer extends RedisServer {
 	private Process spawn() {
 		List<String> command = new ArrayList<>();
 		command.add(this.binary.toString());
+		if (this.config.sentinelConfig != null) {
+			command.addAll(List.of(sentinelConfigFile().toString(), "--sentinel"));
+		}
 		command.addAll(List.of("--bind", HOST, "--dir", this.workDir.toString(), "--logfile", ""));
 		command.addAll(serverArguments(this.port));
-		if (RedisBinary.majorVersion(this.binary) >= 7) {
+		if (RedisBinary.majorVersion(this.binary) >= 7 && this.config.sentinelConfig == null) {
 			// DEBUG SLEEP (a slow server) from the harness' own connections; Redis 6
 			// allows DEBUG without asking.
 			command.addAll(List.of("--enable-debug-command", "local"));
@@ -85,6 +88,23 @@ final class ProcessRedisServer extends RedisServer {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start " + this.binary, ex);
 		}
+	}
+
+	/**
+	 * The sentinel's configuration file, written at its first start: a sentinel rewrites
+	 * it with what it learns, and a restarted one goes on from there.
+	 */
+	private Path sentinelConfigFile() {
+		Path file = this.workDir.resolve("sentinel.conf");
+		if (!Files.exists(file)) {
+			try {
+				Files.write(file, this.config.sentinelConfig);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+		return file;
 	}
 
 	private boolean exitedWithPortInUse() {

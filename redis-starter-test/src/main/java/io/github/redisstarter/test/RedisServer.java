@@ -57,9 +57,9 @@ public abstract class RedisServer implements AutoCloseable {
 	 * started yet.
 	 */
 	public static RedisServer create(Config config) {
-		if (config.clusterNode) {
-			// A container maps ports, and a cluster node announces the port it listens
-			// on: only a process will do.
+		if (config.clusterNode || config.sentinelConfig != null) {
+			// A container maps ports, and a cluster node or a sentinel announces the
+			// port it listens on: only a process will do.
 			return new ProcessRedisServer(config, "embedded".equals(config.kind) ? RedisBinary.embedded()
 					: RedisBinary.onPath().orElseGet(RedisBinary::embedded));
 		}
@@ -336,6 +336,9 @@ public abstract class RedisServer implements AutoCloseable {
 
 		boolean clusterNode;
 
+		/** For a sentinel: the lines of its configuration file; null for a server. */
+		List<String> sentinelConfig;
+
 		/** Requires this password for the default user ({@code requirepass}). */
 		public Config password(String password) {
 			this.password = password;
@@ -377,6 +380,20 @@ public abstract class RedisServer implements AutoCloseable {
 			this.clusterNode = true;
 			return arguments("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
 					"--cluster-node-timeout", String.valueOf(nodeTimeout.toMillis()));
+		}
+
+		/**
+		 * A sentinel ({@link RedisSentinels} starts them) that watches the master
+		 * {@code masterName} at {@code masterPort} on loopback, counting it down after
+		 * {@code downAfter} of silence.
+		 */
+		Config sentinelOf(String masterName, int masterPort, int quorum, java.time.Duration downAfter) {
+			this.sentinelConfig = List.of(
+					"sentinel monitor " + masterName + " " + HOST + " " + masterPort + " " + quorum,
+					"sentinel down-after-milliseconds " + masterName + " " + downAfter.toMillis(),
+					"sentinel failover-timeout " + masterName + " 10000",
+					"sentinel parallel-syncs " + masterName + " 1");
+			return this;
 		}
 
 		/** Further redis-server arguments, such as {@code "--maxmemory", "1mb"}. */

@@ -21,6 +21,7 @@ import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.RedisEndpoint;
+import io.github.redisstarter.connection.RedisPermissionException;
 import io.github.redisstarter.connection.RedisUnreachableException;
 
 /**
@@ -149,6 +150,9 @@ public final class BackendMonitor implements AutoCloseable {
 				return new Probed(Duration.ofNanos(System.nanoTime() - start), null);
 			}, "no answer to PING", true);
 		}
+		if (outcome.latency() != null) {
+			outcome = checkPermissionsAtStartup(outcome);
+		}
 		Duration latency = outcome.latency();
 		if (latency != null) {
 			DefaultBackendState state = newState(selection, endpoint, BackendMode.REDIS, "PING answered at startup",
@@ -161,6 +165,9 @@ public final class BackendMonitor implements AutoCloseable {
 		Throwable failure = Objects.requireNonNull(outcome.failure());
 		String cause = secrets.mask(RedisFailures.describe(failure, endpoint));
 		if (settings.required()) {
+			if (failure instanceof RedisPermissionException refused) {
+				throw refused;
+			}
 			throw new RedisUnreachableException(endpoint, cause);
 		}
 		if (selection == BackendSelection.REDIS) {
@@ -170,11 +177,25 @@ public final class BackendMonitor implements AutoCloseable {
 			return state;
 		}
 		logger.error("Redis at " + endpoint + " " + RedisFailures.whatHappened(failure) + " (" + cause
-				+ "); using the in-memory twins and " + "taking Redis back as soon as it answers (checked every "
+				+ "); using the in-memory twins and taking Redis back as soon as "
+				+ (RedisFailures.isPermissionRefusal(failure) ? "the user has them" : "it answers") + " (checked every "
 				+ format(settings.pingInterval()) + ")");
 		DefaultBackendState state = newState(selection, endpoint, BackendMode.MEMORY, cause, secrets, clock);
 		state.recordPingFailure(failure);
+		state.probeWith(DefaultBackendState.Probe.after(failure));
 		return state;
+	}
+
+	/**
+	 * After the startup PING: whether the app's user may run what the starter sends,
+	 * found before any traffic. A refusal is the outcome's failure, as a PING's would be.
+	 */
+	private PingOutcome checkPermissionsAtStartup(PingOutcome pinged) {
+		PingOutcome checked = startupWait(() -> {
+			this.ping.checkPermissions();
+			return null;
+		}, "no answer to the permission check", true);
+		return (checked.failure() != null) ? checked : pinged;
 	}
 
 	private DefaultBackendState newState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode mode,
@@ -308,6 +329,7 @@ public final class BackendMonitor implements AutoCloseable {
 					switch (probe) {
 						case PING -> this.ping.ping();
 						case WRITE -> this.ping.probeWrite();
+						case PERMISSIONS -> this.ping.checkPermissions();
 						case WRITE_WITH_ROOM -> {
 							this.ping.probeWrite();
 							RedisMemory memory = this.ping.memory();

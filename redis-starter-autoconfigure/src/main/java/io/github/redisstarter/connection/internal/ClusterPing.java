@@ -15,6 +15,8 @@ import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -33,7 +35,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 public final class ClusterPing implements RedisPing, AutoCloseable {
 
-	static final long REFRESH_GAP_MILLIS = 500;
+	static final long REFRESH_GAP_MILLIS = 250;
 
 	private static final byte[] PROBE_KEY = "redis-starter:probe".getBytes(StandardCharsets.UTF_8);
 
@@ -43,6 +45,8 @@ public final class ClusterPing implements RedisPing, AutoCloseable {
 
 	private final LongSupplier nanoTime;
 
+	private final @Nullable PermissionCheck permissions;
+
 	/** Whether the last probe failed: the next one reloads the topology first. */
 	private volatile boolean failed;
 
@@ -51,13 +55,15 @@ public final class ClusterPing implements RedisPing, AutoCloseable {
 	/**
 	 * @param factory the app's connection factory, on a cluster: the probe goes over its
 	 * connection, and reads and reloads its client's topology
+	 * @param permissions the check of the app's user, or {@code null} for none
 	 */
-	public ClusterPing(LettuceConnectionFactory factory) {
-		this(factory, System::nanoTime);
+	public ClusterPing(LettuceConnectionFactory factory, @Nullable PermissionCheck permissions) {
+		this(factory, permissions, System::nanoTime);
 	}
 
-	ClusterPing(LettuceConnectionFactory factory, LongSupplier nanoTime) {
+	ClusterPing(LettuceConnectionFactory factory, @Nullable PermissionCheck permissions, LongSupplier nanoTime) {
 		this.factory = factory;
+		this.permissions = permissions;
 		this.commands = new SharedRedisCommands(factory);
 		this.nanoTime = nanoTime;
 		this.lastRefreshNanos = nanoTime.getAsLong() - TimeUnit.MILLISECONDS.toNanos(REFRESH_GAP_MILLIS);
@@ -92,6 +98,14 @@ public final class ClusterPing implements RedisPing, AutoCloseable {
 	@Override
 	public void probeWrite() {
 		probe(() -> join(commands().set(PROBE_KEY, PROBE_KEY, SetArgs.Builder.px(2000)).toCompletableFuture()));
+	}
+
+	@Override
+	public void checkPermissions() {
+		PermissionCheck check = this.permissions;
+		if (check != null) {
+			probe(() -> check.require(commands()));
+		}
 	}
 
 	private void probe(Runnable probe) {

@@ -295,7 +295,15 @@ public final class DefaultBackendState implements BackendState {
 	 */
 	@Override
 	public boolean needsWriteProbe() {
-		return this.probe != Probe.PING;
+		return this.probe == Probe.WRITE || this.probe == Probe.WRITE_WITH_ROOM;
+	}
+
+	/**
+	 * Takes Redis back with this probe: for a start on the twins for a reason a PING
+	 * cannot see (a permission the user lacks).
+	 */
+	void probeWith(Probe probe) {
+		this.probe = probe;
 	}
 
 	/** The probe that takes Redis back. */
@@ -345,8 +353,8 @@ public final class DefaultBackendState implements BackendState {
 		}
 		long healthyFor = this.recovery.healthyFor(this.nanoTime.getAsLong(), shortage != null);
 		if (healthyFor >= 0) {
-			switchTo(BackendMode.REDIS, ((this.probe != Probe.PING) ? "probe write answered in " : "PING answered in ")
-					+ formatMillis(latency) + ", every probe for " + formatDuration(Duration.ofNanos(healthyFor))
+			switchTo(BackendMode.REDIS, this.probe.answered() + formatMillis(latency) + ", every probe for "
+					+ formatDuration(Duration.ofNanos(healthyFor))
 					+ ((shortage != null)
 							? ", though with less than " + RedisMemory.REQUIRED_FREE_PERCENT + "% of maxmemory free"
 							: ""),
@@ -479,11 +487,26 @@ public final class DefaultBackendState implements BackendState {
 		WRITE,
 
 		/** A write, and enough free memory in INFO: Redis refused writes with OOM. */
-		WRITE_WITH_ROOM;
+		WRITE_WITH_ROOM,
+
+		/**
+		 * The check of the user's permissions: Redis refused a command, key or channel to
+		 * the app's user.
+		 */
+		PERMISSIONS;
+
+		/** The head of the "is back" reason. */
+		String answered() {
+			return switch (this) {
+				case PING -> "PING answered in ";
+				case WRITE, WRITE_WITH_ROOM -> "probe write answered in ";
+				case PERMISSIONS -> "the user's permissions checked in ";
+			};
+		}
 
 		static Probe after(Throwable failure) {
-			return RedisFailures.isOutOfMemory(failure) ? WRITE_WITH_ROOM
-					: RedisFailures.isWriteRefusal(failure) ? WRITE : PING;
+			return RedisFailures.isPermissionRefusal(failure) ? PERMISSIONS : RedisFailures.isOutOfMemory(failure)
+					? WRITE_WITH_ROOM : RedisFailures.isWriteRefusal(failure) ? WRITE : PING;
 		}
 
 	}

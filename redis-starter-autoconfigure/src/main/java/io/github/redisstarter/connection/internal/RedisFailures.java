@@ -19,6 +19,7 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import io.github.redisstarter.connection.RedisEndpoint;
 import io.github.redisstarter.connection.RedisDeadlineMissedException;
+import io.github.redisstarter.connection.RedisPermissionException;
 
 /**
  * Tells failures that mean "Redis is away" (the backend should switch) from failures that
@@ -32,7 +33,14 @@ public final class RedisFailures {
 	 * fine.
 	 */
 	private static final String[] UNAVAILABLE_REPLIES = { "LOADING", "NOAUTH", "WRONGPASS", "OOM ", "MASTERDOWN",
-			"CLUSTERDOWN", "READONLY", "TRYAGAIN" };
+			"CLUSTERDOWN", "READONLY", "TRYAGAIN", "NOPERM" };
+
+	/**
+	 * What Redis says when a script calls a command its user may not run (Redis 7 as the
+	 * reply, Redis 6.2 inside "Error running script"); unlike NOPERM, it names no
+	 * command.
+	 */
+	private static final String SCRIPT_PERMISSION_REFUSAL = "The user executing the script can't run";
 
 	/** Replies with which Redis refuses writes while it still answers reads and PING. */
 	private static final String[] WRITE_REFUSALS = { "OOM ", "READONLY" };
@@ -61,6 +69,9 @@ public final class RedisFailures {
 					|| t instanceof UnknownHostException || t instanceof SSLException) {
 				return true;
 			}
+			if (isOwnPermissionRefusal(t)) {
+				return true;
+			}
 			String message = reply(t);
 			if (message != null && (message.startsWith("Currently not connected")
 					|| message.startsWith("Connection closed") || message.startsWith("Connection is closed")
@@ -69,6 +80,20 @@ public final class RedisFailures {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether Redis refused a command, a key or a channel to the app's user: an ACL
+	 * permission is missing. The app answers from its twins until the user has it.
+	 */
+	public static boolean isPermissionRefusal(Throwable failure) {
+		return causeMatching(failure,
+				(t) -> isOwnPermissionRefusal(t) || (t.getMessage() != null && t.getMessage().startsWith("NOPERM")));
+	}
+
+	private static boolean isOwnPermissionRefusal(Throwable t) {
+		return t instanceof RedisPermissionException
+				|| (t.getMessage() != null && t.getMessage().contains(SCRIPT_PERMISSION_REFUSAL));
 	}
 
 	/**
@@ -108,6 +133,9 @@ public final class RedisFailures {
 	 * {@code "refused the app's credentials"} when it did, else {@code "is unreachable"}.
 	 */
 	public static String whatHappened(Throwable failure) {
+		if (isPermissionRefusal(failure)) {
+			return "refused a command to the app's Redis user";
+		}
 		return isCredentialRefusal(failure) ? "refused the app's credentials" : "is unreachable";
 	}
 
@@ -200,6 +228,12 @@ public final class RedisFailures {
 		if (message.startsWith("WRONGPASS")) {
 			return "authentication failed (WRONGPASS: wrong username or password)";
 		}
+		if (t instanceof RedisPermissionException) {
+			return message.substring("NOPERM ".length());
+		}
+		if (message.startsWith("NOPERM") || message.contains(SCRIPT_PERMISSION_REFUSAL)) {
+			return "permission denied (" + message + "); " + permissionHint(message);
+		}
 		if (message.startsWith("NOAUTH")) {
 			return "authentication required (NOAUTH: Redis wants a password and none was sent)";
 		}
@@ -233,6 +267,27 @@ public final class RedisFailures {
 			return "Redis refused the command (" + reply + ")";
 		}
 		return null;
+	}
+
+	/** What to add to the user's ACL, as far as Redis' refusal tells. */
+	private static String permissionHint(String refusal) {
+		String whole = " (docs/security.md gives the whole line)";
+		int quote = refusal.indexOf("run the '");
+		if (quote >= 0) {
+			int end = refusal.indexOf('\'', quote + 9);
+			if (end > quote + 9) {
+				return "add +" + refusal.substring(quote + 9, end) + " to the user's ACL" + whole;
+			}
+		}
+		if (refusal.contains("keys")) {
+			return "let the user touch the starter's keys (~rl:* ~cache:* ~redis-starter:probe with the default "
+					+ "prefixes)" + whole;
+		}
+		if (refusal.contains("channels")) {
+			return "let the user use the starter's channels (&*)" + whole;
+		}
+		return "a command inside the starter's scripts is refused: they call GET, SET and TIME (+get +set +time)"
+				+ whole;
 	}
 
 	private static boolean startsWithUnavailableReply(String message) {

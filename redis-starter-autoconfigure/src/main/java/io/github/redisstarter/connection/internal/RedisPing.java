@@ -29,6 +29,16 @@ public interface RedisPing {
 	}
 
 	/**
+	 * Checks that the app's Redis user has every permission the starter needs, at startup
+	 * and as the probe after Redis refused the user a command. Defaults to checking
+	 * nothing.
+	 * @throws io.github.redisstarter.connection.RedisPermissionException naming what the
+	 * user lacks
+	 */
+	default void checkPermissions() {
+	}
+
+	/**
 	 * Redis' memory as {@code INFO memory} tells it, or {@code null} when it cannot be
 	 * read (a user without the right to run INFO): the monitor asks after Redis refused
 	 * writes with OOM. Defaults to {@code null}.

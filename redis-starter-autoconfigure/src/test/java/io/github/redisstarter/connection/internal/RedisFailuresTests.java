@@ -35,6 +35,34 @@ class RedisFailuresTests {
 		assertThat(RedisFailures.isUnavailable(new TimeoutException("no answer to PING within 2 s"))).isTrue();
 	}
 
+	/**
+	 * What Redis 7.0 and the embedded 6.2 answer (seen on both) when the app's ACL user
+	 * lacks a command, a key or a channel, directly or inside a script.
+	 */
+	@Test
+	void aPermissionRefusalIsAnsweredByTheTwinsAndSaysWhatToAdd() {
+		String[] refusals = { "NOPERM this user has no permissions to run the 'get' command",
+				"NOPERM this user has no permissions to run the 'get' command or its subcommand",
+				"NOPERM this user has no permissions to access one of the keys used as arguments",
+				"NOPERM this user has no permissions to access one of the channels used as arguments",
+				"ERR The user executing the script can't run this command or subcommand script: d3c2, on "
+						+ "@user_script:1.",
+				"ERR Error running script (call to f_d3c2): @user_script:1: @user_script: 1: The user executing the "
+						+ "script can't run this command or subcommand" };
+		String[] hints = { "add +get to the user's ACL", "add +get to the user's ACL", "~rl:* ~cache:*", "(&*)",
+				"+get +set +time", "+get +set +time" };
+		for (int i = 0; i < refusals.length; i++) {
+			RedisSystemException refusal = new RedisSystemException("x",
+					new RedisCommandExecutionException(refusals[i]));
+			assertThat(RedisFailures.isUnavailable(refusal)).as(refusals[i]).isTrue();
+			assertThat(RedisFailures.isPermissionRefusal(refusal)).as(refusals[i]).isTrue();
+			assertThat(RedisFailures.whatHappened(refusal)).isEqualTo("refused a command to the app's Redis user");
+			assertThat(RedisFailures.describe(refusal)).startsWith("permission denied (").contains(hints[i]);
+			assertThat(DefaultBackendState.Probe.after(refusal)).isEqualTo(DefaultBackendState.Probe.PERMISSIONS);
+		}
+		assertThat(RedisFailures.isPermissionRefusal(new RedisCommandExecutionException("WRONGPASS x"))).isFalse();
+	}
+
 	@Test
 	void bugsAreNotOutages() {
 		assertThat(

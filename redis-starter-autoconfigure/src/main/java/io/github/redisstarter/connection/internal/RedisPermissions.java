@@ -1,0 +1,182 @@
+package io.github.redisstarter.connection.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the starter's Redis user must be allowed for the capabilities that are on, as one
+ * ACL line, and the check that finds what a user lacks before traffic: each command is
+ * sent once in a form that changes nothing (an EVALSHA of no script, a SET with XX of a
+ * key that does not exist, a PUBLISH on a channel no one listens to), and the commands
+ * the scripts call go through {@code redis.pcall} inside one EVAL, so that a refusal
+ * names the command (a script's own refusal does not). The pub/sub commands cannot be
+ * sent on the shared connection and are not checked here.
+ *
+ * @param rateLimitPrefix the rate limits' key prefix, or {@code null} when they are off
+ * @param cachePrefix the caches' key prefix, or {@code null} when they are off
+ * @param broadcasts whether the broadcaster is on
+ */
+public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable String cachePrefix, boolean broadcasts) {
+
+	/** The key the monitor writes to see that Redis takes writes again. */
+	public static final String PROBE_KEY = "redis-starter:probe";
+
+	private static final String CHECK_TAG = "{redis-starter:permission-check}";
+
+	private static final String NO_SCRIPT = "0000000000000000000000000000000000000000";
+
+	/**
+	 * Calls each command the scripts call, with pcall, and returns the refused ones: a
+	 * SET with XX on a key that does not exist writes nothing.
+	 */
+	private static final String SCRIPT_COMMANDS = """
+			local refused = {}
+			local calls = { {'GET', KEYS[1]}, {'SET', KEYS[1], '1', 'XX', 'PX', '1'}, {'TIME'} }
+			for _, call in ipairs(calls) do
+			  local reply = redis.pcall(unpack(call))
+			  if type(reply) == 'table' and reply.err then refused[#refused + 1] = string.lower(call[1]) end
+			end
+			return refused""";
+
+	private static final long CALL_SECONDS = 5;
+
+	/** The ACL line for a user with this password: {@code ACL SETUSER <user> on >...}. */
+	public String aclLine(String user, String password) {
+		return "ACL SETUSER " + user + " on >" + password + " " + String.join(" ", rules());
+	}
+
+	/** The rules of the line, keys first, then channels and commands. */
+	public List<String> rules() {
+		Set<String> rules = new LinkedHashSet<>();
+		if (this.rateLimitPrefix != null) {
+			rules.add("~" + this.rateLimitPrefix + ":*");
+		}
+		if (this.cachePrefix != null) {
+			rules.add("~" + this.cachePrefix + ":*");
+		}
+		rules.add("~" + PROBE_KEY);
+		if (this.cachePrefix != null || this.broadcasts) {
+			rules.add("&*");
+		}
+		rules.add("+@connection");
+		if (this.rateLimitPrefix != null || this.cachePrefix != null) {
+			rules.addAll(List.of("+evalsha", "+eval"));
+		}
+		if (this.cachePrefix != null) {
+			rules.add("+mget");
+		}
+		if (this.rateLimitPrefix != null || this.cachePrefix != null) {
+			rules.add("+get");
+		}
+		if (this.cachePrefix != null) {
+			rules.addAll(List.of("+del", "+unlink", "+scan"));
+		}
+		rules.add("+set");
+		if (this.cachePrefix != null || this.broadcasts) {
+			rules.addAll(List.of("+publish", "+subscribe", "+psubscribe", "+unsubscribe", "+punsubscribe"));
+		}
+		if (this.rateLimitPrefix != null || this.cachePrefix != null) {
+			rules.add("+time");
+		}
+		rules.add("+info");
+		return List.copyOf(rules);
+	}
+
+	/**
+	 * The rules of {@link #rules()} the connected user lacks, in the same order; empty
+	 * when it has them all.
+	 */
+	public List<String> missing(RedisClusterAsyncCommands<byte[], byte[]> redis) {
+		Set<String> missing = new LinkedHashSet<>();
+		List<String> keyRules = new ArrayList<>();
+		if (this.rateLimitPrefix != null) {
+			keyRules.add(this.rateLimitPrefix);
+		}
+		if (this.cachePrefix != null) {
+			keyRules.add(this.cachePrefix);
+		}
+		for (String prefix : keyRules) {
+			byte[] key = bytes(prefix + ":" + CHECK_TAG + ":x");
+			String keyRule = "~" + prefix + ":*";
+			check(missing, "+evalsha", keyRule, () -> redis.evalsha(NO_SCRIPT, ScriptOutputType.STATUS, key));
+			List<Object> refused = check(missing, "+eval", keyRule,
+					() -> redis.eval(SCRIPT_COMMANDS, ScriptOutputType.MULTI, key));
+			if (refused != null) {
+				refused.forEach((command) -> missing.add("+" + text(command)));
+			}
+		}
+		if (this.cachePrefix != null) {
+			byte[] key = bytes(this.cachePrefix + ":" + CHECK_TAG + ":x");
+			String keyRule = "~" + this.cachePrefix + ":*";
+			check(missing, "+mget", keyRule, () -> redis.mget(key));
+			check(missing, "+del", keyRule, () -> redis.del(key));
+			check(missing, "+unlink", keyRule, () -> redis.unlink(key));
+			check(missing, "+scan", null, () -> redis.scan(ScanCursor.INITIAL,
+					ScanArgs.Builder.matches(this.cachePrefix + ":" + CHECK_TAG + ":*").limit(1)));
+		}
+		check(missing, "+set", "~" + PROBE_KEY,
+				() -> redis.set(bytes(PROBE_KEY), bytes("1"), SetArgs.Builder.xx().px(1)));
+		if (this.cachePrefix != null || this.broadcasts) {
+			check(missing, "+publish", "&*",
+					() -> redis.publish(bytes("redis-starter:" + CHECK_TAG + ":nobody-listens"), new byte[0]));
+		}
+		check(missing, "+info", null, () -> redis.info("memory"));
+		List<String> ordered = new ArrayList<>(rules());
+		ordered.retainAll(missing);
+		return ordered;
+	}
+
+	/**
+	 * Runs one call; a NOPERM adds the command's rule, or the key or channel rule when
+	 * the refusal is about those. Any other failure is not this check's business.
+	 */
+	private static <T> @Nullable T check(Set<String> missing, String commandRule, @Nullable String keyRule,
+			java.util.function.Supplier<io.lettuce.core.RedisFuture<T>> call) {
+		try {
+			return call.get().toCompletableFuture().get(CALL_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while checking the Redis user's permissions", ex);
+		}
+		catch (java.util.concurrent.ExecutionException | CompletionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			String message = String.valueOf(cause.getMessage());
+			if (message.startsWith("NOPERM")) {
+				missing.add((message.contains("keys") && keyRule != null) ? keyRule
+						: message.contains("channels") ? "&*" : commandRule);
+				return null;
+			}
+			if (RedisFailures.isUnavailable(cause)) {
+				throw RedisCalls.unwrap(cause);
+			}
+			return null;
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			throw new io.lettuce.core.RedisCommandTimeoutException(
+					"No answer within " + CALL_SECONDS + " s while checking the Redis user's permissions");
+		}
+	}
+
+	private static String text(Object value) {
+		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
