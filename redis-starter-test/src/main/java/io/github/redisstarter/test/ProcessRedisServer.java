@@ -38,7 +38,7 @@ final class ProcessRedisServer extends RedisServer {
 			throw new UncheckedIOException(ex);
 		}
 		if (config.tls) {
-			this.tlsMaterial = TlsMaterial.create(this.workDir);
+			this.tlsMaterial = TlsMaterial.create(this.workDir, config.tlsServerNames);
 		}
 	}
 
@@ -78,7 +78,8 @@ final class ProcessRedisServer extends RedisServer {
 		if (this.tlsMaterial != null) {
 			command.addAll(List.of("--tls-port", String.valueOf(this.tlsPort), "--tls-cert-file",
 					this.tlsMaterial.certificate().toString(), "--tls-key-file", this.tlsMaterial.key().toString(),
-					"--tls-ca-cert-file", this.tlsMaterial.caCertificate().toString(), "--tls-auth-clients", "no"));
+					"--tls-ca-cert-file", this.tlsMaterial.caCertificate().toString(), "--tls-auth-clients",
+					config.tlsClientAuth ? "yes" : "no"));
 		}
 		try {
 			return new ProcessBuilder(command).redirectErrorStream(true)
@@ -197,10 +198,34 @@ final class ProcessRedisServer extends RedisServer {
 
 	@Override
 	public Path caCertificate() {
+		return tlsMaterial().caCertificate();
+	}
+
+	@Override
+	public Path clientCertificate() {
+		return tlsMaterial().clientCertificate();
+	}
+
+	@Override
+	public Path clientKey() {
+		return tlsMaterial().clientKey();
+	}
+
+	@Override
+	public Path strangerCertificate() {
+		return tlsMaterial().strangerCertificate();
+	}
+
+	@Override
+	public Path strangerKey() {
+		return tlsMaterial().strangerKey();
+	}
+
+	private TlsMaterial tlsMaterial() {
 		if (this.tlsMaterial == null) {
-			return super.caCertificate();
+			throw new IllegalStateException("This server was not configured with TLS");
 		}
-		return this.tlsMaterial.caCertificate();
+		return this.tlsMaterial;
 	}
 
 	@Override

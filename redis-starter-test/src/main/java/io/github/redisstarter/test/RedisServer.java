@@ -57,15 +57,15 @@ public abstract class RedisServer implements AutoCloseable {
 	 * started yet.
 	 */
 	public static RedisServer create(Config config) {
-		if (config.clusterNode || config.sentinelConfig != null) {
-			// A container maps ports, and a cluster node or a sentinel announces the
-			// port it listens on: only a process will do.
-			return new ProcessRedisServer(config, "embedded".equals(config.kind) ? RedisBinary.embedded()
-					: RedisBinary.onPath().orElseGet(RedisBinary::embedded));
-		}
 		String forced = (config.kind != null) ? config.kind
 				: System.getProperty(SERVER_KIND_PROPERTY, System.getenv(SERVER_KIND_PROPERTY));
 		String kind = (forced == null || forced.isBlank()) ? "auto" : forced.trim().toLowerCase(java.util.Locale.ROOT);
+		if ((config.clusterNode || config.sentinelConfig != null) && !kind.equals("binary")) {
+			// A container maps ports, and a cluster node or a sentinel announces the
+			// port it listens on: only a process will do.
+			return new ProcessRedisServer(config, kind.equals("embedded") ? RedisBinary.embedded()
+					: RedisBinary.onPath().orElseGet(RedisBinary::embedded));
+		}
 		return switch (kind) {
 			case "binary" -> new ProcessRedisServer(config,
 					RedisBinary.onPath()
@@ -180,6 +180,29 @@ public abstract class RedisServer implements AutoCloseable {
 	 * The PEM file of the certificate authority that signed a TLS server's certificate.
 	 */
 	public Path caCertificate() {
+		throw new IllegalStateException("This server was not configured with TLS");
+	}
+
+	/**
+	 * A client certificate (PEM) that the server's certificate authority signed, for
+	 * mutual TLS ({@link Config#mutualTls()}).
+	 */
+	public Path clientCertificate() {
+		throw new IllegalStateException("This server was not configured with TLS");
+	}
+
+	/** The PKCS#8 PEM key of {@link #clientCertificate()}. */
+	public Path clientKey() {
+		throw new IllegalStateException("This server was not configured with TLS");
+	}
+
+	/** A self-signed client certificate (PEM) the server does not trust. */
+	public Path strangerCertificate() {
+		throw new IllegalStateException("This server was not configured with TLS");
+	}
+
+	/** The PKCS#8 PEM key of {@link #strangerCertificate()}. */
+	public Path strangerKey() {
 		throw new IllegalStateException("This server was not configured with TLS");
 	}
 
@@ -330,6 +353,10 @@ public abstract class RedisServer implements AutoCloseable {
 
 		boolean tls;
 
+		boolean tlsClientAuth;
+
+		String tlsServerNames = "ip:127.0.0.1,dns:localhost";
+
 		String kind;
 
 		final List<String> extraArguments = new ArrayList<>();
@@ -357,6 +384,25 @@ public abstract class RedisServer implements AutoCloseable {
 		 */
 		public Config tls() {
 			this.tls = true;
+			return this;
+		}
+
+		/**
+		 * TLS as {@link #tls()}, and the server asks every client for a certificate its
+		 * authority signed ({@code --tls-auth-clients yes}).
+		 */
+		public Config mutualTls() {
+			this.tlsClientAuth = true;
+			return tls();
+		}
+
+		/**
+		 * The subject alternative names of the server's certificate, in keytool's form
+		 * ({@code ip:127.0.0.1,dns:localhost} unless told), for a test of hostname
+		 * verification.
+		 */
+		public Config tlsServerNames(String names) {
+			this.tlsServerNames = names;
 			return this;
 		}
 

@@ -15,16 +15,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throwaway certificate authority and a server certificate for 127.0.0.1/localhost,
- * made with the JDK's own {@code keytool} so that a machine with only a JDK can run the
- * TLS tests (no openssl command needed).
+ * A throwaway certificate authority, a server certificate for 127.0.0.1/localhost (or the
+ * names a test gives), a client certificate the authority signed and a stranger's
+ * (self-signed) one, made with the JDK's own {@code keytool} so that a machine with only
+ * a JDK can run the TLS tests (no openssl command needed). Keys are PKCS#8 PEM files.
  */
-record TlsMaterial(Path caCertificate, Path certificate, Path key) {
+record TlsMaterial(Path caCertificate, Path certificate, Path key, Path clientCertificate, Path clientKey,
+		Path strangerCertificate, Path strangerKey) {
 
 	/** Only guards files in a temporary directory of the test's own. */
 	private static final String STORE_PASSWORD = "redis-starter-test";
 
-	static TlsMaterial create(Path dir) {
+	static TlsMaterial create(Path dir, String serverNames) {
 		Path caStore = dir.resolve("ca.p12");
 		Path serverStore = dir.resolve("server.p12");
 		Path csr = dir.resolve("server.csr");
@@ -39,9 +41,28 @@ record TlsMaterial(Path caCertificate, Path certificate, Path key) {
 				"-dname", "CN=localhost", "-keystore", serverStore.toString());
 		keytool(dir, "-certreq", "-alias", "server", "-keystore", serverStore.toString(), "-file", csr.toString());
 		keytool(dir, "-gencert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-validity", "2", "-ext",
-				"san=ip:127.0.0.1,dns:localhost", "-infile", csr.toString(), "-outfile", cert.toString());
+				"san=" + serverNames, "-infile", csr.toString(), "-outfile", cert.toString());
 		writePem(key, "PRIVATE KEY", privateKey(serverStore, "server").getEncoded());
-		return new TlsMaterial(caCert, cert, key);
+		Path clientStore = dir.resolve("client.p12");
+		Path clientCsr = dir.resolve("client.csr");
+		Path clientCert = dir.resolve("client.crt");
+		Path clientKey = dir.resolve("client.key");
+		keytool(dir, "-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+				"-dname", "CN=app", "-keystore", clientStore.toString());
+		keytool(dir, "-certreq", "-alias", "client", "-keystore", clientStore.toString(), "-file",
+				clientCsr.toString());
+		keytool(dir, "-gencert", "-rfc", "-alias", "ca", "-keystore", caStore.toString(), "-validity", "2", "-ext",
+				"eku=clientAuth", "-infile", clientCsr.toString(), "-outfile", clientCert.toString());
+		writePem(clientKey, "PRIVATE KEY", privateKey(clientStore, "client").getEncoded());
+		Path strangerStore = dir.resolve("stranger.p12");
+		Path strangerCert = dir.resolve("stranger.crt");
+		Path strangerKey = dir.resolve("stranger.key");
+		keytool(dir, "-genkeypair", "-alias", "stranger", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+				"-dname", "CN=stranger", "-keystore", strangerStore.toString());
+		keytool(dir, "-exportcert", "-rfc", "-alias", "stranger", "-keystore", strangerStore.toString(), "-file",
+				strangerCert.toString());
+		writePem(strangerKey, "PRIVATE KEY", privateKey(strangerStore, "stranger").getEncoded());
+		return new TlsMaterial(caCert, cert, key, clientCert, clientKey, strangerCert, strangerKey);
 	}
 
 	private static PrivateKey privateKey(Path store, String alias) {

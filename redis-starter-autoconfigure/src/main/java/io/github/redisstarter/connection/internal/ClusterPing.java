@@ -9,6 +9,7 @@ import java.util.function.LongSupplier;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -22,9 +23,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 /**
  * The monitor's probe on Redis Cluster: the cluster as it is now answers when every
  * master that serves slots in Lettuce's current view of the topology says
- * {@code cluster_state:ok} to {@code CLUSTER INFO}. A master that cannot be reached, or
- * one that says the cluster is down (a failed master whose replica is not promoted yet),
- * fails the probe; a PING that one live node answers would not.
+ * {@code cluster_state:ok} to {@code CLUSTER INFO} (or, where a service refuses that
+ * command, answers a PING). A master that cannot be reached, or one that says the cluster
+ * is down (a failed master whose replica is not promoted yet), fails the probe; a PING
+ * that one live node answers would not.
  *
  * <p>
  * That view is what the app's commands follow, and Lettuce may keep an old one for long
@@ -82,8 +84,7 @@ public final class ClusterPing implements RedisPing, AutoCloseable {
 			for (RedisClusterNode node : connection.getPartitions()) {
 				if (node.is(NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()) {
 					answers.add(connection.getConnectionAsync(node.getNodeId())
-						.thenCompose((nodeConnection) -> nodeConnection.async().clusterInfo())
-						.thenAccept((info) -> requireOk(node, info)));
+						.thenCompose((nodeConnection) -> clusterState(node, nodeConnection.async())));
 				}
 			}
 			if (answers.isEmpty()) {
@@ -151,6 +152,27 @@ public final class ClusterPing implements RedisPing, AutoCloseable {
 		catch (java.util.concurrent.CompletionException ex) {
 			throw RedisCalls.unwrap(ex);
 		}
+	}
+
+	/**
+	 * The node's word on the cluster's state; a node that refuses CLUSTER INFO itself (a
+	 * managed service may block CLUSTER commands, a user may lack it) is asked for a PING
+	 * instead.
+	 */
+	private static CompletableFuture<Void> clusterState(RedisClusterNode node,
+			RedisAsyncCommands<byte[], byte[]> commands) {
+		return commands.clusterInfo()
+			.toCompletableFuture()
+			.thenAccept((info) -> requireOk(node, info))
+			.exceptionallyCompose((failure) -> {
+				Throwable cause = RedisCalls.cause(failure);
+				if (cause instanceof RedisCommandExecutionException
+						&& (!RedisFailures.isUnavailable(cause) || RedisFailures.isPermissionRefusal(cause))) {
+					return commands.ping().toCompletableFuture().thenAccept((pong) -> {
+					});
+				}
+				return CompletableFuture.failedFuture(cause);
+			});
 	}
 
 	private static void requireOk(RedisClusterNode node, String info) {

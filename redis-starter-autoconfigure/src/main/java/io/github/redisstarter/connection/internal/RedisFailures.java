@@ -238,7 +238,7 @@ public final class RedisFailures {
 			return "authentication required (NOAUTH: Redis wants a password and none was sent)";
 		}
 		if (t instanceof SSLException || lower.contains("not an ssl/tls record") || lower.contains("handshake")) {
-			return "TLS handshake failed (" + message + "): is the server plain-text while the URL says rediss://?";
+			return "TLS handshake failed (" + message + "): " + tlsHint(lower);
 		}
 		if (t instanceof UnknownHostException) {
 			return "unknown host (" + message + ")";
@@ -267,6 +267,24 @@ public final class RedisFailures {
 			return "Redis refused the command (" + reply + ")";
 		}
 		return null;
+	}
+
+	/** The likely cause of a failed handshake, as far as its words tell. */
+	private static String tlsHint(String lower) {
+		if (lower.contains("subject alternative") || lower.contains("no name matching")) {
+			return "the server's certificate does not name the host the app connects to (hostname verification); "
+					+ "connect by a name the certificate holds";
+		}
+		if (lower.contains("pkix") || lower.contains("certification path")) {
+			return "the server's certificate is not signed by an authority the app trusts; name an SSL bundle with "
+					+ "the authority's certificate (spring.data.redis.ssl.bundle)";
+		}
+		if (lower.contains("bad_certificate") || lower.contains("unknown_ca") || lower.contains("certificate_required")
+				|| lower.contains("certificate_unknown") || lower.contains("decrypt_error")) {
+			return "the server refused the app's client certificate, or wants one and got none; put a certificate "
+					+ "its authority signed in the SSL bundle's keystore";
+		}
+		return "is the server plain-text while the URL says rediss://?";
 	}
 
 	/** What to add to the user's ACL, as far as Redis' refusal tells. */

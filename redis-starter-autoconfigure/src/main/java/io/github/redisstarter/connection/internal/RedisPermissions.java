@@ -39,7 +39,8 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 	private static final String NO_SCRIPT = "0000000000000000000000000000000000000000";
 
 	/**
-	 * Calls each command the scripts call, with pcall, and returns the refused ones: a
+	 * Calls each command the scripts call, with pcall, and returns those refused to the
+	 * user (any other error, such as a renamed command, is not this check's business): a
 	 * SET with XX on a key that does not exist writes nothing.
 	 */
 	private static final String SCRIPT_COMMANDS = """
@@ -47,7 +48,10 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 			local calls = { {'GET', KEYS[1]}, {'SET', KEYS[1], '1', 'XX', 'PX', '1'}, {'TIME'} }
 			for _, call in ipairs(calls) do
 			  local reply = redis.pcall(unpack(call))
-			  if type(reply) == 'table' and reply.err then refused[#refused + 1] = string.lower(call[1]) end
+			  local refusal = type(reply) == 'table' and reply.err
+			  if refusal and (string.find(refusal, "can't run", 1, true) or string.find(refusal, 'NOPERM', 1, true)) then
+			    refused[#refused + 1] = string.lower(call[1])
+			  end
 			end
 			return refused""";
 
