@@ -53,6 +53,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStringCommands;
 import org.springframework.data.redis.core.types.Expiration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.ClassUtils;
 import io.github.redisstarter.connection.internal.DefaultFailover;
 
 /**
@@ -118,12 +119,20 @@ public final class RedisStarterAutoConfiguration {
 	 */
 	private static PermissionCheck permissions(Environment environment, @Nullable DataRedisConnectionDetails details,
 			@Nullable RedisEndpoint endpoint) {
+		// The conditions of the capabilities' auto-configurations: a property, and
+		// Jackson
+		// for the caches and broadcasts.
+		boolean json = ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
+				RedisStarterAutoConfiguration.class.getClassLoader());
 		boolean rateLimits = environment.getProperty("redis-starter.rate-limit.enabled", Boolean.class, true);
-		boolean caches = environment.getProperty("redis-starter.cache.enabled", Boolean.class, true);
-		boolean broadcasts = environment.getProperty("redis-starter.broadcast.enabled", Boolean.class, true);
+		boolean caches = json && environment.getProperty("redis-starter.cache.enabled", Boolean.class, true);
+		boolean broadcasts = json && environment.getProperty("redis-starter.broadcast.enabled", Boolean.class, true);
+		boolean redisTime = !"client"
+			.equalsIgnoreCase(environment.getProperty("redis-starter.rate-limit.time-source", "redis").trim());
 		RedisPermissions needs = new RedisPermissions(
 				rateLimits ? environment.getProperty("redis-starter.rate-limit.key-prefix", "rl") : null,
-				caches ? environment.getProperty("redis-starter.cache.key-prefix", "cache") : null, broadcasts);
+				caches ? environment.getProperty("redis-starter.cache.key-prefix", "cache") : null, broadcasts,
+				redisTime);
 		String user = (details != null && details.getUsername() != null) ? details.getUsername() : "default";
 		return new PermissionCheck(needs, user, endpoint);
 	}
@@ -132,7 +141,8 @@ public final class RedisStarterAutoConfiguration {
 	 * PING, or a short-lived write when Redis last refused writes, over the app's own
 	 * connection; after OOM, the monitor also reads INFO to see whether Redis has room to
 	 * take the app's writes again (see {@link RedisMemory}). The permission check goes
-	 * over the connection the capabilities use.
+	 * over the factory's shared connection (one of the starter's own when the factory
+	 * shares none).
 	 */
 	static final class ConnectionPing implements RedisPing, AutoCloseable {
 

@@ -7,10 +7,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Calls that an app keeps making while a test breaks its Redis: one thread per call, each
- * repeating it until {@link #stop()}, which returns what any of them threw.
+ * Calls that an app keeps making while a test breaks its Redis: one daemon thread per
+ * call, each repeating it (with a pause of a millisecond, so that the machine keeps CPU
+ * for the rest) until {@link #stop()}, which returns what any of them threw (the first
+ * hundred). Closing stops it too, for a test that fails before it asks.
  */
-final class BackgroundLoad {
+final class BackgroundLoad implements AutoCloseable {
+
+	private static final int KEPT_FAILURES = 100;
 
 	private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -29,12 +33,19 @@ final class BackgroundLoad {
 					try {
 						call.accept(i);
 						load.calls.incrementAndGet();
+						Thread.sleep(1);
+					}
+					catch (InterruptedException ex) {
+						return;
 					}
 					catch (Throwable ex) {
-						load.failures.add(ex);
+						if (load.failures.size() < KEPT_FAILURES) {
+							load.failures.add(ex);
+						}
 					}
 				}
 			});
+			thread.setDaemon(true);
 			thread.start();
 			load.threads.add(thread);
 		}
@@ -53,6 +64,11 @@ final class BackgroundLoad {
 			thread.join();
 		}
 		return this.failures;
+	}
+
+	@Override
+	public void close() throws InterruptedException {
+		stop();
 	}
 
 }

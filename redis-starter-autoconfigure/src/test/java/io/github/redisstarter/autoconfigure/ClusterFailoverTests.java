@@ -86,31 +86,32 @@ class ClusterFailoverTests {
 			assertThat(name(a)).isEqualTo("Administrator");
 
 			// Load on both instances throughout: every call must be answered.
-			BackgroundLoad load = BackgroundLoad.start(List.of(a, b).stream().<IntConsumer>map((app) -> (i) -> {
+			try (BackgroundLoad load = BackgroundLoad.start(List.of(a, b).stream().<IntConsumer>map((app) -> (i) -> {
 				app.getBean(RateLimiter.class).tryAcquire("api", "load-" + (i % 50));
 				name(app);
-			}).toList());
-
-			RedisServer master = cluster.masterOf("cache:{roles:1}:admin");
-			long killed = System.nanoTime();
-			master.kill();
-			await().atMost(BOUND)
-				.until(() -> stateA.mode() == BackendMode.MEMORY && stateB.mode() == BackendMode.MEMORY);
-			Duration toTwins = Duration.ofNanos(System.nanoTime() - killed);
-			cluster.awaitHealthy(BOUND);
-			Duration promoted = Duration.ofNanos(System.nanoTime() - killed);
-			await().atMost(BOUND)
-				.pollInterval(Duration.ofMillis(10))
-				.until(() -> stateA.mode() == BackendMode.REDIS && stateB.mode() == BackendMode.REDIS);
-			Duration back = Duration.ofNanos(System.nanoTime() - killed);
-			Thread.sleep(1000);
-			List<Throwable> failures = load.stop();
-			System.out.printf("cluster failover: twins after %d ms, promoted after %d ms, back after %d ms, %d calls%n",
-					toTwins.toMillis(), promoted.toMillis(), back.toMillis(), load.calls());
-			assertThat(failures).as("calls answered throughout").isEmpty();
-			assertThat(back).as("back on Redis at most a second after the cluster promoted the replica")
-				.isLessThanOrEqualTo(promoted.plusSeconds(1));
-			assertThat(stateA.mode()).isEqualTo(BackendMode.REDIS);
+			}).toList())) {
+				RedisServer master = cluster.masterOf("cache:{roles:1}:admin");
+				long killed = System.nanoTime();
+				master.kill();
+				await().atMost(BOUND)
+					.until(() -> stateA.mode() == BackendMode.MEMORY && stateB.mode() == BackendMode.MEMORY);
+				Duration toTwins = Duration.ofNanos(System.nanoTime() - killed);
+				cluster.awaitHealthy(BOUND);
+				Duration promoted = Duration.ofNanos(System.nanoTime() - killed);
+				await().atMost(BOUND)
+					.pollInterval(Duration.ofMillis(10))
+					.until(() -> stateA.mode() == BackendMode.REDIS && stateB.mode() == BackendMode.REDIS);
+				Duration back = Duration.ofNanos(System.nanoTime() - killed);
+				Thread.sleep(1000);
+				List<Throwable> failures = load.stop();
+				System.out.printf(
+						"cluster failover: twins after %d ms, promoted after %d ms, back after %d ms, %d calls%n",
+						toTwins.toMillis(), promoted.toMillis(), back.toMillis(), load.calls());
+				assertThat(failures).as("calls answered throughout").isEmpty();
+				assertThat(back).as("back on Redis at most a second after the cluster promoted the replica")
+					.isLessThanOrEqualTo(promoted.plusSeconds(1));
+				assertThat(stateA.mode()).isEqualTo(BackendMode.REDIS);
+			}
 
 			// Exact limits afterwards, across the instances.
 			int allowed = 0;
@@ -126,6 +127,21 @@ class ClusterFailoverTests {
 			database.put("admin", "Renamed");
 			roles(a).evict("admin");
 			await().atMost(Duration.ofSeconds(1)).until(() -> name(b).equals("Renamed"));
+			// A whole-cache eviction reaches Redis and every instance, and its sweep
+			// (SCAN
+			// through the cluster, UNLINK) deletes the entries it made obsolete.
+			name(b);
+			database.put("admin", "Renamed again");
+			assertThat(roles(a).evictAll().reachedRedis()).isTrue();
+			await().atMost(Duration.ofSeconds(1)).until(() -> name(b).equals("Renamed again"));
+			assertThat(cluster.masterOf("cache:{roles:1}:admin").command("EXISTS", "cache:{roles:1}:admin"))
+				.isEqualTo(1L);
+			roles(a).evictAll();
+			await().atMost(BOUND)
+				.until(() -> cluster.masters()
+					.stream()
+					.mapToLong((node) -> ((java.util.List<?>) node.command("KEYS", "cache:{roles:1}:admin")).size())
+					.sum() == 0);
 
 			// Broadcasts reach the other instance (pub/sub across the cluster's nodes).
 			List<String> heard = new CopyOnWriteArrayList<>();
@@ -144,6 +160,23 @@ class ClusterFailoverTests {
 		// One switch line each way per instance, whatever failed meanwhile.
 		assertThat(Logs.starterLines(output, "ERROR")).hasSize(2);
 		assertThat(Logs.starterLines(output, "INFO").stream().filter((line) -> line.contains("is back"))).hasSize(2);
+	}
+
+	@Test
+	void aNodeThatRefusesClusterInfoIsAskedForAPingInstead() {
+		// As a managed service that blocks CLUSTER INFO, or a user without it: Lettuce
+		// still reads the topology (CLUSTER NODES), and the probe falls back to PING.
+		for (RedisServer node : cluster.servers()) {
+			node.command("ACL", "SETUSER", "app", "reset", "on", ">app-pw-16", "~*", "&*", "+@all", "-cluster|info");
+		}
+		try (ConfigurableApplicationContext app = start("spring.data.redis.username=app",
+				"spring.data.redis.password=app-pw-16", "redis-starter.required=true")) {
+			BackendState state = app.getBean(BackendState.class);
+			assertThat(state.mode()).isEqualTo(BackendMode.REDIS);
+			await().during(Duration.ofMillis(500)).atMost(BOUND).until(() -> state.mode() == BackendMode.REDIS);
+			assertThat(app.getBean(RateLimiter.class).tryAcquire("api", "acl-user").source())
+				.isEqualTo(Decision.Source.REDIS);
+		}
 	}
 
 	@SuppressWarnings("unchecked")

@@ -51,26 +51,27 @@ class SentinelFailoverTests {
 			BackendState stateB = b.getBean(BackendState.class);
 			assertThat(stateA.mode()).isEqualTo(BackendMode.REDIS);
 			assertThat(stateA.endpoint().toString()).startsWith("sentinel master 'mymaster' via 127.0.0.1:");
-			BackgroundLoad load = BackgroundLoad.start(List.of(a, b).stream().<IntConsumer>map((app) -> (i) -> {
+			try (BackgroundLoad load = BackgroundLoad.start(List.of(a, b).stream().<IntConsumer>map((app) -> (i) -> {
 				app.getBean(RateLimiter.class).tryAcquire("api", "load-" + (i % 50));
 				assertThat(roles(app).get("admin")).contains("Administrator");
-			}).toList());
-
-			RedisServer master = sentinels.master();
-			long killed = System.nanoTime();
-			master.kill();
-			await().atMost(BOUND)
-				.until(() -> stateA.mode() == BackendMode.MEMORY && stateB.mode() == BackendMode.MEMORY);
-			sentinels.awaitNewMaster(master, BOUND);
-			Duration promoted = Duration.ofNanos(System.nanoTime() - killed);
-			await().atMost(BOUND).until(() -> stateA.mode() == BackendMode.REDIS && stateB.mode() == BackendMode.REDIS);
-			Duration back = Duration.ofNanos(System.nanoTime() - killed);
-			List<Throwable> failures = load.stop();
-			System.out.printf("sentinel failover: promoted after %d ms, back after %d ms, %d calls%n",
-					promoted.toMillis(), back.toMillis(), load.calls());
-			assertThat(failures).as("calls answered throughout").isEmpty();
-			assertThat(back).as("back on Redis at most a second after the sentinels promoted the replica")
-				.isLessThanOrEqualTo(promoted.plusSeconds(1));
+			}).toList())) {
+				RedisServer master = sentinels.master();
+				long killed = System.nanoTime();
+				master.kill();
+				await().atMost(BOUND)
+					.until(() -> stateA.mode() == BackendMode.MEMORY && stateB.mode() == BackendMode.MEMORY);
+				sentinels.awaitNewMaster(master, BOUND);
+				Duration promoted = Duration.ofNanos(System.nanoTime() - killed);
+				await().atMost(BOUND)
+					.until(() -> stateA.mode() == BackendMode.REDIS && stateB.mode() == BackendMode.REDIS);
+				Duration back = Duration.ofNanos(System.nanoTime() - killed);
+				List<Throwable> failures = load.stop();
+				System.out.printf("sentinel failover: promoted after %d ms, back after %d ms, %d calls%n",
+						promoted.toMillis(), back.toMillis(), load.calls());
+				assertThat(failures).as("calls answered throughout").isEmpty();
+				assertThat(back).as("back on Redis at most a second after the sentinels promoted the replica")
+					.isLessThanOrEqualTo(promoted.plusSeconds(1));
+			}
 			assertThat(sentinels.master().command("GET", "cache:{roles:1}:admin").toString()).contains("Administrator");
 
 			List<String> heard = new CopyOnWriteArrayList<>();

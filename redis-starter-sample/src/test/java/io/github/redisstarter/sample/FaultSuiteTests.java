@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.redisstarter.test.CpuStarvation;
 import io.github.redisstarter.test.CpuThrottle;
+import io.github.redisstarter.test.RedisCluster;
 import io.github.redisstarter.test.RedisServer;
 import io.github.redisstarter.test.RedisServerExtension;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,13 @@ class FaultSuiteTests {
 		FULL("maxmemory " + FULL_HEADROOM_BYTES / 1024
 				+ " KB above what Redis holds (5 MB of other data among it), with "
 				+ "noeviction, under a load of new keys (a new client every " + NEW_CLIENT_EVERY_MILLIS + " ms)",
-				Switches.AT_MOST_ONCE, Duration.ofSeconds(5));
+				Switches.AT_MOST_ONCE, Duration.ofSeconds(5)),
+
+		CLUSTER_FAILOVER("on a Redis Cluster of 3 masters and 3 replicas (node timeout "
+				+ RedisCluster.DEFAULT_NODE_TIMEOUT.toMillis()
+				+ " ms), two fresh instances found through REDIS_CLUSTER_NODES: kill -9 of the master of the roles' slot; "
+				+ "the cluster promotes its replica by itself, and 'back to Redis' counts from the moment the cluster "
+				+ "is healthy again", Switches.ONCE, Duration.ZERO);
 
 		final String how;
 
@@ -173,57 +180,95 @@ class FaultSuiteTests {
 				SampleProcess b = SampleProcess.start(env, arguments);
 				SampleLoad load = new SampleLoad(a, b);
 				Modes modes = new Modes(a, b)) {
-			awaitMode(a, "redis");
-			awaitMode(b, "redis");
-			load.listen();
-			awaitSubscribedTwice();
-			load.start();
-			Thread.sleep(1000);
+			startLoadOnRedis(a, b, load);
 			for (Fault fault : Fault.values()) {
-				figures.add(apply(fault, a, b, load, modes));
-			}
-			String report = ReliabilityReport.render(figures, redis.server().info("redis_version"));
-			ReliabilityReport.write(report);
-
-			for (Figures f : figures) {
-				assertThat(f.serverErrors).as("%s: 5xx", f.fault).isZero();
-				assertThat(f.unanswered).as("%s: requests without a response", f.fault).isZero();
-				assertThat(f.staleAfter).as("%s: stale role reads after recovery", f.fault).isZero();
-				assertThat(f.exactness).as("%s: the rate limit once back on Redis", f.fault)
-					.isEqualTo(ReliabilityReport.EXACT);
-				assertThat(f.notificationsAfter).as("%s: notifications across instances after recovery", f.fault)
-					.isEqualTo("6/6");
-				assertThat(f.falseSwitches())
-					.as("%s: false switches (switch lines %s / %s, justified: %s)", f.fault,
-							Arrays.toString(f.linesToMemory), Arrays.toString(f.linesBack), f.fault.expected.words)
-					.isZero();
-				for (int i = 0; i < 2; i++) {
-					assertThat(f.linesBack[i]).as("%s: switch lines of instance %d, back", f.fault, i)
-						.isEqualTo(f.linesToMemory[i]);
+				if (fault != Fault.CLUSTER_FAILOVER) {
+					figures.add(apply(fault, a, b, load, modes));
 				}
-				assertThat(f.backMillis).as("%s: back on Redis", f.fault).isBetween(0L, SWITCH_BOUND_MILLIS);
-				if (f.fault.expected == Switches.ONCE) {
-					assertThat(f.toMemoryMillis).as("%s: switch to memory", f.fault).isBetween(0L, SWITCH_BOUND_MILLIS);
-					assertThat(f.linesToMemory).as("%s: one switch line each", f.fault).containsExactly(1, 1);
-				}
-				if (f.fault.expected == Switches.NONE) {
-					// Redis kept answering: the shared limit held while the fault lasted,
-					// not only once it was over.
-					assertThat(f.exactnessDuring).as("%s: the rate limit while the fault lasted", f.fault)
-						.isEqualTo(ReliabilityReport.EXACT);
-				}
-				if (f.fault == Fault.FULL) {
-					assertThat(f.fixedClientAllowed)
-						.as("%s: a fixed client's allowed pings against what the outage " + "policy allows (%d)",
-								f.fault, f.fixedClientBound)
-						.isLessThanOrEqualTo(f.fixedClientBound);
-				}
-				assertThat(f.p99During).as("%s: p99 during the fault", f.fault).isLessThan(P99_BOUND_MILLIS);
 			}
 			assertNoSecretIn(a, b);
 		}
+		figures.add(clusterFailover(arguments));
+		String report = ReliabilityReport.render(figures, redis.server().info("redis_version"));
+		ReliabilityReport.write(report);
+
+		for (Figures f : figures) {
+			assertThat(f.serverErrors).as("%s: 5xx", f.fault).isZero();
+			assertThat(f.unanswered).as("%s: requests without a response", f.fault).isZero();
+			assertThat(f.staleAfter).as("%s: stale role reads after recovery", f.fault).isZero();
+			assertThat(f.exactness).as("%s: the rate limit once back on Redis", f.fault)
+				.isEqualTo(ReliabilityReport.EXACT);
+			assertThat(f.notificationsAfter).as("%s: notifications across instances after recovery", f.fault)
+				.isEqualTo("6/6");
+			assertThat(f.falseSwitches())
+				.as("%s: false switches (switch lines %s / %s, justified: %s)", f.fault,
+						Arrays.toString(f.linesToMemory), Arrays.toString(f.linesBack), f.fault.expected.words)
+				.isZero();
+			for (int i = 0; i < 2; i++) {
+				assertThat(f.linesBack[i]).as("%s: switch lines of instance %d, back", f.fault, i)
+					.isEqualTo(f.linesToMemory[i]);
+			}
+			assertThat(f.backMillis).as("%s: back on Redis", f.fault).isBetween(0L, SWITCH_BOUND_MILLIS);
+			if (f.fault.expected == Switches.ONCE) {
+				assertThat(f.toMemoryMillis).as("%s: switch to memory", f.fault).isBetween(0L, SWITCH_BOUND_MILLIS);
+				assertThat(f.linesToMemory).as("%s: one switch line each", f.fault).containsExactly(1, 1);
+			}
+			if (f.fault.expected == Switches.NONE) {
+				// Redis kept answering: the shared limit held while the fault lasted,
+				// not only once it was over.
+				assertThat(f.exactnessDuring).as("%s: the rate limit while the fault lasted", f.fault)
+					.isEqualTo(ReliabilityReport.EXACT);
+			}
+			if (f.fault == Fault.FULL) {
+				assertThat(f.fixedClientAllowed)
+					.as("%s: a fixed client's allowed pings against what the outage " + "policy allows (%d)", f.fault,
+							f.fixedClientBound)
+					.isLessThanOrEqualTo(f.fixedClientBound);
+			}
+			assertThat(f.p99During).as("%s: p99 during the fault", f.fault).isLessThan(P99_BOUND_MILLIS);
+		}
 		assertNoSecretInABadConfigurationRun();
 	}
+
+	/**
+	 * The same load on two fresh instances of a Redis Cluster, through the failover of a
+	 * master.
+	 */
+	private Figures clusterFailover(String[] arguments) throws Exception {
+		try (RedisCluster started = RedisCluster.start(3, 1)) {
+			cluster = started;
+			Map<String, String> env = Map.of("REDIS_CLUSTER_NODES", started.nodes());
+			try (SampleProcess a = SampleProcess.start(env, arguments);
+					SampleProcess b = SampleProcess.start(env, arguments);
+					SampleLoad load = new SampleLoad(a, b);
+					Modes modes = new Modes(a, b)) {
+				startLoadOnRedis(a, b, load);
+				return apply(Fault.CLUSTER_FAILOVER, a, b, load, modes);
+			}
+		}
+		finally {
+			cluster = null;
+		}
+	}
+
+	/**
+	 * Waits until both instances use Redis and listen for notifications, then starts the
+	 * load and lets it run for a second.
+	 */
+	private static void startLoadOnRedis(SampleProcess a, SampleProcess b, SampleLoad load) throws Exception {
+		awaitMode(a, "redis");
+		awaitMode(b, "redis");
+		load.listen();
+		awaitSubscribedTwice();
+		load.start();
+		Thread.sleep(1000);
+	}
+
+	/** The cluster of the cluster episode, while it runs. */
+	private static volatile RedisCluster cluster;
+
+	/** A key of the sample's role cache: its slot's master is the one killed. */
+	private static final String ROLES_KEY = "cache:{roles:1}:editor";
 
 	/**
 	 * Two instances started together on a machine starved of CPU, with Redis answering:
@@ -396,6 +441,11 @@ class FaultSuiteTests {
 					}
 				};
 			}
+			case CLUSTER_FAILOVER -> {
+				RedisCluster current = cluster;
+				current.masterOf(ROLES_KEY).kill();
+				yield () -> current.awaitHealthy(Duration.ofSeconds(30));
+			}
 			case FULL -> {
 				// 5 MB of other data first, so that client buffers growing and shrinking
 				// (tens of KB, and Redis 6.2
@@ -545,11 +595,23 @@ class FaultSuiteTests {
 		return across + "/6";
 	}
 
-	@SuppressWarnings("unchecked")
+	/**
+	 * Both instances subscribed to the notifications' channel: on the cluster, on
+	 * whichever nodes they are connected to.
+	 */
 	private static void awaitSubscribedTwice() {
+		RedisCluster current = cluster;
+		List<RedisServer> servers = (current != null) ? current.servers() : List.of(redis.server());
 		await().atMost(Duration.ofSeconds(15))
-			.until(() -> (Long) ((List<Object>) redis.server().command("PUBSUB", "NUMSUB", "notifications"))
-				.get(1) == 2);
+			.until(() -> servers.stream()
+				.filter(RedisServer::isRunning)
+				.mapToLong(FaultSuiteTests::subscribers)
+				.sum() == 2);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static long subscribers(RedisServer server) {
+		return (Long) ((List<Object>) server.command("PUBSUB", "NUMSUB", "notifications")).get(1);
 	}
 
 	private static void awaitMode(SampleProcess sample, String mode) {

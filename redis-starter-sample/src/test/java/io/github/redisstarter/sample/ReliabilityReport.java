@@ -87,9 +87,9 @@ final class ReliabilityReport {
 		for (FaultSuiteTests.Figures f : figures) {
 			out.append("- ")
 				.append(name(f.fault))
-				.append(" (held ")
-				.append(seconds(f.fault.hold))
-				.append(" s; ")
+				.append(f.fault.hold.isZero() ? " (not held: it heals by itself"
+						: " (held " + seconds(f.fault.hold) + " s")
+				.append("; ")
 				.append(f.fault.expected.words)
 				.append("): ")
 				.append(f.fault.how)

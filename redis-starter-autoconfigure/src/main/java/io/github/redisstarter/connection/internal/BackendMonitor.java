@@ -182,7 +182,10 @@ public final class BackendMonitor implements AutoCloseable {
 				+ format(settings.pingInterval()) + ")");
 		DefaultBackendState state = newState(selection, endpoint, BackendMode.MEMORY, cause, secrets, clock);
 		state.recordPingFailure(failure);
-		state.probeWith(DefaultBackendState.Probe.after(failure));
+		// A permission check that did not finish is no evidence that the user has what it
+		// needs: the way back goes through the check.
+		state.probeWith(this.permissionsUnchecked ? DefaultBackendState.Probe.PERMISSIONS
+				: DefaultBackendState.Probe.after(failure));
 		return state;
 	}
 
@@ -195,8 +198,13 @@ public final class BackendMonitor implements AutoCloseable {
 			this.ping.checkPermissions();
 			return null;
 		}, "no answer to the permission check", true);
+		this.permissionsUnchecked = checked.failure() != null
+				&& !(checked.failure() instanceof RedisPermissionException);
 		return (checked.failure() != null) ? checked : pinged;
 	}
+
+	/** Whether the startup permission check failed without an answer. */
+	private boolean permissionsUnchecked;
 
 	private DefaultBackendState newState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode mode,
 			String reason, Secrets secrets, Clock clock) {
@@ -325,11 +333,19 @@ public final class BackendMonitor implements AutoCloseable {
 			long sent = System.nanoTime();
 			inFlight = this.pingExecutor.submit(() -> {
 				String shortage = null;
+				// Steps of several round trips (the permission check, a cluster's
+				// topology
+				// reload) come first and are not timed: the latency that decides the way
+				// back is that of one probe.
+				if (probe == DefaultBackendState.Probe.PERMISSIONS) {
+					this.ping.checkPermissions();
+				}
+				this.ping.prepare();
+				long start = System.nanoTime();
 				try {
 					switch (probe) {
-						case PING -> this.ping.ping();
+						case PING, PERMISSIONS -> this.ping.ping();
 						case WRITE -> this.ping.probeWrite();
-						case PERMISSIONS -> this.ping.checkPermissions();
 						case WRITE_WITH_ROOM -> {
 							this.ping.probeWrite();
 							RedisMemory memory = this.ping.memory();
@@ -340,15 +356,15 @@ public final class BackendMonitor implements AutoCloseable {
 				}
 				catch (RuntimeException ex) {
 					if (RedisFailures.isReply(ex)) {
-						detector.answered(sent, System.nanoTime());
+						detector.answered(start, System.nanoTime());
 					}
 					throw ex;
 				}
 				long end = System.nanoTime();
-				detector.answered(sent, end);
+				detector.answered(start, end);
 				// What Redis took: a stall of this JVM while the probe waited is not
 				// Redis' latency.
-				return new Probed(Duration.ofNanos(end - sent - this.stalls.stalledNanos(sent, end)), shortage);
+				return new Probed(Duration.ofNanos(end - start - this.stalls.stalledNanos(start, end)), shortage);
 			});
 			this.pingInFlight = inFlight;
 			this.pingSentNanos = sent;

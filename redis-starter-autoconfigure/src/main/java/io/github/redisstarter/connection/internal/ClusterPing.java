@@ -2,7 +2,9 @@ package io.github.redisstarter.connection.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -13,6 +15,8 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.ClusterPartitionParser;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 
@@ -31,15 +35,16 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <p>
  * That view is what the app's commands follow, and Lettuce may keep an old one for long
  * (its adaptive refresh runs at most every 30 s): after a failed probe, the next one
- * first reloads the topology from the nodes (at most every {@value #REFRESH_GAP_MILLIS}
- * ms), so that a promoted replica is found within a probe or two of its promotion, and
- * the app's commands go to it when the app takes Redis back.
+ * first asks a node that answers how it sees the cluster, and reloads the topology when
+ * the masters changed (see {@link #prepare()}), so that a promoted replica is found
+ * within a probe or two of its promotion, and the app's commands go to it when the app
+ * takes Redis back.
  */
 public final class ClusterPing implements RedisPing, AutoCloseable {
 
 	static final long REFRESH_GAP_MILLIS = 250;
 
-	private static final byte[] PROBE_KEY = "redis-starter:probe".getBytes(StandardCharsets.UTF_8);
+	private static final byte[] PROBE_KEY = RedisPermissions.PROBE_KEY.getBytes(StandardCharsets.UTF_8);
 
 	private final LettuceConnectionFactory factory;
 
@@ -49,8 +54,14 @@ public final class ClusterPing implements RedisPing, AutoCloseable {
 
 	private final @Nullable PermissionCheck permissions;
 
-	/** Whether the last probe failed: the next one reloads the topology first. */
+	/**
+	 * Whether the last probe of the cluster's state failed: the next one looks for a new
+	 * topology first.
+	 */
 	private volatile boolean failed;
+
+	/** How long one node may take to tell its view of the cluster. */
+	private static final long VIEW_SECONDS = 1;
 
 	private volatile long lastRefreshNanos;
 
@@ -78,41 +89,21 @@ public final class ClusterPing implements RedisPing, AutoCloseable {
 
 	@Override
 	public void ping() {
-		probe(() -> {
-			StatefulRedisClusterConnection<byte[], byte[]> connection = connection();
-			List<CompletableFuture<Void>> answers = new ArrayList<>();
-			for (RedisClusterNode node : connection.getPartitions()) {
-				if (node.is(NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()) {
-					answers.add(connection.getConnectionAsync(node.getNodeId())
-						.thenCompose((nodeConnection) -> clusterState(node, nodeConnection.async())));
-				}
+		StatefulRedisClusterConnection<byte[], byte[]> connection = connection();
+		List<CompletableFuture<Void>> answers = new ArrayList<>();
+		for (RedisClusterNode node : connection.getPartitions()) {
+			if (node.is(NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()) {
+				answers.add(connection.getConnectionAsync(node.getNodeId())
+					.thenCompose((nodeConnection) -> clusterState(node, nodeConnection.async())));
 			}
+		}
+		try {
 			if (answers.isEmpty()) {
 				throw new RedisCommandExecutionException("CLUSTERDOWN no master serves slots in the topology");
 			}
 			for (CompletableFuture<Void> answer : answers) {
 				join(answer);
 			}
-		});
-	}
-
-	@Override
-	public void probeWrite() {
-		probe(() -> join(commands().set(PROBE_KEY, PROBE_KEY, SetArgs.Builder.px(2000)).toCompletableFuture()));
-	}
-
-	@Override
-	public void checkPermissions() {
-		PermissionCheck check = this.permissions;
-		if (check != null) {
-			probe(() -> check.require(commands()));
-		}
-	}
-
-	private void probe(Runnable probe) {
-		refreshIfDue();
-		try {
-			probe.run();
 			this.failed = false;
 		}
 		catch (RuntimeException ex) {
@@ -121,24 +112,87 @@ public final class ClusterPing implements RedisPing, AutoCloseable {
 		}
 	}
 
+	@Override
+	public void probeWrite() {
+		join(commands().set(PROBE_KEY, PROBE_KEY, SetArgs.Builder.px(2000)).toCompletableFuture());
+	}
+
+	@Override
+	public void checkPermissions() {
+		PermissionCheck check = this.permissions;
+		if (check != null) {
+			check.require(commands());
+		}
+	}
+
 	/**
-	 * Reloads the topology after a failed probe. A reload that fails leaves the old view:
-	 * the probe that follows fails on it, or succeeds if it still holds.
+	 * After a failed probe of the cluster's state, asks one node that answers how it sees
+	 * the cluster (CLUSTER NODES, over a connection the client holds already), and
+	 * reloads Lettuce's topology only when the masters or their slots differ from it.
+	 * Reloading opens a connection to every node, so it is kept for when it is needed: at
+	 * most once every {@value #REFRESH_GAP_MILLIS} ms, and only once the cluster has
+	 * changed (a replica promoted). A node's view that cannot be had leaves the old
+	 * topology: the probe that follows fails on it, or succeeds if it still holds.
 	 */
-	private void refreshIfDue() {
+	@Override
+	public synchronized void prepare() {
 		long now = this.nanoTime.getAsLong();
-		if (this.failed && now - this.lastRefreshNanos >= TimeUnit.MILLISECONDS.toNanos(REFRESH_GAP_MILLIS)) {
-			this.lastRefreshNanos = now;
+		if (!this.failed || now - this.lastRefreshNanos < TimeUnit.MILLISECONDS.toNanos(REFRESH_GAP_MILLIS)) {
+			return;
+		}
+		this.lastRefreshNanos = now;
+		StatefulRedisClusterConnection<byte[], byte[]> connection = connection();
+		Partitions known = connection.getPartitions();
+		Partitions seen = viewOfAnyNode(connection, known);
+		if (seen != null && !masters(seen).equals(masters(known))) {
 			try {
 				// Taken here, not when the probe is made: the factory may not have
-				// started
-				// then.
+				// started then.
 				((RedisClusterClient) this.factory.getRequiredNativeClient()).refreshPartitions();
 			}
 			catch (RuntimeException ex) {
-				// No node answered: the probe fails on the view there is.
+				// No node answered the reload: the probe fails on the view there is.
 			}
 		}
+	}
+
+	/** The topology as the first node that answers CLUSTER NODES sees it, or null. */
+	private static @Nullable Partitions viewOfAnyNode(StatefulRedisClusterConnection<byte[], byte[]> connection,
+			Partitions known) {
+		for (RedisClusterNode node : known) {
+			if (node.is(NodeFlag.FAIL) || node.is(NodeFlag.EVENTUAL_FAIL)) {
+				continue;
+			}
+			try {
+				String nodes = connection.getConnectionAsync(node.getNodeId())
+					.thenCompose((nodeConnection) -> nodeConnection.async().clusterNodes())
+					.get(VIEW_SECONDS, TimeUnit.SECONDS);
+				return ClusterPartitionParser.parse(nodes);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
+			catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+					| RuntimeException ex) {
+				// This node cannot tell: ask the next.
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The masters that serve slots, by node id, with their slots and whether they are
+	 * marked failed: what decides where the app's commands go.
+	 */
+	private static Map<String, String> masters(Partitions partitions) {
+		Map<String, String> masters = new HashMap<>();
+		for (RedisClusterNode node : partitions) {
+			if (node.is(NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()) {
+				masters.put(node.getNodeId(), node.getSlots() + (node.is(NodeFlag.FAIL) ? " failed" : ""));
+			}
+		}
+		return masters;
 	}
 
 	/**

@@ -36,11 +36,13 @@ public final class RedisFailures {
 			"CLUSTERDOWN", "READONLY", "TRYAGAIN", "NOPERM" };
 
 	/**
-	 * What Redis says when a script calls a command its user may not run (Redis 7 as the
-	 * reply, Redis 6.2 inside "Error running script"); unlike NOPERM, it names no
-	 * command.
+	 * What Redis says when a script calls a command its user may not run: Redis 7.0 as
+	 * the reply and 6.2 inside "Error running script", without naming the command; Redis
+	 * 7.2 and later (and Valkey) say "ACL failure in script: User ... has no permissions
+	 * to run the 'get' command".
 	 */
-	private static final String SCRIPT_PERMISSION_REFUSAL = "The user executing the script can't run";
+	private static final String[] SCRIPT_PERMISSION_REFUSALS = { "The user executing the script can't run",
+			"ACL failure in script" };
 
 	/** Replies with which Redis refuses writes while it still answers reads and PING. */
 	private static final String[] WRITE_REFUSALS = { "OOM ", "READONLY" };
@@ -92,8 +94,18 @@ public final class RedisFailures {
 	}
 
 	private static boolean isOwnPermissionRefusal(Throwable t) {
-		return t instanceof RedisPermissionException
-				|| (t.getMessage() != null && t.getMessage().contains(SCRIPT_PERMISSION_REFUSAL));
+		return t instanceof RedisPermissionException || isScriptPermissionRefusal(t.getMessage());
+	}
+
+	private static boolean isScriptPermissionRefusal(@Nullable String message) {
+		if (message != null) {
+			for (String refusal : SCRIPT_PERMISSION_REFUSALS) {
+				if (message.contains(refusal)) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -231,7 +243,7 @@ public final class RedisFailures {
 		if (t instanceof RedisPermissionException) {
 			return message.substring("NOPERM ".length());
 		}
-		if (message.startsWith("NOPERM") || message.contains(SCRIPT_PERMISSION_REFUSAL)) {
+		if (message.startsWith("NOPERM") || isScriptPermissionRefusal(message)) {
 			return "permission denied (" + message + "); " + permissionHint(message);
 		}
 		if (message.startsWith("NOAUTH")) {
@@ -297,11 +309,11 @@ public final class RedisFailures {
 				return "add +" + refusal.substring(quote + 9, end) + " to the user's ACL" + whole;
 			}
 		}
-		if (refusal.contains("keys")) {
+		if (refusal.contains("access one of the keys") || refusal.contains("access a key")) {
 			return "let the user touch the starter's keys (~rl:* ~cache:* ~redis-starter:probe with the default "
 					+ "prefixes)" + whole;
 		}
-		if (refusal.contains("channels")) {
+		if (refusal.contains("access one of the channels") || refusal.contains("access a channel")) {
 			return "let the user use the starter's channels (&*)" + whole;
 		}
 		return "a command inside the starter's scripts is refused: they call GET, SET and TIME (+get +set +time)"

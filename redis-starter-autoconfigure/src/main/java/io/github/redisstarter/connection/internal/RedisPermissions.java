@@ -29,7 +29,16 @@ import org.jspecify.annotations.Nullable;
  * @param cachePrefix the caches' key prefix, or {@code null} when they are off
  * @param broadcasts whether the broadcaster is on
  */
-public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable String cachePrefix, boolean broadcasts) {
+public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable String cachePrefix, boolean broadcasts,
+		boolean rateLimitScriptTime) {
+
+	/**
+	 * What the capabilities need with the rate limiter reading Redis' clock (the
+	 * default).
+	 */
+	public RedisPermissions(@Nullable String rateLimitPrefix, @Nullable String cachePrefix, boolean broadcasts) {
+		this(rateLimitPrefix, cachePrefix, broadcasts, true);
+	}
 
 	/** The key the monitor writes to see that Redis takes writes again. */
 	public static final String PROBE_KEY = "redis-starter:probe";
@@ -48,8 +57,9 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 			local calls = { {'GET', KEYS[1]}, {'SET', KEYS[1], '1', 'XX', 'PX', '1'}, {'TIME'} }
 			for _, call in ipairs(calls) do
 			  local reply = redis.pcall(unpack(call))
-			  local refusal = type(reply) == 'table' and reply.err
-			  if refusal and (string.find(refusal, "can't run", 1, true) or string.find(refusal, 'NOPERM', 1, true)) then
+			  local refusal = type(reply) == 'table' and reply.err and string.lower(reply.err)
+			  if refusal and (string.find(refusal, "can't run", 1, true) or string.find(refusal, 'noperm', 1, true)
+			      or string.find(refusal, 'no permissions', 1, true) or string.find(refusal, 'acl failure', 1, true)) then
 			    refused[#refused + 1] = string.lower(call[1])
 			  end
 			end
@@ -83,16 +93,17 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 			rules.add("+mget");
 		}
 		if (this.rateLimitPrefix != null || this.cachePrefix != null) {
-			rules.add("+get");
+			// GET inside the scripts; DEL for an undecodable entry and a limit's reset.
+			rules.addAll(List.of("+get", "+del"));
 		}
 		if (this.cachePrefix != null) {
-			rules.addAll(List.of("+del", "+unlink", "+scan"));
+			rules.addAll(List.of("+unlink", "+scan"));
 		}
 		rules.add("+set");
 		if (this.cachePrefix != null || this.broadcasts) {
 			rules.addAll(List.of("+publish", "+subscribe", "+psubscribe", "+unsubscribe", "+punsubscribe"));
 		}
-		if (this.rateLimitPrefix != null || this.cachePrefix != null) {
+		if (needsTime()) {
 			rules.add("+time");
 		}
 		rules.add("+info");
@@ -100,8 +111,17 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 	}
 
 	/**
-	 * The rules of {@link #rules()} the connected user lacks, in the same order; empty
-	 * when it has them all.
+	 * The caches' scripts read Redis' clock, and so does the rate limiter's by default.
+	 */
+	private boolean needsTime() {
+		return this.cachePrefix != null || (this.rateLimitPrefix != null && this.rateLimitScriptTime);
+	}
+
+	/**
+	 * The rules the connected user lacks, in the order of {@link #rules()}, or a narrower
+	 * rule where one would do (the caches' channels, {@code &cache:*}, rather than
+	 * {@code &*}); empty when it has them all. {@code +info} is not asked for: INFO is
+	 * read only after an OOM, and the starter does without it.
 	 */
 	public List<String> missing(RedisClusterAsyncCommands<byte[], byte[]> redis) {
 		Set<String> missing = new LinkedHashSet<>();
@@ -119,27 +139,32 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 			List<Object> refused = check(missing, "+eval", keyRule,
 					() -> redis.eval(SCRIPT_COMMANDS, ScriptOutputType.MULTI, key));
 			if (refused != null) {
-				refused.forEach((command) -> missing.add("+" + text(command)));
+				refused.stream()
+					.map((command) -> "+" + text(command))
+					.filter((rule) -> !rule.equals("+time") || needsTime())
+					.forEach(missing::add);
 			}
+			check(missing, "+del", keyRule, () -> redis.del(key));
 		}
 		if (this.cachePrefix != null) {
 			byte[] key = bytes(this.cachePrefix + ":" + CHECK_TAG + ":x");
 			String keyRule = "~" + this.cachePrefix + ":*";
 			check(missing, "+mget", keyRule, () -> redis.mget(key));
-			check(missing, "+del", keyRule, () -> redis.del(key));
 			check(missing, "+unlink", keyRule, () -> redis.unlink(key));
 			check(missing, "+scan", null, () -> redis.scan(ScanCursor.INITIAL,
 					ScanArgs.Builder.matches(this.cachePrefix + ":" + CHECK_TAG + ":*").limit(1)));
 		}
 		check(missing, "+set", "~" + PROBE_KEY,
 				() -> redis.set(bytes(PROBE_KEY), bytes("1"), SetArgs.Builder.xx().px(1)));
-		if (this.cachePrefix != null || this.broadcasts) {
-			check(missing, "+publish", "&*",
-					() -> redis.publish(bytes("redis-starter:" + CHECK_TAG + ":nobody-listens"), new byte[0]));
+		if (this.cachePrefix != null) {
+			// A channel of the caches' own, which no cache listens to; the broadcasts'
+			// channels are the app's to name, so only PUBLISH itself is checked for them.
+			check(missing, "+publish", "&" + this.cachePrefix + ":*",
+					() -> redis.publish(bytes(this.cachePrefix + ":" + CHECK_TAG + ":nobody-listens"), new byte[0]));
 		}
-		check(missing, "+info", null, () -> redis.info("memory"));
 		List<String> ordered = new ArrayList<>(rules());
 		ordered.retainAll(missing);
+		missing.stream().filter((rule) -> !ordered.contains(rule)).forEach(ordered::add);
 		return ordered;
 	}
 
@@ -158,10 +183,14 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 		}
 		catch (java.util.concurrent.ExecutionException | CompletionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			String message = String.valueOf(cause.getMessage());
-			if (message.startsWith("NOPERM")) {
-				missing.add((message.contains("keys") && keyRule != null) ? keyRule
-						: message.contains("channels") ? "&*" : commandRule);
+			String message = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+			if (message.startsWith("noperm")) {
+				// "one of the keys" (6.2, 7.0) or "a key" (7.2 and later), the same for
+				// channels.
+				boolean aboutKeys = message.contains("access a key") || message.contains("the keys");
+				boolean aboutChannels = message.contains("access a channel") || message.contains("the channels");
+				missing.add((aboutKeys && keyRule != null) ? keyRule
+						: (aboutChannels && keyRule != null && keyRule.startsWith("&")) ? keyRule : commandRule);
 				return null;
 			}
 			if (RedisFailures.isUnavailable(cause)) {

@@ -20,6 +20,13 @@ public interface RedisPing {
 	}
 
 	/**
+	 * What must happen before a probe is timed and takes more than one round trip (a
+	 * cluster's topology reload); defaults to nothing.
+	 */
+	default void prepare() {
+	}
+
+	/**
 	 * A probe that only succeeds when Redis takes writes: a short-lived key written over
 	 * the app's own connection. The monitor sends it instead of PING after Redis refused
 	 * writes (OOM, READONLY). Defaults to {@link #ping()}.

@@ -48,9 +48,15 @@ class RedisFailuresTests {
 				"ERR The user executing the script can't run this command or subcommand script: d3c2, on "
 						+ "@user_script:1.",
 				"ERR Error running script (call to f_d3c2): @user_script:1: @user_script: 1: The user executing the "
-						+ "script can't run this command or subcommand" };
+						+ "script can't run this command or subcommand",
+				// Redis 7.2 and later, and Valkey (their source's words; not run here).
+				"NOPERM User app has no permissions to run the 'get' command", "NOPERM No permissions to access a key",
+				"NOPERM No permissions to access a channel",
+				"ERR ACL failure in script: User app has no permissions to run the 'time' command script: d3c2, "
+						+ "on @user_script:1." };
 		String[] hints = { "add +get to the user's ACL", "add +get to the user's ACL", "~rl:* ~cache:*", "(&*)",
-				"+get +set +time", "+get +set +time" };
+				"+get +set +time", "+get +set +time", "add +get to the user's ACL", "~rl:* ~cache:*", "(&*)",
+				"add +time to the user's ACL" };
 		for (int i = 0; i < refusals.length; i++) {
 			RedisSystemException refusal = new RedisSystemException("x",
 					new RedisCommandExecutionException(refusals[i]));
