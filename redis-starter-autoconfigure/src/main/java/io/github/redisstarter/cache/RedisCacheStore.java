@@ -22,17 +22,20 @@ import org.jspecify.annotations.Nullable;
 import io.github.redisstarter.connection.internal.RedisCommandSource;
 
 /**
- * The Redis side of one cache (L2). Keys are {@code <prefix>:{<cache>:<version>}:<id>}
- * for entries and {@code <prefix>:{<cache>:<version>}:#valid-after} for the instant
- * before which no entry counts (ids are encoded by {@link RedisKeyEncoding}, so no id is
- * {@code #valid-after}). The hash tag puts a whole cache in one cluster slot, so that
- * each script sees an entry and the instant together.
+ * The Redis side of one cache (L2). Keys are {@code <prefix>:<cache>:<version>:{<id>}}
+ * for entries (ids encoded by {@link RedisKeyEncoding}) and
+ * {@code <prefix>:{<cache>:<version>}:#valid-after} for the cache's "valid after"
+ * instant, the mark of its last whole-cache invalidation. Each entry is its own hash tag,
+ * so on Redis Cluster a cache spreads over every master; no script touches two keys.
  *
  * <p>
- * A read is one MGET; every write is one script, with Redis' own clock, so that the rules
- * hold across instances whatever their clocks: an evicted entry leaves a tombstone, a
- * whole-cache invalidation moves the instant, and a load is stored only if neither
- * changed since its miss was read (compare-and-set, see {@code write.lua}).
+ * A read is one MGET of the entry and the instant (Lettuce splits it by slot on a
+ * cluster). An entry carries the instant its load read ({@code V<instant> <payload>}),
+ * and counts only while the instant is still that one: a whole-cache invalidation, which
+ * moves the instant, turns every entry into a miss at once, including one a load read
+ * before it and stored after. Every write is one script on one key: an evicted entry
+ * leaves a tombstone with Redis' own time, and a load is stored only if the entry is
+ * still what its miss read (compare-and-set, see {@code write.lua}).
  */
 final class RedisCacheStore {
 
@@ -65,8 +68,8 @@ final class RedisCacheStore {
 		this.cache = cache;
 		this.commands = commands;
 		this.calls = calls;
-		this.entryPrefix = prefix + ":{" + cache + ":" + version + "}:";
-		this.validAfterKey = bytes(this.entryPrefix + "#valid-after");
+		this.entryPrefix = prefix + ":" + cache + ":" + version + ":{";
+		this.validAfterKey = bytes(prefix + ":{" + cache + ":" + version + "}:#valid-after");
 		this.channel = bytes(channelName(prefix, cache, version));
 		this.tombstoneLife = tombstoneLife;
 	}
@@ -94,8 +97,8 @@ final class RedisCacheStore {
 		if (entry[0] != 'V' || space < 0) {
 			return new Read(false, token, validAfter, null);
 		}
-		if (!validAfter.isEmpty() && Long.parseLong(token.substring(1)) <= Long.parseLong(validAfter)) {
-			// Written before the cache was last invalidated as a whole: a miss,
+		if (!token.substring(1).equals(validAfter)) {
+			// Loaded before the cache was last invalidated as a whole: a miss,
 			// overwritten by the next load.
 			return new Read(false, token, validAfter, null);
 		}
@@ -108,8 +111,10 @@ final class RedisCacheStore {
 	 * came too late to be kept.
 	 */
 	boolean write(String id, Read read, Duration ttl, byte[] payload) {
-		Long stored = await(WRITE.run(this.commands.get(), ScriptOutputType.INTEGER, keys(id), bytes(read.token()),
-				bytes(read.validAfter()), bytes(Math.max(1, ttl.toMillis())), payload), "write");
+		Long stored = await(
+				WRITE.run(this.commands.get(), ScriptOutputType.INTEGER, new byte[][] { entry(id) },
+						bytes(read.token()), bytes(read.validAfter()), bytes(Math.max(1, ttl.toMillis())), payload),
+				"write");
 		return stored == 1;
 	}
 
@@ -175,7 +180,6 @@ final class RedisCacheStore {
 		do {
 			KeyScanCursor<byte[]> batch = untimed(redis.scan(cursor, match));
 			List<byte[]> keys = new ArrayList<>(batch.getKeys());
-			keys.removeIf((key) -> java.util.Arrays.equals(key, this.validAfterKey));
 			if (!keys.isEmpty()) {
 				removed += untimed(redis.unlink(keys.toArray(byte[][]::new)));
 			}
@@ -191,12 +195,8 @@ final class RedisCacheStore {
 		return (redis instanceof RedisAdvancedClusterAsyncCommands) ? -1 : receivers;
 	}
 
-	private byte[][] keys(String id) {
-		return new byte[][] { entry(id), this.validAfterKey };
-	}
-
 	private byte[] entry(String id) {
-		return bytes(this.entryPrefix + RedisKeyEncoding.encode(id));
+		return bytes(this.entryPrefix + RedisKeyEncoding.encode(id) + "}");
 	}
 
 	/**

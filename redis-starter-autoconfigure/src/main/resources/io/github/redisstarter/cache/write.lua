@@ -1,9 +1,11 @@
--- Stores what a load found after a miss, only if nothing changed since the miss was read: compare-and-set.
--- KEYS[1]: the entry, KEYS[2]: the cache's "valid after" instant.
--- ARGV[1]: the entry's token when read ('' for none; "V<written>" for a value; "T<evicted>" for a tombstone),
--- ARGV[2]: the "valid after" instant when read ('' for none), ARGV[3]: time to live in ms, ARGV[4]: the payload.
--- Refused (reply 0) when the entry was evicted, or the whole cache invalidated, after that read: the load may have
--- seen the data from before the change, and storing it would make the change invisible until the entry expires.
+-- Stores what a load found after a miss, only if the entry is still what the miss read: compare-and-set.
+-- KEYS[1]: the entry. ARGV[1]: the entry's token when read ('' for none; "V<instant>" for a value; "T<evicted>" for a
+-- tombstone), ARGV[2]: the cache's "valid after" instant when read ('' for none), ARGV[3]: time to live in ms,
+-- ARGV[4]: the payload.
+-- Refused (reply 0) when the entry was evicted or stored by another load after that read: the load may have seen the
+-- data from before an eviction, and storing it would make the eviction invisible until the entry expires. A
+-- whole-cache invalidation after the read needs no check here: the entry carries the instant the read saw, and
+-- counts only while the instant is still that one (see the read in RedisCacheStore).
 local entry = redis.call('GET', KEYS[1])
 local token = ''
 if entry then
@@ -13,10 +15,5 @@ end
 if token ~= ARGV[1] then
   return 0
 end
-if (redis.call('GET', KEYS[2]) or '') ~= ARGV[2] then
-  return 0
-end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-redis.call('SET', KEYS[1], 'V' .. string.format('%d', now) .. ' ' .. ARGV[4], 'PX', ARGV[3])
+redis.call('SET', KEYS[1], 'V' .. ARGV[2] .. ' ' .. ARGV[4], 'PX', ARGV[3])
 return 1

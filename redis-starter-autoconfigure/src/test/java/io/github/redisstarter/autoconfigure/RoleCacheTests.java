@@ -82,12 +82,12 @@ class RoleCacheTests {
 			RoleCache<Role> roles = roles(context);
 			assertThat(roles.get("admin")).contains(database.get("admin"));
 			assertThat(roles.get("ghost")).isEmpty();
-			assertThat((String) redis.server().command("GET", "cache:{roles:1}:admin"))
+			assertThat((String) redis.server().command("GET", "cache:roles:1:{admin}"))
 				.endsWith(" {\"id\":\"admin\",\"name\":\"Administrator\",\"permissions\":[\"roles:write\"]}");
-			long ttl = (Long) redis.server().command("PTTL", "cache:{roles:1}:admin");
+			long ttl = (Long) redis.server().command("PTTL", "cache:roles:1:{admin}");
 			// 5 minutes, shortened by up to 10% of jitter.
 			assertThat(ttl).isBetween(Duration.ofSeconds(269).toMillis(), Duration.ofMinutes(5).toMillis());
-			assertThat((Long) redis.server().command("PTTL", "cache:{roles:1}:ghost")).isLessThanOrEqualTo(30_000L);
+			assertThat((Long) redis.server().command("PTTL", "cache:roles:1:{ghost}")).isLessThanOrEqualTo(30_000L);
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get(CacheMetrics.LOADS).tags("cache", "roles", "result", "found").counter().count())
 				.isEqualTo(1);
@@ -137,7 +137,7 @@ class RoleCacheTests {
 					assertThat(name(b, "admin")).isEqualTo("Changed during the outage");
 				}
 			});
-			assertThat(((String) redis.server().command("GET", "cache:{roles:1}:admin"))).contains("Administrator");
+			assertThat(((String) redis.server().command("GET", "cache:roles:1:{admin}"))).contains("Administrator");
 			awaitBothOnRedis(stateA, stateB);
 			// A, whose eviction did not reach Redis, invalidates the shared cache before
 			// it reads it again; from then
@@ -147,7 +147,7 @@ class RoleCacheTests {
 				assertThat(name(a, "admin")).isEqualTo("Changed during the outage");
 				assertThat(name(b, "admin")).isEqualTo("Changed during the outage");
 			}
-			assertThat(((String) redis.server().command("GET", "cache:{roles:1}:admin"))).contains("Changed");
+			assertThat(((String) redis.server().command("GET", "cache:roles:1:{admin}"))).contains("Changed");
 		}
 	}
 
@@ -214,7 +214,7 @@ class RoleCacheTests {
 			TwoLevelCache<Role> permissions = context.getBean(TwoLevelCacheFactory.class)
 				.create("permissions", Role.class, (id) -> Optional.ofNullable(database.get(id)));
 			assertThat(permissions.get("viewer")).isPresent();
-			assertThat((Long) redis.server().command("PTTL", "cache:{permissions:7}:viewer")).isBetween(80_000L,
+			assertThat((Long) redis.server().command("PTTL", "cache:permissions:7:{viewer}")).isBetween(80_000L,
 					90_000L);
 		}
 	}

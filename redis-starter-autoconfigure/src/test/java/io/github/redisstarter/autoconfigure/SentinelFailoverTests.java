@@ -72,7 +72,7 @@ class SentinelFailoverTests {
 				assertThat(back).as("back on Redis at most a second after the sentinels promoted the replica")
 					.isLessThanOrEqualTo(promoted.plusSeconds(1));
 			}
-			assertThat(sentinels.master().command("GET", "cache:{roles:1}:admin").toString()).contains("Administrator");
+			assertThat(sentinels.master().command("GET", "cache:roles:1:{admin}").toString()).contains("Administrator");
 
 			List<String> heard = new CopyOnWriteArrayList<>();
 			b.getBean(Broadcaster.class).subscribe("notices", String.class, (channel, text) -> heard.add(text));

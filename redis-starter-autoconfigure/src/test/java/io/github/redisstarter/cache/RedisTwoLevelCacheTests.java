@@ -313,7 +313,7 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		// Once A can reach Redis again, the eviction lands without any further call on A.
 		LettuceTestConnection.returnToRedis(stateOfA);
 		await().atMost(Duration.ofSeconds(5)).until(() -> b.get("admin").map(Role::name).orElse("").equals("Changed"));
-		assertThat((String) redis.server().command("GET", "cache:{lost:1}:admin")).doesNotContain("Administrator");
+		assertThat((String) redis.server().command("GET", "cache:lost:1:{admin}")).doesNotContain("Administrator");
 	}
 
 	@Test
@@ -364,14 +364,14 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 	void valuesAreStoredAsJsonUnderAVersionedHashTaggedKey() {
 		this.cache.get("admin");
 		this.cache.get("nobody");
-		String admin = (String) redis.server().command("GET", "cache:{roles0:1}:admin");
+		String admin = (String) redis.server().command("GET", "cache:roles0:1:{admin}");
 		assertThat(admin).startsWith("V")
 			.endsWith(
 					" {\"id\":\"admin\",\"name\":\"Administrator\",\"permissions\":[\"users:write\",\"roles:write\"]}");
-		assertThat((String) redis.server().command("GET", "cache:{roles0:1}:nobody")).endsWith(" null");
-		long ttl = (Long) redis.server().command("PTTL", "cache:{roles0:1}:admin");
+		assertThat((String) redis.server().command("GET", "cache:roles0:1:{nobody}")).endsWith(" null");
+		long ttl = (Long) redis.server().command("PTTL", "cache:roles0:1:{admin}");
 		assertThat(ttl).isBetween(1L, 800L);
-		assertThat((Long) redis.server().command("PTTL", "cache:{roles0:1}:nobody")).isBetween(1L, 400L);
+		assertThat((Long) redis.server().command("PTTL", "cache:roles0:1:{nobody}")).isBetween(1L, 400L);
 	}
 
 	@Test
@@ -395,10 +395,10 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 
 	@Test
 	void aValueThatNoLongerDecodesIsHealed() {
-		redis.server().command("SET", "cache:{roles0:1}:admin", "V1795000000000000 {\"identifier\":42");
+		redis.server().command("SET", "cache:roles0:1:{admin}", "V {\"identifier\":42");
 		assertThat(this.cache.get("admin")).map(Role::name).contains("Administrator");
 		assertThat(this.observer.count("roles0", "poisoned")).isEqualTo(1);
-		assertThat((String) redis.server().command("GET", "cache:{roles0:1}:admin"))
+		assertThat((String) redis.server().command("GET", "cache:roles0:1:{admin}"))
 			.contains("\"name\":\"Administrator\"");
 		assertThat(this.cache.get("admin")).isPresent();
 		assertThat(this.roles.loads).hasValue(1);
@@ -415,9 +415,27 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 		this.roles.put(new Role("admin", "Changed", List.of()));
 		this.cache.evict("admin");
 		reader.join();
-		assertThat((String) redis.server().command("GET", "cache:{roles0:1}:admin")).startsWith("T");
+		assertThat((String) redis.server().command("GET", "cache:roles0:1:{admin}")).startsWith("T");
 		this.roles.delayMillis = 0;
 		assertThat(this.cache.get("admin")).map(Role::name).contains("Changed");
+	}
+
+	@Test
+	void aValueLoadedBeforeAnEvictAllAndStoredAfterIsAMissInRedis() {
+		// Entries and the cache's instant live in different slots, so no script sees
+		// both:
+		// the value carries the instant its miss read, and counts only while it is the
+		// cache's.
+		RedisCacheStore store = new RedisCacheStore("cache", "store", "1", connection::async, PATIENT,
+				Duration.ofSeconds(10));
+		byte[] old = "\"Administrator\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		RedisCacheStore.Read missed = store.read("admin");
+		store.invalidateAll((message) -> message);
+		assertThat(store.write("admin", missed, Duration.ofMinutes(1), old)).isTrue();
+		assertThat(store.read("admin").hit()).as("stored after the invalidation, read before it").isFalse();
+		RedisCacheStore.Read missedAfter = store.read("admin");
+		assertThat(store.write("admin", missedAfter, Duration.ofMinutes(1), old)).isTrue();
+		assertThat(store.read("admin").hit()).as("read and stored after the invalidation").isTrue();
 	}
 
 	@Test
@@ -518,7 +536,7 @@ class RedisTwoLevelCacheTests extends TwoLevelCacheContract {
 	private static void fill(String name, int count) throws Exception {
 		StringBuilder protocol = new StringBuilder();
 		for (int i = 0; i < count; i++) {
-			String key = "cache:{" + name + ":1}:role-" + i;
+			String key = "cache:" + name + ":1:{role-" + i + "}";
 			protocol.append("*3\r\n$3\r\nSET\r\n$")
 				.append(key.length())
 				.append("\r\n")

@@ -268,7 +268,7 @@ class FaultSuiteTests {
 	private static volatile RedisCluster cluster;
 
 	/** A key of the sample's role cache: its slot's master is the one killed. */
-	private static final String ROLES_KEY = "cache:{roles:1}:editor";
+	private static final String ROLES_KEY = "cache:roles:1:{editor}";
 
 	/**
 	 * Two instances started together on a machine starved of CPU, with Redis answering:

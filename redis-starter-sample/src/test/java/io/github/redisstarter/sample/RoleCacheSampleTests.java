@@ -75,7 +75,7 @@ class RoleCacheSampleTests {
 				+ SampleProcess.h2Url(Files.createTempDirectory("redis-starter-sample-pending-"));
 		try (SampleProcess a = start(Map.of("REDIS_URL", redis.server().url()), database)) {
 			assertThat(a.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Administrator");
-			assertThat(redis.server().command("GET", "cache:{roles:1}:admin").toString()).contains("Administrator");
+			assertThat(redis.server().command("GET", "cache:roles:1:{admin}").toString()).contains("Administrator");
 			redis.server().stop();
 			HttpResponse<String> updated = a.put("/api/roles/admin", "{\"name\":\"Root\",\"permissions\":[\"*\"]}");
 			// Saved in the database, but other instances may serve the old role until
@@ -86,11 +86,11 @@ class RoleCacheSampleTests {
 			// the retry replaces it.
 			redis.server().start();
 			redis.server()
-				.command("SET", "cache:{roles:1}:admin",
-						"V1 {\"id\":\"admin\",\"name\":\"Administrator\",\"permissions\":[]}");
+				.command("SET", "cache:roles:1:{admin}",
+						"V {\"id\":\"admin\",\"name\":\"Administrator\",\"permissions\":[]}");
 			org.awaitility.Awaitility.await()
 				.atMost(java.time.Duration.ofSeconds(15))
-				.until(() -> !String.valueOf(redis.server().command("GET", "cache:{roles:1}:admin"))
+				.until(() -> !String.valueOf(redis.server().command("GET", "cache:roles:1:{admin}"))
 					.contains("Administrator"));
 			assertThat(a.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Root");
 		}
