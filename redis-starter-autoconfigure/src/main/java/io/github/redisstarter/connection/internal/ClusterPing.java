@@ -89,15 +89,15 @@ public final class ClusterPing implements RedisPing, AutoCloseable {
 
 	@Override
 	public void ping() {
-		StatefulRedisClusterConnection<byte[], byte[]> connection = connection();
-		List<CompletableFuture<Void>> answers = new ArrayList<>();
-		for (RedisClusterNode node : connection.getPartitions()) {
-			if (node.is(NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()) {
-				answers.add(connection.getConnectionAsync(node.getNodeId())
-					.thenCompose((nodeConnection) -> clusterState(node, nodeConnection.async())));
-			}
-		}
 		try {
+			StatefulRedisClusterConnection<byte[], byte[]> connection = connection();
+			List<CompletableFuture<Void>> answers = new ArrayList<>();
+			for (RedisClusterNode node : connection.getPartitions()) {
+				if (node.is(NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()) {
+					answers.add(connection.getConnectionAsync(node.getNodeId())
+						.thenCompose((nodeConnection) -> clusterState(node, nodeConnection.async())));
+				}
+			}
 			if (answers.isEmpty()) {
 				throw new RedisCommandExecutionException("CLUSTERDOWN no master serves slots in the topology");
 			}

@@ -157,8 +157,8 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 		check(missing, "+set", "~" + PROBE_KEY,
 				() -> redis.set(bytes(PROBE_KEY), bytes("1"), SetArgs.Builder.xx().px(1)));
 		if (this.cachePrefix != null) {
-			// A channel of the caches' own, which no cache listens to; the broadcasts'
-			// channels are the app's to name, so only PUBLISH itself is checked for them.
+			// A channel of the caches' own, which no cache listens to. The broadcasts'
+			// channels are the app's to name, so they are not checked.
 			check(missing, "+publish", "&" + this.cachePrefix + ":*",
 					() -> redis.publish(bytes(this.cachePrefix + ":" + CHECK_TAG + ":nobody-listens"), new byte[0]));
 		}
