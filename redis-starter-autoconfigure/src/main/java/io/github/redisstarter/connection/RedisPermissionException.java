@@ -28,17 +28,16 @@ public class RedisPermissionException extends RuntimeException {
 	 */
 	public RedisPermissionException(@Nullable RedisEndpoint endpoint, String user, List<String> missing,
 			String fullLine) {
-		super(message(endpoint, user, missing, fullLine));
+		super("NOPERM the Redis user '" + user + "' lacks what the starter needs: " + String.join(" ", missing)
+				+ ". Add it with: " + fix(user, missing) + " (the whole line for the capabilities on: " + fullLine
+				+ ")");
 		this.endpoint = endpoint;
 		this.missing = List.copyOf(missing);
-		this.fix = "ACL SETUSER " + user + " " + String.join(" ", missing);
+		this.fix = fix(user, missing);
 	}
 
-	private static String message(@Nullable RedisEndpoint endpoint, String user, List<String> missing,
-			String fullLine) {
-		return "NOPERM the Redis user '" + user + "' lacks what the starter needs: " + String.join(" ", missing)
-				+ ". Add it with: ACL SETUSER " + user + " " + String.join(" ", missing)
-				+ " (the whole line for the capabilities on: " + fullLine + ")";
+	private static String fix(String user, List<String> missing) {
+		return "ACL SETUSER " + user + " " + String.join(" ", missing);
 	}
 
 	/** Where Redis is. */

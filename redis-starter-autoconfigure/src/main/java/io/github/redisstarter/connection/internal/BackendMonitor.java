@@ -150,8 +150,18 @@ public final class BackendMonitor implements AutoCloseable {
 				return new Probed(Duration.ofNanos(System.nanoTime() - start), null);
 			}, "no answer to PING", true);
 		}
+		// A permission check that did not finish is no evidence that the user has what it
+		// needs: then the way back goes through the check.
+		boolean permissionsUnchecked = false;
 		if (outcome.latency() != null) {
-			outcome = checkPermissionsAtStartup(outcome);
+			PingOutcome checked = startupWait(() -> {
+				this.ping.checkPermissions();
+				return null;
+			}, "no answer to the permission check", true);
+			if (checked.failure() != null) {
+				permissionsUnchecked = !(checked.failure() instanceof RedisPermissionException);
+				outcome = checked;
+			}
 		}
 		Duration latency = outcome.latency();
 		if (latency != null) {
@@ -182,29 +192,10 @@ public final class BackendMonitor implements AutoCloseable {
 				+ format(settings.pingInterval()) + ")");
 		DefaultBackendState state = newState(selection, endpoint, BackendMode.MEMORY, cause, secrets, clock);
 		state.recordPingFailure(failure);
-		// A permission check that did not finish is no evidence that the user has what it
-		// needs: the way back goes through the check.
-		state.probeWith(this.permissionsUnchecked ? DefaultBackendState.Probe.PERMISSIONS
+		state.probeWith(permissionsUnchecked ? DefaultBackendState.Probe.PERMISSIONS
 				: DefaultBackendState.Probe.after(failure));
 		return state;
 	}
-
-	/**
-	 * After the startup PING: whether the app's user may run what the starter sends,
-	 * found before any traffic. A refusal is the outcome's failure, as a PING's would be.
-	 */
-	private PingOutcome checkPermissionsAtStartup(PingOutcome pinged) {
-		PingOutcome checked = startupWait(() -> {
-			this.ping.checkPermissions();
-			return null;
-		}, "no answer to the permission check", true);
-		this.permissionsUnchecked = checked.failure() != null
-				&& !(checked.failure() instanceof RedisPermissionException);
-		return (checked.failure() != null) ? checked : pinged;
-	}
-
-	/** Whether the startup permission check failed without an answer. */
-	private boolean permissionsUnchecked;
 
 	private DefaultBackendState newState(BackendSelection selection, @Nullable RedisEndpoint endpoint, BackendMode mode,
 			String reason, Secrets secrets, Clock clock) {

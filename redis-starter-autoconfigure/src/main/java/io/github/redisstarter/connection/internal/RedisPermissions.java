@@ -169,10 +169,11 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 	}
 
 	/**
-	 * Runs one call; a NOPERM adds the command's rule, or the key or channel rule when
-	 * the refusal is about those. Any other failure is not this check's business.
+	 * Runs one call; a NOPERM adds the command's rule, or the rule of what the call
+	 * touches ({@code ~...} for a key, {@code &...} for a channel) when the refusal is
+	 * about that. Any other failure is not this check's business.
 	 */
-	private static <T> @Nullable T check(Set<String> missing, String commandRule, @Nullable String keyRule,
+	private static <T> @Nullable T check(Set<String> missing, String commandRule, @Nullable String targetRule,
 			java.util.function.Supplier<io.lettuce.core.RedisFuture<T>> call) {
 		try {
 			return call.get().toCompletableFuture().get(CALL_SECONDS, TimeUnit.SECONDS);
@@ -189,8 +190,9 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 				// channels.
 				boolean aboutKeys = message.contains("access a key") || message.contains("the keys");
 				boolean aboutChannels = message.contains("access a channel") || message.contains("the channels");
-				missing.add((aboutKeys && keyRule != null) ? keyRule
-						: (aboutChannels && keyRule != null && keyRule.startsWith("&")) ? keyRule : commandRule);
+				boolean aboutTarget = targetRule != null
+						&& ((aboutKeys && targetRule.startsWith("~")) || (aboutChannels && targetRule.startsWith("&")));
+				missing.add(aboutTarget ? targetRule : commandRule);
 				return null;
 			}
 			if (RedisFailures.isUnavailable(cause)) {
