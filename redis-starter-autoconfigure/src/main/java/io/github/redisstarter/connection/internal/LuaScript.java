@@ -33,11 +33,23 @@ public final class LuaScript {
 
 	/** Reads a script from the classpath, next to {@code owner}. */
 	public static LuaScript load(Class<?> owner, String resource) {
+		return new LuaScript(resource, read(owner, resource));
+	}
+
+	/**
+	 * Reads a script from the classpath, next to {@code owner}, after the functions it
+	 * shares with other scripts ({@code library}): Redis runs one text per script.
+	 */
+	public static LuaScript load(Class<?> owner, String library, String resource) {
+		return new LuaScript(resource, read(owner, library) + "\n" + read(owner, resource));
+	}
+
+	private static String read(Class<?> owner, String resource) {
 		try (InputStream in = owner.getResourceAsStream(resource)) {
 			if (in == null) {
 				throw new IllegalStateException(resource + " is missing from the classpath next to " + owner.getName());
 			}
-			return new LuaScript(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Could not read " + resource, ex);

@@ -1,0 +1,56 @@
+package io.github.redisstarter.queue;
+
+import java.time.InstantSource;
+import java.util.Collection;
+
+import io.github.redisstarter.connection.BackendSwitchListener;
+import io.github.redisstarter.connection.Failover;
+import io.github.redisstarter.connection.internal.RedisCalls;
+import io.github.redisstarter.connection.internal.RedisCommandSource;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Builds {@link JobQueue}s: on Redis behind the backend's failover, or in memory. */
+public final class JobQueues {
+
+	private JobQueues() {
+	}
+
+	/**
+	 * Jobs in this JVM: for an app with no Redis configured. They do not survive a
+	 * restart.
+	 */
+	public static ManagedJobQueue inMemory(JsonMapper json, Collection<QueueDefinition> definitions,
+			JobListener listener, QueueSettings settings) {
+		return new DefaultJobQueue(new InMemoryJobStore(InstantSource.system()), json, definitions, listener, settings,
+				InstantSource.system());
+	}
+
+	/**
+	 * Jobs on Redis, every call through {@code failover}: while Redis is away, calls
+	 * throw {@link QueueUnavailableException} and workers pause; they resume when the
+	 * backend takes Redis back.
+	 * @param keyPrefix the keys' prefix, without '{' or '}'
+	 */
+	public static ManagedJobQueue onRedis(RedisCommandSource commands, Failover failover, String keyPrefix,
+			JsonMapper json, Collection<QueueDefinition> definitions, JobListener listener, QueueSettings settings) {
+		RedisJobStore redis = new RedisJobStore(commands, new RedisCalls(failover.state()), keyPrefix);
+		DefaultJobQueue queue = new DefaultJobQueue(new FailoverJobStore(redis, failover), json, definitions, listener,
+				settings, InstantSource.system());
+		failover.state().addListener(new BackendSwitchListener() {
+
+			@Override
+			public void onSwitch(io.github.redisstarter.connection.BackendSwitch change) {
+				queue.wakeAll();
+			}
+
+			@Override
+			public @Nullable String whileAway() {
+				return "job adds fail with QueueUnavailableException and workers pause";
+			}
+
+		});
+		return queue;
+	}
+
+}

@@ -1,0 +1,28 @@
+package io.github.redisstarter.queue;
+
+/**
+ * A {@link JobQueue} with this instance's workers and schedules: what the starter builds
+ * and closes, and what an app without Spring builds with {@link JobQueues}.
+ */
+public interface ManagedJobQueue extends JobQueue, AutoCloseable {
+
+	/**
+	 * Starts a worker for the handler's queue on this instance.
+	 * @throws IllegalArgumentException when the queue has a handler already
+	 */
+	void handle(QueueHandler handler);
+
+	/**
+	 * Adds the job at every tick of its schedule, once per tick across every instance
+	 * that declares it; a tick that finds Redis away is skipped (logged).
+	 */
+	void repeat(RepeatableJob repeatable);
+
+	/**
+	 * Stops claiming, lets running jobs finish within the shutdown timeout, and sends
+	 * those still running back to the queue.
+	 */
+	@Override
+	void close();
+
+}

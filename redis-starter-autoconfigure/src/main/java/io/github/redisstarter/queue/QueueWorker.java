@@ -1,0 +1,274 @@
+package io.github.redisstarter.queue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import io.github.redisstarter.connection.internal.DaemonThreads;
+import io.github.redisstarter.queue.JobStore.ClaimedJob;
+import io.github.redisstarter.queue.JobStore.Outcome;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs one queue's jobs on this instance: one loop thread that claims as many jobs as
+ * there are free workers, renews the leases of running ones and ends them in the store,
+ * and {@code concurrency} threads that run the handler. The loop waits for a free worker,
+ * a local add, the next delayed job or the poll interval; while the store is away
+ * ({@link QueueUnavailableException}) it claims nothing, and running jobs keep their
+ * outcome until the store takes it.
+ */
+final class QueueWorker implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(QueueWorker.class);
+
+	private final QueueDefinition definition;
+
+	private final QueueHandler handler;
+
+	private final JobStore store;
+
+	private final DefaultJobQueue queue;
+
+	private final QueueSettings settings;
+
+	private final String consumer;
+
+	private final ExecutorService handlers;
+
+	private final Thread loop;
+
+	private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+
+	private final Object signal = new Object();
+
+	private boolean woken;
+
+	private volatile boolean stopping;
+
+	private long lastRenewal = System.nanoTime();
+
+	QueueWorker(QueueDefinition definition, QueueHandler handler, JobStore store, DefaultJobQueue queue,
+			QueueSettings settings, String consumer) {
+		this.definition = definition;
+		this.handler = handler;
+		this.store = store;
+		this.queue = queue;
+		this.settings = settings;
+		this.consumer = consumer;
+		this.handlers = Executors.newFixedThreadPool(definition.concurrency(),
+				DaemonThreads.named("queue-" + definition.name()));
+		this.loop = DaemonThreads.named("queue-" + definition.name() + "-loop").newThread(this::loop);
+	}
+
+	void start() {
+		this.loop.start();
+	}
+
+	String queueName() {
+		return this.definition.name();
+	}
+
+	/** Wakes the loop: a job may be ready, or a worker free. */
+	void wake() {
+		synchronized (this.signal) {
+			this.woken = true;
+			this.signal.notifyAll();
+		}
+	}
+
+	/** Tells the handler of a job running here that it was cancelled. */
+	void cancelled(String id) {
+		RunningJob job = this.running.get(id);
+		if (job != null) {
+			job.context.cancel();
+		}
+	}
+
+	private void loop() {
+		while (!this.stopping) {
+			long waitMillis = this.settings.pollInterval().toMillis();
+			try {
+				endStoredOutcomes();
+				renewIfDue();
+				int free = this.definition.concurrency() - this.running.size();
+				if (free > 0 && !this.stopping) {
+					JobStore.Claim claim = this.store.claim(queueName(), this.consumer, free,
+							this.settings.visibilityTimeout());
+					claim.lost().forEach((id) -> this.queue.lost(queueName(), id));
+					claim.jobs().forEach(this::start);
+					if (claim.jobs().size() == free) {
+						waitMillis = 0;
+					}
+					else if (claim.nextDueMillis() >= 0) {
+						waitMillis = Math.min(waitMillis, claim.nextDueMillis());
+					}
+				}
+			}
+			catch (QueueUnavailableException ex) {
+				// Redis is away: the backend's switch line says so; back when it is.
+			}
+			catch (RuntimeException ex) {
+				logger.warn("The worker of queue '" + queueName() + "' could not reach its jobs: " + ex.getMessage());
+			}
+			await(waitMillis);
+		}
+	}
+
+	private void await(long millis) {
+		if (millis <= 0) {
+			return;
+		}
+		synchronized (this.signal) {
+			long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+			try {
+				while (!this.woken && !this.stopping) {
+					long left = deadline - System.nanoTime();
+					if (left <= 0) {
+						break;
+					}
+					TimeUnit.NANOSECONDS.timedWait(this.signal, left);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				this.stopping = true;
+			}
+			this.woken = false;
+		}
+	}
+
+	private void start(ClaimedJob job) {
+		JobContextImpl context = new JobContextImpl(job, this.store, this.consumer, this.queue);
+		RunningJob running = new RunningJob(job, context);
+		this.running.put(job.id(), running);
+		try {
+			this.handlers.execute(() -> run(running));
+		}
+		catch (RuntimeException ex) {
+			// stopping: the job goes back to the queue
+			end(running, Outcome.released());
+		}
+	}
+
+	private void run(RunningJob running) {
+		ClaimedJob job = running.job;
+		this.queue.event(JobEvent.Type.ACTIVE, job, null);
+		long started = System.nanoTime();
+		Outcome outcome;
+		try {
+			Object result = this.handler.handle(running.context);
+			outcome = Outcome.completed((result != null) ? this.queue.json(result) : null);
+		}
+		catch (Throwable ex) {
+			String error = describe(ex);
+			if (running.context.isCancelled()) {
+				outcome = Outcome.failed(JobStore.CANCELLED);
+			}
+			else if (job.attempt() < job.maxAttempts()) {
+				outcome = Outcome.retry(job.backoff().delayAfter(job.attempt()), error);
+			}
+			else {
+				outcome = Outcome.failed(error);
+			}
+		}
+		running.nanos = System.nanoTime() - started;
+		end(running, outcome);
+	}
+
+	/**
+	 * Ends the job in the store; when the store is away, keeps the outcome (and the job's
+	 * worker) until it is back.
+	 */
+	private void end(RunningJob running, Outcome outcome) {
+		running.outcome = outcome;
+		try {
+			boolean ended = this.store.finish(running.job, this.consumer, outcome);
+			this.running.remove(running.job.id());
+			if (ended) {
+				this.queue.ended(running.job, outcome, running.nanos);
+			}
+		}
+		catch (RuntimeException ex) {
+			// kept: the loop tries again
+		}
+		wake();
+	}
+
+	private void endStoredOutcomes() {
+		for (RunningJob running : List.copyOf(this.running.values())) {
+			Outcome outcome = running.outcome;
+			if (outcome != null) {
+				end(running, outcome);
+			}
+		}
+	}
+
+	private void renewIfDue() {
+		long now = System.nanoTime();
+		if (now - this.lastRenewal < this.settings.renewInterval().toNanos() || this.running.isEmpty()) {
+			return;
+		}
+		this.lastRenewal = now;
+		List<ClaimedJob> jobs = new ArrayList<>();
+		this.running.values().forEach((running) -> jobs.add(running.job));
+		// Cancelled, or reclaimed elsewhere after its lease lapsed (this run's outcome
+		// will be dropped): either way the handler may stop.
+		this.store.renew(queueName(), this.consumer, jobs).keySet().forEach(this::cancelled);
+	}
+
+	private static String describe(Throwable failure) {
+		String message = failure.getClass().getName() + ": " + failure.getMessage();
+		return (message.length() > 2000) ? message.substring(0, 2000) + "..." : message;
+	}
+
+	/**
+	 * Stops claiming, lets running jobs finish within the shutdown timeout, and sends
+	 * those still running back to the queue (their handlers are interrupted).
+	 */
+	@Override
+	public void close() {
+		this.stopping = true;
+		wake();
+		try {
+			this.loop.join(this.settings.shutdownTimeout().toMillis() + 1000);
+			this.handlers.shutdown();
+			if (!this.handlers.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				for (RunningJob running : List.copyOf(this.running.values())) {
+					if (running.outcome == null) {
+						end(running, Outcome.released());
+					}
+				}
+				this.handlers.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		endStoredOutcomes();
+	}
+
+	private static final class RunningJob {
+
+		final ClaimedJob job;
+
+		final JobContextImpl context;
+
+		volatile @Nullable Outcome outcome;
+
+		volatile long nanos;
+
+		RunningJob(ClaimedJob job, JobContextImpl context) {
+			this.job = job;
+			this.context = context;
+		}
+
+	}
+
+}

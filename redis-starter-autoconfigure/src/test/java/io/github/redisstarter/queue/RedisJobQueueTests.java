@@ -1,0 +1,63 @@
+package io.github.redisstarter.queue;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+import io.github.redisstarter.connection.internal.DefaultFailover;
+import io.github.redisstarter.connection.internal.LettuceTestConnection;
+import io.github.redisstarter.connection.internal.RedisCalls;
+import io.github.redisstarter.test.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The contract on Redis, each instance with its own backend state on one server; and what
+ * only Redis shows: every key of a queue in one hash tag.
+ */
+class RedisJobQueueTests extends JobQueueContract {
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension();
+
+	@RegisterExtension
+	static final LettuceTestConnection connection = new LettuceTestConnection(redis);
+
+	@Override
+	protected ManagedJobQueue instance(Collection<QueueDefinition> definitions, JobListener listener,
+			QueueSettings settings) {
+		return JobQueues.onRedis(connection::async, new DefaultFailover(connection.onRedis()), "queue", JSON,
+				definitions, listener, settings);
+	}
+
+	@Override
+	protected JobStore sharedStore() {
+		return new RedisJobStore(connection::async, RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), "queue");
+	}
+
+	@Test
+	void everyKeyOfAQueueSharesItsHashTag() {
+		ManagedJobQueue queue = queue(QueueDefinition.of("media"));
+		queue.handle(handler("media", (job) -> {
+			if (job.payload(Integer.class) % 3 == 0) {
+				throw new IllegalStateException("no");
+			}
+			return null;
+		}));
+		queue.add("media", "x", 0);
+		queue.add("media", "x", 1, JobOptions.DEFAULTS.withPriority(4));
+		queue.add("media", "x", 2, JobOptions.DEFAULTS.withDelay(Duration.ofMinutes(1)));
+		queue.add("media", "x", 3,
+				JobOptions.DEFAULTS.withAttempts(2).withBackoff(Backoff.fixed(Duration.ofMinutes(1))));
+		org.awaitility.Awaitility.await()
+			.atMost(WAIT)
+			.until(() -> queue.counts("media").completed() == 1 && queue.counts("media").failed() == 1
+					&& queue.counts("media").delayed() == 2);
+		@SuppressWarnings("unchecked")
+		List<String> keys = (List<String>) redis.server().command("KEYS", "*");
+		assertThat(keys).hasSizeGreaterThan(8).allMatch((key) -> key.startsWith("queue:{media}:"));
+	}
+
+}
