@@ -42,6 +42,8 @@ final class DefaultJobQueue implements ManagedJobQueue {
 
 	private final Map<String, QueueDefinition> definitions;
 
+	private final JobOptions defaults;
+
 	private final JobListener listener;
 
 	private final QueueSettings settings;
@@ -58,12 +60,16 @@ final class DefaultJobQueue implements ManagedJobQueue {
 
 	private volatile boolean closed;
 
-	DefaultJobQueue(JobStore store, JsonMapper json, Collection<QueueDefinition> definitions, JobListener listener,
-			QueueSettings settings, InstantSource clock) {
+	/**
+	 * @param defaults the options of jobs of queues not among {@code definitions}
+	 */
+	DefaultJobQueue(JobStore store, JsonMapper json, Collection<QueueDefinition> definitions, JobOptions defaults,
+			JobListener listener, QueueSettings settings, InstantSource clock) {
 		this.store = store;
 		this.json = json;
 		this.definitions = new ConcurrentHashMap<>();
 		definitions.forEach((definition) -> this.definitions.put(definition.name(), definition));
+		this.defaults = defaults.over(QueueDefinition.SEED_DEFAULTS);
 		this.listener = listener;
 		this.settings = settings;
 		this.clock = clock;
@@ -81,7 +87,8 @@ final class DefaultJobQueue implements ManagedJobQueue {
 
 	QueueDefinition definition(String queue) {
 		QueueDefinition.checkName(queue);
-		return this.definitions.getOrDefault(queue, QueueDefinition.of(queue));
+		QueueDefinition definition = this.definitions.get(queue);
+		return (definition != null) ? definition : new QueueDefinition(queue, 1, this.defaults);
 	}
 
 	@Override
@@ -188,6 +195,9 @@ final class DefaultJobQueue implements ManagedJobQueue {
 
 	@Override
 	public void handle(QueueHandler handler) {
+		if (this.closed) {
+			throw new IllegalStateException("The job queue is closed: the app is stopping");
+		}
 		QueueDefinition definition = definition(handler.queue());
 		QueueWorker worker = new QueueWorker(definition, handler, this.store, this, this.settings, this.consumer);
 		if (this.workers.putIfAbsent(definition.name(), worker) != null) {
@@ -305,6 +315,9 @@ final class DefaultJobQueue implements ManagedJobQueue {
 	/** Stops every worker (see {@link QueueWorker#close()}) and every schedule. */
 	@Override
 	public void close() {
+		if (this.closed) {
+			return;
+		}
 		this.closed = true;
 		this.schedules.shutdownNow();
 		this.workers.values().parallelStream().forEach(QueueWorker::close);

@@ -102,7 +102,7 @@ public record JobOptions(@Nullable String id, @Nullable Integer attempts, @Nulla
 	}
 
 	/** These options, each one left {@code null} taken from {@code defaults}. */
-	JobOptions over(JobOptions defaults) {
+	public JobOptions over(JobOptions defaults) {
 		return new JobOptions((this.id != null) ? this.id : defaults.id,
 				(this.attempts != null) ? this.attempts : defaults.attempts,
 				(this.backoff != null) ? this.backoff : defaults.backoff,

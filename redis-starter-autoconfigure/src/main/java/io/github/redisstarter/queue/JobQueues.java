@@ -22,8 +22,17 @@ public final class JobQueues {
 	 */
 	public static ManagedJobQueue inMemory(JsonMapper json, Collection<QueueDefinition> definitions,
 			JobListener listener, QueueSettings settings) {
-		return new DefaultJobQueue(new InMemoryJobStore(InstantSource.system()), json, definitions, listener, settings,
-				InstantSource.system());
+		return inMemory(json, definitions, QueueDefinition.SEED_DEFAULTS, listener, settings);
+	}
+
+	/**
+	 * {@link #inMemory(JsonMapper, Collection, JobListener, QueueSettings)} with the
+	 * options of jobs of queues not among {@code definitions}.
+	 */
+	public static ManagedJobQueue inMemory(JsonMapper json, Collection<QueueDefinition> definitions,
+			JobOptions defaults, JobListener listener, QueueSettings settings) {
+		return new DefaultJobQueue(new InMemoryJobStore(InstantSource.system()), json, definitions, defaults, listener,
+				settings, InstantSource.system());
 	}
 
 	/**
@@ -34,9 +43,20 @@ public final class JobQueues {
 	 */
 	public static ManagedJobQueue onRedis(RedisCommandSource commands, Failover failover, String keyPrefix,
 			JsonMapper json, Collection<QueueDefinition> definitions, JobListener listener, QueueSettings settings) {
+		return onRedis(commands, failover, keyPrefix, json, definitions, QueueDefinition.SEED_DEFAULTS, listener,
+				settings);
+	}
+
+	/**
+	 * {@link #onRedis(RedisCommandSource, Failover, String, JsonMapper, Collection, JobListener, QueueSettings)}
+	 * with the options of jobs of queues not among {@code definitions}.
+	 */
+	public static ManagedJobQueue onRedis(RedisCommandSource commands, Failover failover, String keyPrefix,
+			JsonMapper json, Collection<QueueDefinition> definitions, JobOptions defaults, JobListener listener,
+			QueueSettings settings) {
 		RedisJobStore redis = new RedisJobStore(commands, new RedisCalls(failover.state()), keyPrefix);
-		DefaultJobQueue queue = new DefaultJobQueue(new FailoverJobStore(redis, failover), json, definitions, listener,
-				settings, InstantSource.system());
+		DefaultJobQueue queue = new DefaultJobQueue(new FailoverJobStore(redis, failover), json, definitions, defaults,
+				listener, settings, InstantSource.system());
 		failover.state().addListener(new BackendSwitchListener() {
 
 			@Override

@@ -54,7 +54,8 @@ class AutoConfigurationConditionsTests {
 	private static final AutoConfigurations ALL = AutoConfigurations.of(DataRedisAutoConfiguration.class,
 			JacksonAutoConfiguration.class, RedisStarterAutoConfiguration.class, RateLimiterAutoConfiguration.class,
 			CacheAutoConfiguration.class, BroadcastAutoConfiguration.class, RateLimitWebAutoConfiguration.class,
-			RedisStarterHealthAutoConfiguration.class, RedisStarterMetricsAutoConfiguration.class);
+			RedisStarterHealthAutoConfiguration.class, RedisStarterMetricsAutoConfiguration.class,
+			QueueAutoConfiguration.class);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(ALL)
 		.withBean(MeterRegistry.class, SimpleMeterRegistry::new);

@@ -11,7 +11,8 @@ class InMemoryJobQueueTests extends JobQueueContract {
 	@Override
 	protected ManagedJobQueue instance(Collection<QueueDefinition> definitions, JobListener listener,
 			QueueSettings settings) {
-		return new DefaultJobQueue(this.store, JSON, definitions, listener, settings, InstantSource.system());
+		return new DefaultJobQueue(this.store, JSON, definitions, QueueDefinition.SEED_DEFAULTS, listener, settings,
+				InstantSource.system());
 	}
 
 	@Override

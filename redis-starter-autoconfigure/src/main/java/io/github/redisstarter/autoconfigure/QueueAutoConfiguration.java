@@ -1,0 +1,243 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.Failover;
+import io.github.redisstarter.connection.internal.SharedRedisCommands;
+import io.github.redisstarter.queue.JobHandler;
+import io.github.redisstarter.queue.JobListener;
+import io.github.redisstarter.queue.JobOptions;
+import io.github.redisstarter.queue.JobQueue;
+import io.github.redisstarter.queue.JobQueues;
+import io.github.redisstarter.queue.ManagedJobQueue;
+import io.github.redisstarter.queue.QueueDefinition;
+import io.github.redisstarter.queue.QueueHandler;
+import io.github.redisstarter.queue.QueueSettings;
+import io.github.redisstarter.queue.RepeatableJob;
+import io.github.redisstarter.queue.Schedule;
+import io.github.redisstarter.queue.Backoff;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The {@link JobQueue}: on Redis when Redis is configured (calls fail with
+ * {@code QueueUnavailableException} and workers pause while it is away), in this JVM
+ * otherwise (one WARN: jobs do not survive a restart). Runs a worker per
+ * {@link QueueHandler} bean and {@link JobHandler} method from context start to stop, and
+ * the repeatable jobs of {@code redis-starter.queue.queues.<name>.repeat}.
+ */
+@AutoConfiguration(after = RedisStarterAutoConfiguration.class,
+		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass(JsonMapper.class)
+@ConditionalOnBean(Failover.class)
+@ConditionalOnProperty(prefix = "redis-starter.queue", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(QueueProperties.class)
+public final class QueueAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(QueueAutoConfiguration.class);
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static Converter<String, Backoff> redisStarterBackoffConverter() {
+		return Backoff::parse;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(JobQueue.class)
+	ManagedJobQueue redisStarterJobQueue(QueueProperties properties, Failover failover,
+			ObjectProvider<SharedRedisCommands> commands, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<JobListener> listeners, Environment environment) {
+		JsonMapper json = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
+		QueueSettings settings = SettingRules.apply(environment, "redis-starter.queue",
+				"a poll-interval of at least 1ms, a visibility-timeout of at least 100ms, a shutdown-timeout of 0 or more",
+				() -> new QueueSettings(properties.getPollInterval(), properties.getVisibilityTimeout(),
+						properties.getShutdownTimeout()));
+		List<QueueDefinition> definitions = definitions(properties);
+		JobOptions defaults = options(properties.getDefaults());
+		List<JobListener> all = listeners.orderedStream().toList();
+		JobListener listener = (event) -> all.forEach((each) -> each.onEvent(event));
+		BackendState state = failover.state();
+		SharedRedisCommands redis = commands.getIfAvailable();
+		if (state.endpoint() == null || redis == null) {
+			logger.warn("Jobs run in this JVM only (no Redis configured): a job added here runs here, and jobs not"
+					+ " finished are lost when the app stops");
+			return JobQueues.inMemory(json, definitions, defaults, listener, settings);
+		}
+		return SettingRules.apply(environment, "redis-starter.queue", "non-empty text without '{' or '}'",
+				() -> JobQueues.onRedis(redis, failover, properties.getKeyPrefix(), json, definitions, defaults,
+						listener, settings));
+	}
+
+	private static List<QueueDefinition> definitions(QueueProperties properties) {
+		JobOptions shared = options(properties.getDefaults());
+		List<QueueDefinition> definitions = new ArrayList<>();
+		properties.getQueues().forEach((name, queue) -> {
+			String property = "redis-starter.queue.queues." + name;
+			try {
+				definitions.add(new QueueDefinition(name, queue.getConcurrency(), options(queue).over(shared)));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidRedisSettingException(property, name, ex.getMessage(),
+						"a queue name of " + QueueDefinition.NAME_FORM
+								+ ", a concurrency of 1 or more, attempts of 1 or more, keep counts of 0 or more");
+			}
+		});
+		return definitions;
+	}
+
+	private static JobOptions options(QueueProperties.Options options) {
+		JobOptions result = JobOptions.DEFAULTS;
+		if (options.getAttempts() != null) {
+			result = result.withAttempts(options.getAttempts());
+		}
+		if (options.getBackoff() != null) {
+			result = result.withBackoff(options.getBackoff());
+		}
+		if (options.getKeepCompleted() != null) {
+			result = result.withKeepCompleted(options.getKeepCompleted());
+		}
+		if (options.getKeepFailed() != null) {
+			result = result.withKeepFailed(options.getKeepFailed());
+		}
+		if (options.getKeepFor() != null) {
+			result = result.withKeepFor(options.getKeepFor());
+		}
+		return result;
+	}
+
+	@Bean
+	static SmartLifecycle redisStarterQueueWorkers(ObjectProvider<ManagedJobQueue> queue,
+			ObjectProvider<QueueHandler> handlers, ListableBeanFactory beans, QueueProperties properties,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		return new QueueWorkers(queue, handlers, beans, properties, jsonMapper);
+	}
+
+	/**
+	 * Starts the workers and schedules once every bean is ready, and stops them first at
+	 * shutdown (running jobs finish within the shutdown timeout or go back to the queue).
+	 */
+	static final class QueueWorkers implements SmartLifecycle {
+
+		private final ObjectProvider<ManagedJobQueue> queue;
+
+		private final ObjectProvider<QueueHandler> handlers;
+
+		private final ListableBeanFactory beans;
+
+		private final QueueProperties properties;
+
+		private final ObjectProvider<JsonMapper> jsonMapper;
+
+		private final AtomicBoolean running = new AtomicBoolean();
+
+		QueueWorkers(ObjectProvider<ManagedJobQueue> queue, ObjectProvider<QueueHandler> handlers,
+				ListableBeanFactory beans, QueueProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+			this.queue = queue;
+			this.handlers = handlers;
+			this.beans = beans;
+			this.properties = properties;
+			this.jsonMapper = jsonMapper;
+		}
+
+		@Override
+		public void start() {
+			ManagedJobQueue queue = this.queue.getIfAvailable();
+			if (queue == null || !this.running.compareAndSet(false, true)) {
+				return;
+			}
+			Map<String, QueueHandler> byQueue = new LinkedHashMap<>();
+			this.handlers.orderedStream().forEach((handler) -> add(byQueue, handler));
+			for (String name : this.beans.getBeanDefinitionNames()) {
+				Class<?> type = this.beans.getType(name, false);
+				if (type == null || type.getName().startsWith("org.springframework.")) {
+					continue;
+				}
+				Map<Method, JobHandler> methods = MethodIntrospector.selectMethods(ClassUtils.getUserClass(type),
+						(MethodIntrospector.MetadataLookup<JobHandler>) (method) -> AnnotatedElementUtils
+							.findMergedAnnotation(method, JobHandler.class));
+				if (!methods.isEmpty()) {
+					Object bean = this.beans.getBean(name);
+					methods.forEach((method, annotation) -> add(byQueue,
+							new MethodQueueHandler(annotation.value(), name, bean, method)));
+				}
+			}
+			byQueue.values().forEach(queue::handle);
+			repeatables().forEach(queue::repeat);
+		}
+
+		private static void add(Map<String, QueueHandler> byQueue, QueueHandler handler) {
+			QueueHandler other = byQueue.putIfAbsent(handler.queue(), handler);
+			if (other != null) {
+				throw new IllegalStateException("Queue '" + handler.queue() + "' has two handlers: " + other + " and "
+						+ handler + ". A queue has one handler per instance");
+			}
+		}
+
+		private List<RepeatableJob> repeatables() {
+			JsonMapper json = this.jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
+			List<RepeatableJob> jobs = new ArrayList<>();
+			this.properties.getQueues().forEach((queueName, queue) -> queue.getRepeat().forEach((key, repeat) -> {
+				String property = "redis-starter.queue.queues." + queueName + ".repeat." + key;
+				try {
+					if ((repeat.getCron() == null) == (repeat.getEvery() == null)) {
+						throw new IllegalArgumentException("set 'cron' or 'every', one of them");
+					}
+					Schedule schedule = (repeat.getCron() != null) ? Schedule.cron(repeat.getCron(), repeat.getZone())
+							: Schedule.every(repeat.getEvery());
+					Object payload = (repeat.getPayload() != null) ? json.readTree(repeat.getPayload()) : null;
+					String jobName = (repeat.getJobName() != null) ? repeat.getJobName() : key;
+					jobs.add(new RepeatableJob(key, queueName, jobName, payload, schedule));
+				}
+				catch (RuntimeException ex) {
+					throw new InvalidRedisSettingException(property,
+							String.valueOf((repeat.getCron() != null) ? repeat.getCron() : repeat.getEvery()),
+							ex.getMessage(),
+							"'cron' (six fields, such as '0 0 3 * * *') or 'every' (such as '10s'), and a payload of"
+									+ " JSON text");
+				}
+			}));
+			return jobs;
+		}
+
+		@Override
+		public void stop() {
+			if (this.running.compareAndSet(true, false)) {
+				ManagedJobQueue queue = this.queue.getIfAvailable();
+				if (queue != null) {
+					queue.close();
+				}
+			}
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running.get();
+		}
+
+	}
+
+}

@@ -1,0 +1,158 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.github.redisstarter.connection.BackendMode;
+import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.queue.JobContext;
+import io.github.redisstarter.queue.JobHandler;
+import io.github.redisstarter.queue.JobQueue;
+import io.github.redisstarter.queue.JobState;
+import io.github.redisstarter.queue.QueueUnavailableException;
+import io.github.redisstarter.test.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The job queue of an app on Redis through outages: while Redis is away an add fails at
+ * once with a clear exception (nothing hangs, nothing is silently dropped), workers pause
+ * and resume by themselves when Redis is back, a job that finished during the outage is
+ * ended once Redis answers, and no accepted job is lost.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class QueueOutageTests {
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension();
+
+	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	/** Generous: the point is seconds, not Lettuce's 60 s. */
+	private static final Duration CALL_BOUND = Duration.ofSeconds(3);
+
+	static final class Work {
+
+		final Map<String, Integer> runs = new ConcurrentHashMap<>();
+
+		volatile CountDownLatch gate = new CountDownLatch(0);
+
+		@JobHandler("work")
+		String run(String payload, JobContext job) throws InterruptedException {
+			this.gate.await(30, TimeUnit.SECONDS);
+			this.runs.merge(payload, 1, Integer::sum);
+			return "did " + payload;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Handlers {
+
+		@Bean
+		Work work() {
+			return new Work();
+		}
+
+	}
+
+	private static ConfigurableApplicationContext start() {
+		return TestApp.runWith(new Class<?>[] { Handlers.class }, Map.of(),
+				"spring.data.redis.url=" + redis.server().url(), "redis-starter.ping-interval=100ms",
+				"redis-starter.ping-timeout=500ms", "redis-starter.queue.poll-interval=50ms");
+	}
+
+	@Test
+	void whileRedisIsAwayAddsFailAtOnceAndWorkersResumeWhenItIsBack(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = start()) {
+			JobQueue queue = context.getBean(JobQueue.class);
+			Work work = context.getBean(Work.class);
+			BackendState state = context.getBean(BackendState.class);
+			List<String> accepted = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				accepted.add(queue.add("work", "job", "before-" + i));
+			}
+			await().atMost(WAIT).until(() -> work.runs.size() == 20);
+
+			redis.server().kill();
+			await().atMost(WAIT).until(() -> state.mode() == BackendMode.MEMORY);
+			for (int i = 0; i < 5; i++) {
+				long start = System.nanoTime();
+				assertThatExceptionOfType(QueueUnavailableException.class)
+					.isThrownBy(() -> queue.add("work", "job", "during"))
+					.withMessageStartingWith("Queue 'work' is unavailable: Redis is away");
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(CALL_BOUND);
+			}
+
+			redis.server().start();
+			await().atMost(WAIT).until(() -> state.mode() == BackendMode.REDIS);
+			for (int i = 0; i < 20; i++) {
+				accepted.add(queue.add("work", "job", "after-" + i));
+			}
+			await().atMost(WAIT).until(() -> work.runs.size() == 40);
+			assertThat(work.runs.values()).allMatch((runs) -> runs == 1);
+			assertThat(work.runs).doesNotContainKey("during");
+		}
+		assertThat(Logs.starterLines(output, "ERROR")).hasSize(1);
+		assertThat(Logs.starterLines(output, "INFO").stream().filter((line) -> line.contains("is back"))).hasSize(1);
+		assertThat(output.getAll()).contains("job adds fail with QueueUnavailableException and workers pause");
+	}
+
+	@Test
+	void aJobThatFinishesWhileRedisHangsIsEndedOnceRedisAnswersAgain() {
+		try (ConfigurableApplicationContext context = start()) {
+			JobQueue queue = context.getBean(JobQueue.class);
+			Work work = context.getBean(Work.class);
+			BackendState state = context.getBean(BackendState.class);
+			work.gate = new CountDownLatch(1);
+			String running = queue.add("work", "job", "running");
+			List<String> waiting = new ArrayList<>();
+			for (int i = 0; i < 5; i++) {
+				waiting.add(queue.add("work", "job", "waiting-" + i));
+			}
+			await().atMost(WAIT)
+				.until(() -> queue.job("work", running).map((job) -> job.state() == JobState.ACTIVE).orElse(false));
+
+			redis.server().pause();
+			long start = System.nanoTime();
+			assertThatExceptionOfType(QueueUnavailableException.class)
+				.isThrownBy(() -> queue.add("work", "job", "during"));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(CALL_BOUND);
+			await().atMost(WAIT).until(() -> state.mode() == BackendMode.MEMORY);
+			// The handler ends while Redis is away: the outcome waits for Redis.
+			work.gate.countDown();
+			await().atMost(WAIT).until(() -> work.runs.containsKey("running"));
+
+			redis.server().resume();
+			await().atMost(WAIT).until(() -> state.mode() == BackendMode.REDIS);
+			await().atMost(WAIT)
+				.until(() -> queue.job("work", running).map((job) -> job.state() == JobState.COMPLETED).orElse(false));
+			await().atMost(WAIT)
+				.until(() -> waiting.stream()
+					.allMatch((id) -> queue.job("work", id)
+						.map((job) -> job.state() == JobState.COMPLETED)
+						.orElse(false)));
+			assertThat(queue.job("work", running).orElseThrow().attempts()).isEqualTo(1);
+			assertThat(work.runs.values()).allMatch((runs) -> runs == 1);
+			// The add during the hang may have reached Redis or not; nothing else ran.
+			assertThat(work.runs.keySet()).hasSizeBetween(6, 7);
+		}
+	}
+
+}
