@@ -73,9 +73,10 @@ public final class QueueAutoConfiguration {
 			ObjectProvider<JobListener> listeners, Environment environment) {
 		JsonMapper json = jsonMapper.getIfAvailable(() -> JsonMapper.builder().build());
 		QueueSettings settings = SettingRules.apply(environment, "redis-starter.queue",
-				"a poll-interval of at least 1ms, a visibility-timeout of at least 100ms, a shutdown-timeout of 0 or more",
+				"a poll-interval of at least 1ms, a visibility-timeout of at least 100ms, a shutdown-timeout of 0 or more,"
+						+ " a buffer-capacity of 0 (none) or more",
 				() -> new QueueSettings(properties.getPollInterval(), properties.getVisibilityTimeout(),
-						properties.getShutdownTimeout()));
+						properties.getShutdownTimeout(), properties.getBufferCapacity()));
 		List<QueueDefinition> definitions = definitions(properties);
 		JobOptions defaults = options(properties.getDefaults());
 		List<JobListener> all = listeners.orderedStream().toList();

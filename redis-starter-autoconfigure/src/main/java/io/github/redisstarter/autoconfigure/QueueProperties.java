@@ -42,6 +42,13 @@ public class QueueProperties {
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(10);
 
+	/**
+	 * How many adds one instance keeps while Redis is away, to hand them to Redis in
+	 * order once it is back (they are lost if the instance stops first). 0 keeps none: an
+	 * add then fails with QueueUnavailableException.
+	 */
+	private int bufferCapacity;
+
 	/** The options of jobs of every queue that sets none of its own. */
 	private final Options defaults = new Options();
 
@@ -86,6 +93,14 @@ public class QueueProperties {
 
 	public void setShutdownTimeout(Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public int getBufferCapacity() {
+		return this.bufferCapacity;
+	}
+
+	public void setBufferCapacity(int bufferCapacity) {
+		this.bufferCapacity = bufferCapacity;
 	}
 
 	public Options getDefaults() {

@@ -58,6 +58,9 @@ final class DefaultJobQueue implements ManagedJobQueue {
 
 	private final ScheduledExecutorService schedules;
 
+	/** Adds kept while Redis is away; {@code null} when the settings keep none. */
+	private final @Nullable AddBuffer buffer;
+
 	private volatile boolean closed;
 
 	/**
@@ -78,6 +81,7 @@ final class DefaultJobQueue implements ManagedJobQueue {
 				DaemonThreads.named("queue-schedules"));
 		scheduler.setRemoveOnCancelPolicy(true);
 		this.schedules = scheduler;
+		this.buffer = (settings.bufferCapacity() > 0) ? new AddBuffer(store, settings.bufferCapacity()) : null;
 	}
 
 	/** This instance's consumer name in every queue's group. */
@@ -103,14 +107,14 @@ final class DefaultJobQueue implements ManagedJobQueue {
 		for (NewJob job : jobs) {
 			records.add(record(definition, job, null));
 		}
-		List<Boolean> added = this.store.add(queue, records);
+		List<Boolean> added = (this.buffer != null) ? this.buffer.add(queue, records) : this.store.add(queue, records);
 		this.used.add(queue);
 		List<String> ids = new ArrayList<>(records.size());
 		for (int i = 0; i < records.size(); i++) {
 			NewJobRecord record = records.get(i);
 			ids.add(record.id());
 			if (added.get(i)) {
-				tell(new JobEvent(JobEvent.Type.ADDED, queue, record.id(), record.name(), 0, null));
+				tell(new JobEvent(JobEvent.Type.ADDED, queue, record.id(), record.name(), 0, null, null));
 			}
 		}
 		wakeWorker(queue);
@@ -149,7 +153,7 @@ final class DefaultJobQueue implements ManagedJobQueue {
 			}
 		}
 		else if (was != null) {
-			tell(new JobEvent(JobEvent.Type.FAILED, queue, id, "", 0, JobStore.CANCELLED));
+			tell(new JobEvent(JobEvent.Type.FAILED, queue, id, "", 0, JobStore.CANCELLED, null));
 		}
 		return was != null;
 	}
@@ -237,7 +241,7 @@ final class DefaultJobQueue implements ManagedJobQueue {
 					new NewJob(repeatable.name(), repeatable.payload()), id);
 			if (this.store.addTick(repeatable.queue(), repeatable.key(), tick.toEpochMilli(), record)) {
 				this.used.add(repeatable.queue());
-				tell(new JobEvent(JobEvent.Type.ADDED, repeatable.queue(), id, repeatable.name(), 0, null));
+				tell(new JobEvent(JobEvent.Type.ADDED, repeatable.queue(), id, repeatable.name(), 0, null, null));
 				wakeWorker(repeatable.queue());
 			}
 		}
@@ -254,29 +258,49 @@ final class DefaultJobQueue implements ManagedJobQueue {
 		}
 	}
 
-	/** Wakes every worker: Redis is back. */
-	void wakeAll() {
+	/** Redis is back, or away: hands it the buffered adds, and wakes every worker. */
+	void backendSwitched() {
+		if (this.buffer != null && this.buffer.size() > 0) {
+			this.schedules.execute(this::flushBuffer);
+		}
 		this.workers.values().forEach(QueueWorker::wake);
 	}
 
+	private void flushBuffer() {
+		if (!this.buffer.flush() && !this.closed) {
+			// Away again, or not yet taken back: try after a poll interval.
+			this.schedules.schedule(this::flushBuffer, this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+			return;
+		}
+		this.workers.values().forEach(QueueWorker::wake);
+	}
+
+	@Override
+	public int buffered(String queue) {
+		return (this.buffer != null) ? this.buffer.waiting(queue) : 0;
+	}
+
 	void event(JobEvent.Type type, ClaimedJob job, @Nullable String detail) {
-		tell(new JobEvent(type, job.queue(), job.id(), job.name(), job.attempt(), detail));
+		tell(new JobEvent(type, job.queue(), job.id(), job.name(), job.attempt(), detail, null));
 	}
 
 	void ended(ClaimedJob job, Outcome outcome, long nanos) {
-		switch (outcome.kind()) {
-			case COMPLETED -> event(JobEvent.Type.COMPLETED, job, outcome.text());
-			case RETRY -> event(JobEvent.Type.RETRYING, job, outcome.text());
-			case FAILED -> event(JobEvent.Type.FAILED, job, outcome.text());
-			case RELEASED -> {
-			}
+		JobEvent.Type type = switch (outcome.kind()) {
+			case COMPLETED -> JobEvent.Type.COMPLETED;
+			case RETRY -> JobEvent.Type.RETRYING;
+			case FAILED -> JobEvent.Type.FAILED;
+			case RELEASED -> null;
+		};
+		if (type != null) {
+			tell(new JobEvent(type, job.queue(), job.id(), job.name(), job.attempt(), outcome.text(),
+					Duration.ofNanos(nanos)));
 		}
 	}
 
 	/** A job whose worker stopped on its last attempt was failed by a claim here. */
 	void lost(String queue, String id) {
 		tell(new JobEvent(JobEvent.Type.FAILED, queue, id, "", 0,
-				JobStore.lostReason(this.settings.visibilityTimeout())));
+				JobStore.lostReason(this.settings.visibilityTimeout()), null));
 	}
 
 	private void tell(JobEvent event) {

@@ -1,5 +1,7 @@
 package io.github.redisstarter.queue;
 
+import java.time.Duration;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,8 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param attempt the attempt it concerns (0 for {@code ADDED})
  * @param detail the result ({@code COMPLETED}, as JSON), the error ({@code RETRYING},
  * {@code FAILED}), the progress ({@code PROGRESS}); {@code null} otherwise
+ * @param duration how long the handler ran ({@code COMPLETED}, {@code RETRYING} and
+ * {@code FAILED} of an attempt on this instance); {@code null} otherwise
  */
-public record JobEvent(Type type, String queue, String jobId, String name, int attempt, @Nullable String detail) {
+public record JobEvent(Type type, String queue, String jobId, String name, int attempt, @Nullable String detail,
+		@Nullable Duration duration) {
 
 	public enum Type {
 

@@ -61,12 +61,15 @@ public final class JobQueues {
 
 			@Override
 			public void onSwitch(io.github.redisstarter.connection.BackendSwitch change) {
-				queue.wakeAll();
+				queue.backendSwitched();
 			}
 
 			@Override
 			public @Nullable String whileAway() {
-				return "job adds fail with QueueUnavailableException and workers pause";
+				return (settings.bufferCapacity() > 0)
+						? "job adds wait in this instance (at most " + settings.bufferCapacity()
+								+ ") for Redis and workers pause"
+						: "job adds fail with QueueUnavailableException and workers pause";
 			}
 
 		});

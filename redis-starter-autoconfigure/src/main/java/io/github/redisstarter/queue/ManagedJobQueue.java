@@ -19,6 +19,12 @@ public interface ManagedJobQueue extends JobQueue, AutoCloseable {
 	void repeat(RepeatableJob repeatable);
 
 	/**
+	 * How many adds of the queue wait in this instance's local buffer for Redis to return
+	 * ({@link QueueSettings#bufferCapacity()}); 0 without a buffer.
+	 */
+	int buffered(String queue);
+
+	/**
 	 * Stops claiming, lets running jobs finish within the shutdown timeout, and sends
 	 * those still running back to the queue.
 	 */

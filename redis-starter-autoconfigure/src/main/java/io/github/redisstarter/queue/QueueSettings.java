@@ -11,12 +11,21 @@ import java.time.Duration;
  * worker stopped renewing it (a killed JVM) is run again elsewhere after this long
  * @param shutdownTimeout how long a stopping worker lets running jobs finish before it
  * sends them back to the queue
+ * @param bufferCapacity how many adds this instance keeps while Redis is away, to hand
+ * them to Redis in order once it is back; 0 (the default) keeps none: an add fails with
+ * {@link QueueUnavailableException}
  */
-public record QueueSettings(Duration pollInterval, Duration visibilityTimeout, Duration shutdownTimeout) {
+public record QueueSettings(Duration pollInterval, Duration visibilityTimeout, Duration shutdownTimeout,
+		int bufferCapacity) {
 
-	/** 200ms, 30s, 10s. */
+	/** 200ms, 30s, 10s, no buffer. */
 	public static final QueueSettings DEFAULTS = new QueueSettings(Duration.ofMillis(200), Duration.ofSeconds(30),
-			Duration.ofSeconds(10));
+			Duration.ofSeconds(10), 0);
+
+	/** Settings without a local buffer. */
+	public QueueSettings(Duration pollInterval, Duration visibilityTimeout, Duration shutdownTimeout) {
+		this(pollInterval, visibilityTimeout, shutdownTimeout, 0);
+	}
 
 	public QueueSettings {
 		if (pollInterval == null || pollInterval.toMillis() < 1) {
@@ -27,6 +36,9 @@ public record QueueSettings(Duration pollInterval, Duration visibilityTimeout, D
 		}
 		if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
 			throw new IllegalArgumentException("'shutdownTimeout' must not be negative, not " + shutdownTimeout);
+		}
+		if (bufferCapacity < 0) {
+			throw new IllegalArgumentException("'bufferCapacity' must be 0 (no buffer) or more, not " + bufferCapacity);
 		}
 	}
 

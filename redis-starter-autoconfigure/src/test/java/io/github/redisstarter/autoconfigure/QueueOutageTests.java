@@ -5,17 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.github.redisstarter.autoconfigure.metrics.QueueMetrics;
 import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.queue.JobContext;
 import io.github.redisstarter.queue.JobHandler;
 import io.github.redisstarter.queue.JobQueue;
 import io.github.redisstarter.queue.JobState;
+import io.github.redisstarter.queue.ManagedJobQueue;
 import io.github.redisstarter.queue.QueueUnavailableException;
 import io.github.redisstarter.test.RedisServerExtension;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,12 +55,15 @@ class QueueOutageTests {
 
 		final Map<String, Integer> runs = new ConcurrentHashMap<>();
 
+		final List<String> order = new CopyOnWriteArrayList<>();
+
 		volatile CountDownLatch gate = new CountDownLatch(0);
 
 		@JobHandler("work")
 		String run(String payload, JobContext job) throws InterruptedException {
 			this.gate.await(30, TimeUnit.SECONDS);
 			this.runs.merge(payload, 1, Integer::sum);
+			this.order.add(payload);
 			return "did " + payload;
 		}
 
@@ -72,10 +79,16 @@ class QueueOutageTests {
 
 	}
 
-	private static ConfigurableApplicationContext start() {
-		return TestApp.runWith(new Class<?>[] { Handlers.class }, Map.of(),
-				"spring.data.redis.url=" + redis.server().url(), "redis-starter.ping-interval=100ms",
-				"redis-starter.ping-timeout=500ms", "redis-starter.queue.poll-interval=50ms");
+	private static ConfigurableApplicationContext start(String... settings) {
+		List<String> all = new ArrayList<>(
+				List.of("spring.data.redis.url=" + redis.server().url(), "redis-starter.ping-interval=100ms",
+						"redis-starter.ping-timeout=500ms", "redis-starter.queue.poll-interval=50ms"));
+		all.addAll(List.of(settings));
+		return TestApp.runWith(new Class<?>[] { Handlers.class }, Map.of(), all.toArray(String[]::new));
+	}
+
+	private static double jobs(MeterRegistry meters, String state) {
+		return meters.get(QueueMetrics.JOBS).tags("queue", "work", "state", state).gauge().value();
 	}
 
 	@Test
@@ -90,8 +103,14 @@ class QueueOutageTests {
 			}
 			await().atMost(WAIT).until(() -> work.runs.size() == 20);
 
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			await().atMost(WAIT).until(() -> jobs(meters, "completed") == 20);
+			assertThat(meters.get(QueueMetrics.COMPLETED).tag("queue", "work").counter().count()).isEqualTo(20);
+			assertThat(meters.get(QueueMetrics.DURATION).tag("queue", "work").timer().count()).isEqualTo(20);
+
 			redis.server().kill();
 			await().atMost(WAIT).until(() -> state.mode() == BackendMode.MEMORY);
+			await().atMost(WAIT).until(() -> Double.isNaN(jobs(meters, "completed")));
 			for (int i = 0; i < 5; i++) {
 				long start = System.nanoTime();
 				assertThatExceptionOfType(QueueUnavailableException.class)
@@ -152,6 +171,35 @@ class QueueOutageTests {
 			assertThat(work.runs.values()).allMatch((runs) -> runs == 1);
 			// The add during the hang may have reached Redis or not; nothing else ran.
 			assertThat(work.runs.keySet()).hasSizeBetween(6, 7);
+		}
+	}
+
+	@Test
+	void withALocalBufferAddsWaitForRedisAndReachItInOrder() {
+		try (ConfigurableApplicationContext context = start("redis-starter.queue.buffer-capacity=5")) {
+			ManagedJobQueue queue = context.getBean(ManagedJobQueue.class);
+			Work work = context.getBean(Work.class);
+			BackendState state = context.getBean(BackendState.class);
+			redis.server().kill();
+			await().atMost(WAIT).until(() -> state.mode() == BackendMode.MEMORY);
+			List<String> buffered = new ArrayList<>();
+			for (int i = 0; i < 5; i++) {
+				buffered.add(queue.add("work", "job", "buffered-" + i));
+			}
+			assertThat(queue.buffered("work")).isEqualTo(5);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get(QueueMetrics.BUFFERED).tag("queue", "work").gauge().value()).isEqualTo(5);
+			assertThatExceptionOfType(QueueUnavailableException.class)
+				.isThrownBy(() -> queue.add("work", "job", "one too many"))
+				.withMessageContaining("the local buffer is full (5 of 5 jobs wait for Redis)");
+
+			redis.server().start();
+			await().atMost(WAIT).until(() -> work.runs.size() == 5);
+			assertThat(work.order).containsExactly("buffered-0", "buffered-1", "buffered-2", "buffered-3",
+					"buffered-4");
+			assertThat(queue.buffered("work")).isZero();
+			assertThat(meters.get(QueueMetrics.BUFFERED).tag("queue", "work").gauge().value()).isZero();
+			assertThat(buffered).allMatch((id) -> queue.job("work", id).orElseThrow().state() == JobState.COMPLETED);
 		}
 	}
 

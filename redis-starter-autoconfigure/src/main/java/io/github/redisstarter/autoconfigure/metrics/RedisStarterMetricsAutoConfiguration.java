@@ -11,6 +11,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import io.github.redisstarter.queue.ManagedJobQueue;
 
 /**
  * Backend meters, bound to every registry by Boot's metrics support when Micrometer is
@@ -41,6 +44,15 @@ public final class RedisStarterMetricsAutoConfiguration {
 	@ConditionalOnClass(name = "tools.jackson.databind.json.JsonMapper")
 	CacheMetrics redisStarterCacheMetrics() {
 		return new CacheMetrics();
+	}
+
+	/** Only when the job queue is on: the meters read its counts and hear its events. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnClass(name = "tools.jackson.databind.json.JsonMapper")
+	@ConditionalOnProperty(prefix = "redis-starter.queue", name = "enabled", matchIfMissing = true)
+	QueueMetrics redisStarterQueueMetrics(ObjectProvider<ManagedJobQueue> queue) {
+		return new QueueMetrics(queue::getIfAvailable);
 	}
 
 	/** Only when the rate limiter is on: the metrics observe its limits. */
