@@ -55,6 +55,31 @@ public class QueueProperties {
 	/** Queues by name: concurrency, job options and repeatable jobs. */
 	private final Map<String, Queue> queues = new LinkedHashMap<>();
 
+	private final Endpoint endpoint = new Endpoint();
+
+	public Endpoint getEndpoint() {
+		return this.endpoint;
+	}
+
+	/** The actuator endpoint {@code queues}. */
+	public static class Endpoint {
+
+		/**
+		 * Whether the endpoint shows the payloads of failed jobs. Off: payloads may hold
+		 * personal data.
+		 */
+		private boolean showPayloads;
+
+		public boolean isShowPayloads() {
+			return this.showPayloads;
+		}
+
+		public void setShowPayloads(boolean showPayloads) {
+			this.showPayloads = showPayloads;
+		}
+
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
