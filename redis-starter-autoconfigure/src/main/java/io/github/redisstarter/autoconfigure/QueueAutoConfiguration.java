@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
@@ -24,6 +25,7 @@ import io.github.redisstarter.queue.Schedule;
 import io.github.redisstarter.queue.Backoff;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -41,6 +43,7 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -130,11 +133,24 @@ public final class QueueAutoConfiguration {
 		return result;
 	}
 
+	/** Only with Redis configured: the in-memory queue has no eviction to fear. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(SharedRedisCommands.class)
+	QueueEvictionPolicy redisStarterQueueEvictionPolicy(LettuceConnectionFactory connectionFactory, Failover failover) {
+		return new QueueEvictionPolicy(connectionFactory);
+	}
+
 	@Bean
 	static SmartLifecycle redisStarterQueueWorkers(ObjectProvider<ManagedJobQueue> queue,
 			ObjectProvider<QueueHandler> handlers, ListableBeanFactory beans, QueueProperties properties,
-			ObjectProvider<JsonMapper> jsonMapper) {
-		return new QueueWorkers(queue, handlers, beans, properties, jsonMapper);
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<QueueEvictionPolicy> evictionPolicy,
+			ObjectProvider<Failover> failover) {
+		return new QueueWorkers(queue, handlers, beans, properties, jsonMapper, () -> {
+			Failover current = failover.getIfAvailable();
+			QueueEvictionPolicy policy = evictionPolicy.getIfAvailable();
+			return (policy != null && current != null && current.state().endpoint() != null) ? policy.warning() : null;
+		});
 	}
 
 	/**
@@ -155,8 +171,12 @@ public final class QueueAutoConfiguration {
 
 		private final AtomicBoolean running = new AtomicBoolean();
 
+		private final Supplier<@Nullable String> evictionWarning;
+
 		QueueWorkers(ObjectProvider<ManagedJobQueue> queue, ObjectProvider<QueueHandler> handlers,
-				ListableBeanFactory beans, QueueProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+				ListableBeanFactory beans, QueueProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+				Supplier<@Nullable String> evictionWarning) {
+			this.evictionWarning = evictionWarning;
 			this.queue = queue;
 			this.handlers = handlers;
 			this.beans = beans;
@@ -188,6 +208,10 @@ public final class QueueAutoConfiguration {
 			}
 			byQueue.values().forEach(queue::handle);
 			repeatables().forEach(queue::repeat);
+			String warning = this.evictionWarning.get();
+			if (warning != null) {
+				logger.warn(warning);
+			}
 		}
 
 		private static void add(Map<String, QueueHandler> byQueue, QueueHandler handler) {

@@ -1,0 +1,68 @@
+package io.github.redisstarter.autoconfigure;
+
+import java.util.Map;
+
+import io.github.redisstarter.test.RedisServer;
+import io.github.redisstarter.test.RedisServerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The warning, at startup and in the {@code queues} health component, when Redis'
+ * eviction policy can evict the queue's keys; and none when it cannot.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class QueueEvictionPolicyTests {
+
+	@RegisterExtension
+	static final RedisServerExtension evicting = new RedisServerExtension(
+			RedisServer.config().arguments("--maxmemory", "100mb", "--maxmemory-policy", "allkeys-lru"));
+
+	@RegisterExtension
+	static final RedisServerExtension safe = new RedisServerExtension(
+			RedisServer.config().arguments("--maxmemory", "100mb", "--maxmemory-policy", "volatile-lru"));
+
+	private static ConfigurableApplicationContext start(RedisServerExtension redis) {
+		return TestApp.run(Map.of(), "spring.data.redis.url=" + redis.server().url(),
+				"management.endpoints.web.exposure.include=health");
+	}
+
+	private static IndicatedHealthDescriptor queues(ConfigurableApplicationContext context) {
+		return (IndicatedHealthDescriptor) context.getBean(HealthEndpoint.class).healthForPath("queues");
+	}
+
+	@Test
+	void anAllKeysPolicyIsWarnedOfAtStartupAndInHealth(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = start(evicting)) {
+			IndicatedHealthDescriptor health = queues(context);
+			assertThat(health.getStatus().getCode()).isEqualTo("UP");
+			assertThat(health.getDetails()).containsEntry("store", "redis")
+				.containsEntry("evictionPolicy", "allkeys-lru");
+			assertThat((String) health.getDetails().get("warning"))
+				.startsWith("Redis' maxmemory-policy is allkeys-lru: when Redis is full it may evict the queue's keys");
+		}
+		assertThat(output.getOut()
+			.lines()
+			.filter((line) -> line.contains(" WARN ") && line.contains("maxmemory-policy is allkeys-lru"))).hasSize(1);
+	}
+
+	@Test
+	void aPolicyThatCannotEvictQueueKeysIsNot(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = start(safe)) {
+			IndicatedHealthDescriptor health = queues(context);
+			assertThat(health.getDetails()).containsEntry("evictionPolicy", "volatile-lru")
+				.doesNotContainKey("warning");
+		}
+		assertThat(output.getOut()).doesNotContain("maxmemory-policy is");
+	}
+
+}
