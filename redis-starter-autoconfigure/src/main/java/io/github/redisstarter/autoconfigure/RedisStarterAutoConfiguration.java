@@ -129,10 +129,11 @@ public final class RedisStarterAutoConfiguration {
 		boolean broadcasts = json && environment.getProperty("redis-starter.broadcast.enabled", Boolean.class, true);
 		boolean redisTime = !"client"
 			.equalsIgnoreCase(environment.getProperty("redis-starter.rate-limit.time-source", "redis").trim());
+		boolean queues = json && environment.getProperty("redis-starter.queue.enabled", Boolean.class, true);
 		RedisPermissions needs = new RedisPermissions(
 				rateLimits ? environment.getProperty("redis-starter.rate-limit.key-prefix", "rl") : null,
 				caches ? environment.getProperty("redis-starter.cache.key-prefix", "cache") : null, broadcasts,
-				redisTime);
+				redisTime, queues ? environment.getProperty("redis-starter.queue.key-prefix", "queue") : null);
 		String user = (details != null && details.getUsername() != null) ? details.getUsername() : "default";
 		return new PermissionCheck(needs, user, endpoint);
 	}

@@ -15,6 +15,10 @@ import io.github.redisstarter.cache.TwoLevelCache;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.internal.RedisPermissions;
+import io.github.redisstarter.queue.JobContext;
+import io.github.redisstarter.queue.JobOptions;
+import io.github.redisstarter.queue.JobQueue;
+import io.github.redisstarter.queue.QueueHandler;
 import io.github.redisstarter.ratelimit.Decision;
 import io.github.redisstarter.ratelimit.RateLimiter;
 import io.github.redisstarter.test.RedisServer;
@@ -26,6 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,8 +58,9 @@ class DocumentedAclTests {
 		assertThat(redis.server().command("ACL", "SETUSER", "app", "reset")).isEqualTo("OK");
 		assertThat(redis.server().command(java.util.Arrays.copyOfRange(line, 0, line.length))).isEqualTo("OK");
 		String url = "redis://app:" + APP_PASSWORD + "@127.0.0.1:" + redis.server().port();
-		try (ConfigurableApplicationContext context = TestApp.run(Map.of("REDIS_URL", url),
-				"redis-starter.rate-limit.limits.api.bands=2/1h")) {
+		try (ConfigurableApplicationContext context = TestApp.runWith(new Class<?>[] { Jobs.class },
+				Map.of("REDIS_URL", url), "redis-starter.rate-limit.limits.api.bands=2/1h",
+				"redis-starter.queue.poll-interval=50ms")) {
 			assertThat(context.getBean(BackendState.class).usesRedis()).isTrue();
 			// The rate limiter's script (EVALSHA, then EVAL after NOSCRIPT; GET, SET and
 			// TIME inside).
@@ -86,6 +93,21 @@ class DocumentedAclTests {
 				redis.server().command("PUBLISH", "acl-news", "another-node\nfrom another instance");
 				return received.contains("from another instance");
 			});
+			// The job queue: add, claim, a failed attempt retried, completion, a dead
+			// letter retried and purged, counts, pause and cancel.
+			JobQueue queue = context.getBean(JobQueue.class);
+			String retried = queue.add("acl-jobs", "job", "fail once", JobOptions.DEFAULTS.withAttempts(2));
+			String dead = queue.add("acl-jobs", "job", "fail", JobOptions.DEFAULTS.withAttempts(1));
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> queue.counts("acl-jobs").completed() == 1 && queue.counts("acl-jobs").failed() == 1);
+			assertThat(queue.job("acl-jobs", retried).orElseThrow().attempts()).isEqualTo(2);
+			assertThat(queue.retry("acl-jobs", dead)).isTrue();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> queue.counts("acl-jobs").failed() == 1 && queue.counts("acl-jobs").waiting() == 0);
+			assertThat(queue.purgeDeadLetters("acl-jobs")).isEqualTo(1);
+			queue.pause("acl-jobs");
+			assertThat(queue.cancel("acl-jobs", queue.add("acl-jobs", "job", "never"))).isTrue();
+			queue.resume("acl-jobs");
 			// The probes that take Redis back after it refused writes: a write, then INFO
 			// memory.
 			RedisStarterAutoConfiguration.ConnectionPing probe = new RedisStarterAutoConfiguration.ConnectionPing(
@@ -100,10 +122,37 @@ class DocumentedAclTests {
 			.doesNotContain("has no permissions");
 	}
 
+	/** A handler that fails the first attempt of "fail once", and every one of "fail". */
+	@Configuration(proxyBeanMethods = false)
+	static class Jobs {
+
+		@Bean
+		QueueHandler aclJobs() {
+			return new QueueHandler() {
+
+				@Override
+				public String queue() {
+					return "acl-jobs";
+				}
+
+				@Override
+				public Object handle(JobContext job) {
+					String payload = job.payload(String.class);
+					if (payload.equals("fail") || (payload.equals("fail once") && job.attempt() == 1)) {
+						throw new IllegalStateException(payload);
+					}
+					return "done";
+				}
+
+			};
+		}
+
+	}
+
 	@Test
 	void theDocumentedLineIsTheOneTheStarterChecksFor() throws IOException {
 		assertThat(documentedLine())
-			.isEqualTo(new RedisPermissions("rl", "cache", true).aclLine("app", "app-password"));
+			.isEqualTo(new RedisPermissions("rl", "cache", true, true, "queue").aclLine("app", "app-password"));
 	}
 
 	/** The {@code ACL SETUSER app ...} line of docs/security.md. */

@@ -44,7 +44,7 @@ class PermissionCheckTests {
 
 	@BeforeEach
 	void grantEverythingTheStarterNeeds() {
-		String line = new RedisPermissions("rl", "cache", true).aclLine("app", APP_PASSWORD);
+		String line = new RedisPermissions("rl", "cache", true, true, "queue").aclLine("app", APP_PASSWORD);
 		redis.server().command("ACL", "SETUSER", "app", "reset");
 		redis.server().command(line.split(" "));
 	}
@@ -109,14 +109,24 @@ class PermissionCheckTests {
 					"resetchannels");
 		assertThatThrownBy(() -> start("redis-starter.required=true").close()).rootCause()
 			.isInstanceOfSatisfying(RedisPermissionException.class, (refused) -> assertThat(refused.getMissing())
-				.containsExactly("~rl:*", "+unlink", "+time", "&cache:*"));
+				.containsExactly("~rl:*", "~queue:*", "+unlink", "+time", "&cache:*"));
+	}
+
+	@Test
+	void theQueuesCommandsAreCheckedEachByName() {
+		redis.server().command("ACL", "SETUSER", "app", "-xautoclaim", "-hgetall", "-xgroup|create");
+		assertThatThrownBy(() -> start("redis-starter.required=true").close()).rootCause()
+			.isInstanceOfSatisfying(RedisPermissionException.class, (refused) -> {
+				assertThat(refused.getMissing()).containsExactly("+xgroup|create", "+xautoclaim", "+hgetall");
+				assertThat(refused.getFix()).isEqualTo("ACL SETUSER app +xgroup|create +xautoclaim +hgetall");
+			});
 	}
 
 	@Test
 	void theCheckFollowsTheCapabilitiesThatAreOn() {
 		redis.server().command("ACL", "SETUSER", "app", "resetkeys", "~cache:*", "~redis-starter:probe");
 		try (ConfigurableApplicationContext context = start("redis-starter.required=true",
-				"redis-starter.rate-limit.enabled=false")) {
+				"redis-starter.rate-limit.enabled=false", "redis-starter.queue.enabled=false")) {
 			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.REDIS);
 		}
 	}
@@ -133,11 +143,11 @@ class PermissionCheckTests {
 		redis.server().command("ACL", "SETUSER", "app", "-time");
 		try (ConfigurableApplicationContext context = start("redis-starter.required=true",
 				"redis-starter.cache.enabled=false", "redis-starter.broadcast.enabled=false",
-				"redis-starter.rate-limit.time-source=client")) {
+				"redis-starter.queue.enabled=false", "redis-starter.rate-limit.time-source=client")) {
 			assertThat(context.getBean(BackendState.class).mode()).isEqualTo(BackendMode.REDIS);
 		}
 		assertThatThrownBy(() -> start("redis-starter.required=true", "redis-starter.cache.enabled=false",
-				"redis-starter.broadcast.enabled=false")
+				"redis-starter.broadcast.enabled=false", "redis-starter.queue.enabled=false")
 			.close()).rootCause()
 			.isInstanceOfSatisfying(RedisPermissionException.class,
 					(refused) -> assertThat(refused.getMissing()).containsExactly("+time"));

@@ -28,16 +28,18 @@ import org.jspecify.annotations.Nullable;
  * @param rateLimitPrefix the rate limits' key prefix, or {@code null} when they are off
  * @param cachePrefix the caches' key prefix, or {@code null} when they are off
  * @param broadcasts whether the broadcaster is on
+ * @param rateLimitScriptTime whether the rate limiter reads Redis' clock
+ * @param queuePrefix the job queue's key prefix, or {@code null} when it is off
  */
 public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable String cachePrefix, boolean broadcasts,
-		boolean rateLimitScriptTime) {
+		boolean rateLimitScriptTime, @Nullable String queuePrefix) {
 
 	/**
 	 * What the capabilities need with the rate limiter reading Redis' clock (the
-	 * default).
+	 * default), without the job queue.
 	 */
 	public RedisPermissions(@Nullable String rateLimitPrefix, @Nullable String cachePrefix, boolean broadcasts) {
-		this(rateLimitPrefix, cachePrefix, broadcasts, true);
+		this(rateLimitPrefix, cachePrefix, broadcasts, true, null);
 	}
 
 	/** The key the monitor writes to see that Redis takes writes again. */
@@ -48,22 +50,64 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 	private static final String NO_SCRIPT = "0000000000000000000000000000000000000000";
 
 	/**
-	 * Calls each command the scripts call, with pcall, and returns those refused to the
-	 * user (any other error, such as a renamed command, is not this check's business): a
-	 * SET with XX on a key that does not exist writes nothing.
+	 * What the rate limiter's and the caches' scripts call, each with the rule that
+	 * allows it: a SET with XX on a key that does not exist writes nothing.
 	 */
-	private static final String SCRIPT_COMMANDS = """
-			local refused = {}
-			local calls = { {'GET', KEYS[1]}, {'SET', KEYS[1], '1', 'XX', 'PX', '1'}, {'TIME'} }
-			for _, call in ipairs(calls) do
-			  local reply = redis.pcall(unpack(call))
-			  local refusal = type(reply) == 'table' and reply.err and string.lower(reply.err)
-			  if refusal and (string.find(refusal, "can't run", 1, true) or string.find(refusal, 'noperm', 1, true)
-			      or string.find(refusal, 'no permissions', 1, true) or string.find(refusal, 'acl failure', 1, true)) then
-			    refused[#refused + 1] = string.lower(call[1])
-			  end
-			end
-			return refused""";
+	private static final List<String[]> SCRIPT_CALLS = List.of(new String[] { "+get", "'GET', KEYS[1]" },
+			new String[] { "+set", "'SET', KEYS[1], '1', 'XX', 'PX', '1'" }, new String[] { "+time", "'TIME'" });
+
+	/**
+	 * What the job queue's scripts call, each in a form that changes nothing on a key no
+	 * job uses (the hash written is deleted by the same script; the stream commands on a
+	 * missing stream answer an error that is not a refusal).
+	 */
+	private static final List<String[]> QUEUE_CALLS = List.of(new String[] { "+time", "'TIME'" },
+			new String[] { "+exists", "'EXISTS', KEYS[1]" }, new String[] { "+hset", "'HSET', KEYS[1], 'f', '1'" },
+			new String[] { "+hincrby", "'HINCRBY', KEYS[1], 'f', '1'" },
+			new String[] { "+hget", "'HGET', KEYS[1], 'f'" }, new String[] { "+hmget", "'HMGET', KEYS[1], 'f'" },
+			new String[] { "+hdel", "'HDEL', KEYS[1], 'f'" }, new String[] { "+del", "'DEL', KEYS[1]" },
+			new String[] { "+zadd", "'ZADD', KEYS[1], 'XX', '1', 'm'" },
+			new String[] { "+zrem", "'ZREM', KEYS[1], 'm'" }, new String[] { "+zrange", "'ZRANGE', KEYS[1], '0', '0'" },
+			new String[] { "+zrangebyscore", "'ZRANGEBYSCORE', KEYS[1], '0', '0'" },
+			new String[] { "+zrevrange", "'ZREVRANGE', KEYS[1], '0', '0'" },
+			new String[] { "+zremrangebyrank", "'ZREMRANGEBYRANK', KEYS[1], '1', '0'" },
+			new String[] { "+zcard", "'ZCARD', KEYS[1]" },
+			new String[] { "+xadd", "'XADD', KEYS[1], 'NOMKSTREAM', '*', 'f', 'v'" },
+			new String[] { "+xgroup|create", "'XGROUP', 'CREATE', KEYS[1], 'g', '0'" },
+			new String[] { "+xreadgroup", "'XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', KEYS[1], '>'" },
+			new String[] { "+xautoclaim", "'XAUTOCLAIM', KEYS[1], 'g', 'c', '0', '0-0'" },
+			new String[] { "+xclaim", "'XCLAIM', KEYS[1], 'g', 'c', '0', '0-1'" },
+			new String[] { "+xack", "'XACK', KEYS[1], 'g', '0-1'" }, new String[] { "+xdel", "'XDEL', KEYS[1], '0-1'" },
+			new String[] { "+xlen", "'XLEN', KEYS[1]" }, new String[] { "+xpending", "'XPENDING', KEYS[1], 'g'" });
+
+	/**
+	 * A script that calls each of {@code calls} with pcall and returns the rules of those
+	 * refused to the user (any other error, such as a missing stream, is not this check's
+	 * business).
+	 */
+	private static String refusalsOf(List<String[]> calls) {
+		StringBuilder script = new StringBuilder("local refused = {}\nlocal calls = {\n");
+		for (String[] call : calls) {
+			script.append("  { '").append(call[0]).append("', ").append(call[1]).append(" },\n");
+		}
+		return script
+			.append("""
+					}
+					for _, call in ipairs(calls) do
+					  local reply = redis.pcall(unpack(call, 2))
+					  local refusal = type(reply) == 'table' and reply.err and string.lower(reply.err)
+					  if refusal and (string.find(refusal, "can't run", 1, true) or string.find(refusal, 'noperm', 1, true)
+					      or string.find(refusal, 'no permissions', 1, true) or string.find(refusal, 'acl failure', 1, true)) then
+					    refused[#refused + 1] = call[1]
+					  end
+					end
+					return refused""")
+			.toString();
+	}
+
+	private static final String SCRIPT_COMMANDS = refusalsOf(SCRIPT_CALLS);
+
+	private static final String QUEUE_COMMANDS = refusalsOf(QUEUE_CALLS);
 
 	private static final long CALL_SECONDS = 5;
 
@@ -81,12 +125,15 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 		if (this.cachePrefix != null) {
 			rules.add("~" + this.cachePrefix + ":*");
 		}
+		if (this.queuePrefix != null) {
+			rules.add("~" + this.queuePrefix + ":*");
+		}
 		rules.add("~" + PROBE_KEY);
 		if (this.cachePrefix != null || this.broadcasts) {
 			rules.add("&*");
 		}
 		rules.add("+@connection");
-		if (this.rateLimitPrefix != null || this.cachePrefix != null) {
+		if (this.rateLimitPrefix != null || this.cachePrefix != null || this.queuePrefix != null) {
 			rules.addAll(List.of("+evalsha", "+eval"));
 		}
 		if (this.cachePrefix != null) {
@@ -100,6 +147,15 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 			rules.addAll(List.of("+unlink", "+scan"));
 		}
 		rules.add("+set");
+		if (this.queuePrefix != null) {
+			// DEL and TIME come with the rules above and below.
+			QUEUE_CALLS.stream()
+				.map((call) -> call[0])
+				.filter((rule) -> !rule.equals("+time") && !rule.equals("+del"))
+				.forEach(rules::add);
+			rules.add("+hgetall");
+			rules.add("+del");
+		}
 		if (this.cachePrefix != null || this.broadcasts) {
 			rules.addAll(List.of("+publish", "+subscribe", "+psubscribe", "+unsubscribe", "+punsubscribe"));
 		}
@@ -114,7 +170,8 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 	 * The caches' scripts read Redis' clock, and so does the rate limiter's by default.
 	 */
 	private boolean needsTime() {
-		return this.cachePrefix != null || (this.rateLimitPrefix != null && this.rateLimitScriptTime);
+		return this.cachePrefix != null || this.queuePrefix != null
+				|| (this.rateLimitPrefix != null && this.rateLimitScriptTime);
 	}
 
 	/**
@@ -140,7 +197,7 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 					() -> redis.eval(SCRIPT_COMMANDS, ScriptOutputType.MULTI, key));
 			if (refused != null) {
 				refused.stream()
-					.map((command) -> "+" + text(command))
+					.map(RedisPermissions::text)
 					.filter((rule) -> !rule.equals("+time") || needsTime())
 					.forEach(missing::add);
 			}
@@ -153,6 +210,17 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 			check(missing, "+unlink", keyRule, () -> redis.unlink(key));
 			check(missing, "+scan", null, () -> redis.scan(ScanCursor.INITIAL,
 					ScanArgs.Builder.matches(this.cachePrefix + ":" + CHECK_TAG + ":*").limit(1)));
+		}
+		if (this.queuePrefix != null) {
+			byte[] key = bytes(this.queuePrefix + ":" + CHECK_TAG + ":x");
+			String keyRule = "~" + this.queuePrefix + ":*";
+			check(missing, "+evalsha", keyRule, () -> redis.evalsha(NO_SCRIPT, ScriptOutputType.STATUS, key));
+			List<Object> refused = check(missing, "+eval", keyRule,
+					() -> redis.eval(QUEUE_COMMANDS, ScriptOutputType.MULTI, key));
+			if (refused != null) {
+				refused.stream().map(RedisPermissions::text).forEach(missing::add);
+			}
+			check(missing, "+hgetall", keyRule, () -> redis.hgetall(key));
 		}
 		check(missing, "+set", "~" + PROBE_KEY,
 				() -> redis.set(bytes(PROBE_KEY), bytes("1"), SetArgs.Builder.xx().px(1)));
