@@ -231,8 +231,8 @@ final class Report {
 	private void queue() {
 		line("### Job queue: jobs per second, no-op handler, end to end");
 		line("");
-		line("Each invocation adds " + QueueBenchmark.BATCH
-				+ " jobs in one bulk call and waits until the handlers have run every one.");
+		line("Each invocation adds " + QueueBenchmark.BATCH + " jobs in bulk calls of " + QueueBenchmark.CHUNK
+				+ " and waits until the handlers have run every one.");
 		line("");
 		line("| Workers | Ours | Redisson 4.7 `RBlockingQueue` (no lease, no retry) | Ours / Redisson |");
 		line("|---|---|---|---|");
