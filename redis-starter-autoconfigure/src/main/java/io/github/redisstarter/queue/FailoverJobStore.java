@@ -68,6 +68,11 @@ final class FailoverJobStore implements JobStore {
 	}
 
 	@Override
+	public Finished finishAndClaim(ClaimedJob job, String consumer, Outcome outcome, int max, Duration visibility) {
+		return call(job.queue(), () -> this.redis.finishAndClaim(job, consumer, outcome, max, visibility));
+	}
+
+	@Override
 	public void progress(ClaimedJob job, String consumer, int percent) {
 		call(job.queue(), () -> {
 			this.redis.progress(job, consumer, percent);

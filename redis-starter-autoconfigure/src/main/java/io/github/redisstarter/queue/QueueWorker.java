@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.redisstarter.connection.internal.DaemonThreads;
 import io.github.redisstarter.queue.JobStore.ClaimedJob;
@@ -18,9 +19,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one queue's jobs on this instance: one loop thread that claims as many jobs as
- * there are free workers, renews the leases of running ones and ends them in the store,
- * and {@code concurrency} threads that run the handler. The loop waits for a free worker,
- * a local add, the next delayed job or the poll interval; while the store is away
+ * there are free workers and renews the leases of running ones, and {@code concurrency}
+ * threads that run the handler and end each job in the store, taking the next job in the
+ * same call (so a busy worker costs one round trip per job). The loop waits for a free
+ * worker, a local add, the next delayed job or the poll interval; while the store is away
  * ({@link QueueUnavailableException}) it claims nothing, and running jobs keep their
  * outcome until the store takes it.
  */
@@ -145,19 +147,37 @@ final class QueueWorker implements AutoCloseable {
 	}
 
 	private void start(ClaimedJob job) {
-		JobContextImpl context = new JobContextImpl(job, this.store, this.consumer, this.queue);
-		RunningJob running = new RunningJob(job, context);
-		this.running.put(job.id(), running);
+		RunningJob running = track(job);
 		try {
 			this.handlers.execute(() -> run(running));
 		}
 		catch (RuntimeException ex) {
 			// stopping: the job goes back to the queue
-			end(running, Outcome.released());
+			end(running, Outcome.released(), false);
 		}
 	}
 
-	private void run(RunningJob running) {
+	/**
+	 * Counts the job as running here, which keeps the loop from claiming for its worker.
+	 */
+	private RunningJob track(ClaimedJob job) {
+		RunningJob running = new RunningJob(job, new JobContextImpl(job, this.store, this.consumer, this.queue));
+		this.running.put(job.id(), running);
+		return running;
+	}
+
+	/**
+	 * Runs the job, then, while the end of each takes another (one call to the store for
+	 * both), the next ones on this thread: a busy worker does not wait for the loop.
+	 */
+	private void run(RunningJob first) {
+		RunningJob running = first;
+		while (running != null) {
+			running = end(running, attempt(running), !this.stopping);
+		}
+	}
+
+	private Outcome attempt(RunningJob running) {
 		ClaimedJob job = running.job;
 		this.queue.event(JobEvent.Type.ACTIVE, job, null);
 		long started = System.nanoTime();
@@ -179,33 +199,58 @@ final class QueueWorker implements AutoCloseable {
 			}
 		}
 		running.nanos = System.nanoTime() - started;
-		end(running, outcome);
+		return outcome;
 	}
 
 	/**
 	 * Ends the job in the store; when the store is away, keeps the outcome (and the job's
-	 * worker) until it is back.
+	 * worker) until it is back. With {@code claimNext}, takes the job the freed worker
+	 * runs next in the same call.
+	 * @return that job, already counted as running, or {@code null}
 	 */
-	private void end(RunningJob running, Outcome outcome) {
+	private @Nullable RunningJob end(RunningJob running, Outcome outcome, boolean claimNext) {
 		running.outcome = outcome;
+		// The loop retries kept outcomes: never two ends of one attempt at once, nor one
+		// after it ended (a second finish would cost a round trip to be dropped).
+		if (!running.ending.compareAndSet(false, true)) {
+			return null;
+		}
+		RunningJob next = null;
 		try {
-			boolean ended = this.store.finish(running.job, this.consumer, outcome);
-			this.running.remove(running.job.id());
-			if (ended) {
+			if (this.running.get(running.job.id()) != running) {
+				return null;
+			}
+			JobStore.Finished finished = this.store.finishAndClaim(running.job, this.consumer, outcome,
+					claimNext ? 1 : 0, this.settings.visibilityTimeout());
+			finished.next().lost().forEach((id) -> this.queue.lost(queueName(), id));
+			for (ClaimedJob job : finished.next().jobs()) {
+				// Counted before the ended one is dropped, so that the loop never sees
+				// its
+				// worker free.
+				next = track(job);
+			}
+			this.running.remove(running.job.id(), running);
+			if (finished.ended()) {
 				this.queue.ended(running.job, outcome, running.nanos);
 			}
 		}
 		catch (RuntimeException ex) {
 			// kept: the loop tries again
 		}
-		wake();
+		finally {
+			running.ending.set(false);
+		}
+		if (next == null) {
+			wake();
+		}
+		return next;
 	}
 
 	private void endStoredOutcomes() {
 		for (RunningJob running : List.copyOf(this.running.values())) {
 			Outcome outcome = running.outcome;
 			if (outcome != null) {
-				end(running, outcome);
+				end(running, outcome, false);
 			}
 		}
 	}
@@ -242,7 +287,7 @@ final class QueueWorker implements AutoCloseable {
 			if (!this.handlers.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
 				for (RunningJob running : List.copyOf(this.running.values())) {
 					if (running.outcome == null) {
-						end(running, Outcome.released());
+						end(running, Outcome.released(), false);
 					}
 				}
 				this.handlers.shutdownNow();
@@ -263,6 +308,9 @@ final class QueueWorker implements AutoCloseable {
 		volatile @Nullable Outcome outcome;
 
 		volatile long nanos;
+
+		/** Whether a thread is ending the job in the store. */
+		final AtomicBoolean ending = new AtomicBoolean();
 
 		RunningJob(ClaimedJob job, JobContextImpl context) {
 			this.job = job;

@@ -113,16 +113,26 @@ final class RedisJobStore implements JobStore {
 	public Claim claim(String queue, String consumer, int max, Duration visibility) {
 		List<Object> reply = run(CLAIM, queue, "claim of '" + queue + "'", key(queue, "meta"), bytes(base(queue)),
 				bytes(consumer), bytes(max), bytes(visibility.toMillis()), bytes(JobStore.lostReason(visibility)));
-		long nextDue = (Long) reply.get(0);
-		List<ClaimedJob> claimed = new ArrayList<>();
-		for (Object item : (List<?>) reply.get(1)) {
+		return claimed(queue, reply, 0);
+	}
+
+	/** The claim in {@code reply} from {@code at}: next due, jobs, lost ids. */
+	private static Claim claimed(String queue, List<?> reply, int at) {
+		long nextDue = (Long) reply.get(at);
+		List<?> jobs = (List<?>) reply.get(at + 1);
+		List<?> lostIds = (List<?>) reply.get(at + 2);
+		if (jobs.isEmpty() && lostIds.isEmpty()) {
+			return (nextDue == -1) ? Claim.NONE : new Claim(List.of(), List.of(), nextDue);
+		}
+		List<ClaimedJob> claimed = new ArrayList<>(jobs.size());
+		for (Object item : jobs) {
 			List<?> job = (List<?>) item;
 			claimed.add(new ClaimedJob(queue, text(job.get(0)), text(job.get(1)), text(job.get(2)),
 					(int) number(job.get(3)), (int) number(job.get(4)), Backoff.parse(text(job.get(5))),
 					(int) number(job.get(6)), (int) number(job.get(7)), number(job.get(8)), text(job.get(9))));
 		}
-		List<String> lost = new ArrayList<>();
-		for (Object id : (List<?>) reply.get(2)) {
+		List<String> lost = new ArrayList<>(lostIds.size());
+		for (Object id : lostIds) {
 			lost.add(text(id));
 		}
 		return new Claim(claimed, lost, nextDue);
@@ -148,14 +158,19 @@ final class RedisJobStore implements JobStore {
 
 	@Override
 	public boolean finish(ClaimedJob job, String consumer, Outcome outcome) {
+		return finishAndClaim(job, consumer, outcome, 0, Duration.ZERO).ended();
+	}
+
+	@Override
+	public Finished finishAndClaim(ClaimedJob job, String consumer, Outcome outcome, int max, Duration visibility) {
 		String kind = outcome.kind().name().toLowerCase(java.util.Locale.ROOT);
 		String text = (outcome.text() != null) ? outcome.text() : "";
 		long delay = outcome.delay().toMillis();
-		Long reply = run(FINISH, ScriptOutputType.INTEGER, job.queue(),
-				"end of job '" + job.id() + "' of '" + job.queue() + "'", key(job.queue(), "job:" + job.id()),
-				bytes(base(job.queue())), bytes(job.id()), bytes(consumer), bytes(job.token()), bytes(kind),
-				bytes(text), bytes(delay));
-		return reply == 1L;
+		List<Object> reply = run(FINISH, job.queue(), "end of job '" + job.id() + "' of '" + job.queue() + "'",
+				key(job.queue(), "job:" + job.id()), bytes(base(job.queue())), bytes(job.id()), bytes(consumer),
+				bytes(job.token()), bytes(kind), bytes(text), bytes(delay), bytes(max), bytes(visibility.toMillis()),
+				(max > 0) ? bytes(JobStore.lostReason(visibility)) : NO_MARKER);
+		return new Finished((Long) reply.get(0) == 1L, claimed(job.queue(), reply, 1));
 	}
 
 	@Override

@@ -178,6 +178,7 @@ abstract class JobQueueContract {
 		assertThat(done.result()).isNull();
 		assertThat(queue.deadLetters("notify", 10)).isEmpty();
 		assertThat(queue.retry("notify", id)).isFalse();
+		// Before the adds: a worker may run a job before add returns.
 		runs.set(-10);
 		String other = queue.add("notify", "mail", "x", JobOptions.DEFAULTS.withAttempts(1));
 		String third = queue.add("notify", "mail", "y", JobOptions.DEFAULTS.withAttempts(1));

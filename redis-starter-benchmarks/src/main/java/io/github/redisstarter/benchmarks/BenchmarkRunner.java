@@ -130,6 +130,7 @@ public final class BenchmarkRunner {
 		}
 		run(BroadcastBenchmark.class.getSimpleName() + ".roundTrip", Mode.SampleTime, 1);
 		run(EvictionBenchmark.class.getSimpleName() + ".evict", Mode.SampleTime, 1);
+		run(QueueBenchmark.class.getSimpleName() + ".batch", Mode.Throughput, 1);
 		return Report.render(this, new Extras(this.redisUrl).measure());
 	}
 

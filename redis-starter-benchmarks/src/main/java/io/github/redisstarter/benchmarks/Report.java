@@ -54,6 +54,7 @@ final class Report {
 		cache(extras);
 		eviction();
 		broadcast();
+		queue();
 		line("### Targets");
 		line("");
 		line("| Target | Measured | Verdict |");
@@ -225,6 +226,34 @@ final class Report {
 					+ " |");
 		}
 		line("");
+	}
+
+	private void queue() {
+		line("### Job queue: jobs per second, no-op handler, end to end");
+		line("");
+		line("Each invocation adds " + QueueBenchmark.BATCH + " jobs in bulk calls of " + QueueBenchmark.CHUNK
+				+ " and waits until the handlers have run every one.");
+		line("");
+		line("| Workers | Ours | Redisson 4.7 `RBlockingQueue` (no lease, no retry) | Ours / Redisson |");
+		line("|---|---|---|---|");
+		for (String[] row : new String[][] { { "1", "1 instance, concurrency 1" },
+				{ "10", "1 instance, concurrency 10" }, { "2x5", "2 instances, concurrency 5 each" } }) {
+			double ours = queueScore("ours", row[0]);
+			double redisson = queueScore("redisson", row[0]);
+			line("| " + row[1] + " | " + ops(ours) + " | " + ops(redisson) + " | " + ratio(ours / redisson) + " |");
+		}
+		line("");
+	}
+
+	private double queueScore(String impl, String workers) {
+		return this.run.results()
+			.stream()
+			.filter((r) -> r.getParams().getBenchmark().endsWith(".QueueBenchmark.batch"))
+			.filter((r) -> impl.equals(r.getParams().getParam("impl"))
+					&& workers.equals(r.getParams().getParam("workers")))
+			.findFirst()
+			.map((r) -> r.getPrimaryResult().getScore())
+			.orElse(Double.NaN);
 	}
 
 	/**

@@ -167,4 +167,32 @@ class BenchmarkSmokeTests {
 		}
 	}
 
+	@Test
+	void everyQueuedJobRunsExactlyOnce() throws InterruptedException {
+		for (String impl : new String[] { "ours", "redisson" }) {
+			for (String workers : new String[] { "1", "10", "2x5" }) {
+				QueueBenchmark benchmark = new QueueBenchmark();
+				benchmark.impl = impl;
+				benchmark.workers = workers;
+				benchmark.verify = true;
+				benchmark.setUp();
+				try {
+					for (int i = 0; i < 3; i++) {
+						benchmark.batch();
+					}
+					// Late duplicates would show up after the last batch has completed.
+					Thread.sleep(200);
+					assertThat(benchmark.added()).isEqualTo(3 * QueueBenchmark.BATCH);
+					assertThat(benchmark.completed()).as("%s, %s", impl, workers).isEqualTo(benchmark.added());
+					assertThat(benchmark.seen()).as("%s, %s", impl, workers).hasSize(3 * QueueBenchmark.BATCH);
+					assertThat(benchmark.seen().values()).as("%s, %s", impl, workers)
+						.allMatch((times) -> times.get() == 1);
+				}
+				finally {
+					benchmark.tearDown();
+				}
+			}
+		}
+	}
+
 }
