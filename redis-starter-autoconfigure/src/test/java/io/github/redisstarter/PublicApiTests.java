@@ -43,7 +43,8 @@ class PublicApiTests {
 	private static final Map<String, Set<String>> ALLOWED = Map.of("connection", Set.of(), "connection.internal",
 			Set.of("connection"), "ratelimit", Set.of("connection", "connection.internal"), "ratelimit.web",
 			Set.of("ratelimit", "connection", "connection.internal"), "cache",
-			Set.of("connection", "connection.internal"), "broadcast", Set.of("connection", "connection.internal"));
+			Set.of("connection", "connection.internal"), "broadcast", Set.of("connection", "connection.internal"),
+			"queue", Set.of("connection", "connection.internal"));
 
 	@Test
 	void packagesDependDownwardsOnly() throws IOException {

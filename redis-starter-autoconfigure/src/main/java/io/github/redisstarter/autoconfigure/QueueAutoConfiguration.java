@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.internal.SharedRedisCommands;
@@ -45,6 +46,7 @@ import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
 
 /**
  * The {@link JobQueue}: on Redis when Redis is configured (calls fail with
@@ -87,8 +89,11 @@ public final class QueueAutoConfiguration {
 		BackendState state = failover.state();
 		SharedRedisCommands redis = commands.getIfAvailable();
 		if (state.endpoint() == null || redis == null) {
-			logger.warn("Jobs run in this JVM only (no Redis configured): a job added here runs here, and jobs not"
-					+ " finished are lost when the app stops");
+			if (state.selection() == BackendSelection.MEMORY) {
+				// With no Redis configured, the backend's own WARN line says it.
+				logger.warn("Jobs run in this instance only (redis-starter.mode=memory): a job added here runs here,"
+						+ " and jobs not finished are lost when the app stops");
+			}
 			return JobQueues.inMemory(json, definitions, defaults, listener, settings);
 		}
 		return SettingRules.apply(environment, "redis-starter.queue", "non-empty text without '{' or '}'",
@@ -227,11 +232,13 @@ public final class QueueAutoConfiguration {
 			List<RepeatableJob> jobs = new ArrayList<>();
 			this.properties.getQueues().forEach((queueName, queue) -> queue.getRepeat().forEach((key, repeat) -> {
 				String property = "redis-starter.queue.queues." + queueName + ".repeat." + key;
+				// A blank cron is unset: a profile can swap a cron for an interval.
+				boolean cron = StringUtils.hasText(repeat.getCron());
 				try {
-					if ((repeat.getCron() == null) == (repeat.getEvery() == null)) {
+					if (cron == (repeat.getEvery() != null)) {
 						throw new IllegalArgumentException("set 'cron' or 'every', one of them");
 					}
-					Schedule schedule = (repeat.getCron() != null) ? Schedule.cron(repeat.getCron(), repeat.getZone())
+					Schedule schedule = cron ? Schedule.cron(repeat.getCron(), repeat.getZone())
 							: Schedule.every(repeat.getEvery());
 					Object payload = (repeat.getPayload() != null) ? json.readTree(repeat.getPayload()) : null;
 					String jobName = (repeat.getJobName() != null) ? repeat.getJobName() : key;

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.redisstarter.connection.internal.DaemonThreads;
 import io.github.redisstarter.queue.JobStore.ClaimedJob;
@@ -60,6 +61,8 @@ final class DefaultJobQueue implements ManagedJobQueue {
 
 	/** Adds kept while Redis is away; {@code null} when the settings keep none. */
 	private final @Nullable AddBuffer buffer;
+
+	private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
 	private volatile boolean closed;
 
@@ -108,6 +111,11 @@ final class DefaultJobQueue implements ManagedJobQueue {
 			records.add(record(definition, job, null));
 		}
 		List<Boolean> added = (this.buffer != null) ? this.buffer.add(queue, records) : this.store.add(queue, records);
+		if (this.buffer != null && this.buffer.size() > 0) {
+			// Not only on a switch: a missed deadline buffers too, with no switch to
+			// come.
+			scheduleFlush();
+		}
 		this.used.add(queue);
 		List<String> ids = new ArrayList<>(records.size());
 		for (int i = 0; i < records.size(); i++) {
@@ -260,16 +268,24 @@ final class DefaultJobQueue implements ManagedJobQueue {
 
 	/** Redis is back, or away: hands it the buffered adds, and wakes every worker. */
 	void backendSwitched() {
-		if (this.buffer != null && this.buffer.size() > 0) {
+		if (this.buffer != null && this.buffer.size() > 0 && !this.closed) {
 			this.schedules.execute(this::flushBuffer);
 		}
 		this.workers.values().forEach(QueueWorker::wake);
 	}
 
-	private void flushBuffer() {
-		if (!this.buffer.flush() && !this.closed) {
-			// Away again, or not yet taken back: try after a poll interval.
+	/** Tries the buffer after a poll interval, unless a try is scheduled already. */
+	private void scheduleFlush() {
+		if (!this.closed && this.flushScheduled.compareAndSet(false, true)) {
 			this.schedules.schedule(this::flushBuffer, this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void flushBuffer() {
+		this.flushScheduled.set(false);
+		if (!this.buffer.flush()) {
+			// Away again, or not yet taken back: try again after a poll interval.
+			scheduleFlush();
 			return;
 		}
 		this.workers.values().forEach(QueueWorker::wake);

@@ -53,8 +53,8 @@ final class FailoverJobStore implements JobStore {
 	}
 
 	@Override
-	public Claim claim(String queue, String consumer, int max, Duration visibility) {
-		return call(queue, () -> this.redis.claim(queue, consumer, max, visibility));
+	public Claim claim(String queue, String consumer, int max, Duration visibility, Collection<ClaimedJob> running) {
+		return call(queue, () -> this.redis.claim(queue, consumer, max, visibility, running));
 	}
 
 	@Override
@@ -68,8 +68,9 @@ final class FailoverJobStore implements JobStore {
 	}
 
 	@Override
-	public Finished finishAndClaim(ClaimedJob job, String consumer, Outcome outcome, int max, Duration visibility) {
-		return call(job.queue(), () -> this.redis.finishAndClaim(job, consumer, outcome, max, visibility));
+	public Finished finishAndClaim(ClaimedJob job, String consumer, Outcome outcome, int max, Duration visibility,
+			Collection<ClaimedJob> running) {
+		return call(job.queue(), () -> this.redis.finishAndClaim(job, consumer, outcome, max, visibility, running));
 	}
 
 	@Override

@@ -67,7 +67,8 @@ final class InMemoryJobStore implements JobStore {
 	}
 
 	@Override
-	public Claim claim(String queue, String consumer, int max, Duration visibility) {
+	public Claim claim(String queue, String consumer, int max, Duration visibility, Collection<ClaimedJob> running) {
+		// In one JVM no answer is lost: running is not needed.
 		MemoryQueue q = queue(queue);
 		synchronized (q) {
 			long now = now();

@@ -32,9 +32,14 @@ interface JobStore {
 	 * Makes due delayed jobs ready, then takes up to {@code max} jobs for
 	 * {@code consumer}: first those whose worker stopped renewing their lease for
 	 * {@code visibility} (a job whose last attempt that was fails instead), then ready
-	 * ones, highest priority first. Takes none while the queue is paused.
+	 * ones, highest priority first. Takes none while the queue is paused. Before all
+	 * those, takes back the jobs the store gave {@code consumer} that it does not run (a
+	 * claim whose answer it never got, as after a missed deadline), their attempt
+	 * unchanged: so a lost answer costs a claim, not a visibility timeout and an attempt.
+	 * Calls that claim for one consumer must not overlap.
+	 * @param running the jobs {@code consumer} runs now
 	 */
-	Claim claim(String queue, String consumer, int max, Duration visibility);
+	Claim claim(String queue, String consumer, int max, Duration visibility, Collection<ClaimedJob> running);
 
 	/**
 	 * Renews the leases of jobs that {@code consumer} runs.
@@ -55,9 +60,10 @@ interface JobStore {
 	 * {@code consumer} as {@link #claim} does: the worker that ran the job goes on with
 	 * the next one. Two steps here; one call on Redis.
 	 */
-	default Finished finishAndClaim(ClaimedJob job, String consumer, Outcome outcome, int max, Duration visibility) {
+	default Finished finishAndClaim(ClaimedJob job, String consumer, Outcome outcome, int max, Duration visibility,
+			Collection<ClaimedJob> running) {
 		boolean ended = finish(job, consumer, outcome);
-		return new Finished(ended, (max > 0) ? claim(job.queue(), consumer, max, visibility) : Claim.NONE);
+		return new Finished(ended, (max > 0) ? claim(job.queue(), consumer, max, visibility, running) : Claim.NONE);
 	}
 
 	/** Records the progress of a job the consumer runs. */

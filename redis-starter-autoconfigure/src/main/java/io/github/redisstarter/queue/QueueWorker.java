@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.redisstarter.connection.internal.DaemonThreads;
@@ -47,6 +48,12 @@ final class QueueWorker implements AutoCloseable {
 	private final Thread loop;
 
 	private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+
+	/**
+	 * Held by every call that claims: a claim takes back the jobs given to this consumer
+	 * that it does not run, so two claims must not overlap (each would take the other's).
+	 */
+	private final ReentrantLock claiming = new ReentrantLock();
 
 	private final Object signal = new Object();
 
@@ -99,18 +106,24 @@ final class QueueWorker implements AutoCloseable {
 			try {
 				endStoredOutcomes();
 				renewIfDue();
-				int free = this.definition.concurrency() - this.running.size();
-				if (free > 0 && !this.stopping) {
-					JobStore.Claim claim = this.store.claim(queueName(), this.consumer, free,
-							this.settings.visibilityTimeout());
-					claim.lost().forEach((id) -> this.queue.lost(queueName(), id));
-					claim.jobs().forEach(this::start);
-					if (claim.jobs().size() == free) {
-						waitMillis = 0;
+				this.claiming.lock();
+				try {
+					int free = this.definition.concurrency() - this.running.size();
+					if (free > 0 && !this.stopping) {
+						JobStore.Claim claim = this.store.claim(queueName(), this.consumer, free,
+								this.settings.visibilityTimeout(), runningJobs());
+						claim.lost().forEach((id) -> this.queue.lost(queueName(), id));
+						claim.jobs().forEach(this::start);
+						if (claim.jobs().size() == free) {
+							waitMillis = 0;
+						}
+						else if (claim.nextDueMillis() >= 0) {
+							waitMillis = Math.min(waitMillis, claim.nextDueMillis());
+						}
 					}
-					else if (claim.nextDueMillis() >= 0) {
-						waitMillis = Math.min(waitMillis, claim.nextDueMillis());
-					}
+				}
+				finally {
+					this.claiming.unlock();
 				}
 			}
 			catch (QueueUnavailableException ex) {
@@ -220,14 +233,26 @@ final class QueueWorker implements AutoCloseable {
 			if (this.running.get(running.job.id()) != running) {
 				return null;
 			}
-			JobStore.Finished finished = this.store.finishAndClaim(running.job, this.consumer, outcome,
-					claimNext ? 1 : 0, this.settings.visibilityTimeout());
-			finished.next().lost().forEach((id) -> this.queue.lost(queueName(), id));
-			for (ClaimedJob job : finished.next().jobs()) {
-				// Counted before the ended one is dropped, so that the loop never sees
-				// its
-				// worker free.
-				next = track(job);
+			JobStore.Finished finished;
+			if (claimNext) {
+				this.claiming.lock();
+				try {
+					finished = this.store.finishAndClaim(running.job, this.consumer, outcome, 1,
+							this.settings.visibilityTimeout(), runningJobs());
+					finished.next().lost().forEach((id) -> this.queue.lost(queueName(), id));
+					for (ClaimedJob job : finished.next().jobs()) {
+						// Counted before the ended one is dropped, so that the loop never
+						// sees its worker free.
+						next = track(job);
+					}
+				}
+				finally {
+					this.claiming.unlock();
+				}
+			}
+			else {
+				finished = this.store.finishAndClaim(running.job, this.consumer, outcome, 0,
+						this.settings.visibilityTimeout(), List.of());
 			}
 			this.running.remove(running.job.id(), running);
 			if (finished.ended()) {
@@ -244,6 +269,15 @@ final class QueueWorker implements AutoCloseable {
 			wake();
 		}
 		return next;
+	}
+
+	/**
+	 * The jobs this worker runs, for a claim: the store takes back any others it gave.
+	 */
+	private List<ClaimedJob> runningJobs() {
+		List<ClaimedJob> jobs = new ArrayList<>(this.running.size());
+		this.running.values().forEach((running) -> jobs.add(running.job));
+		return jobs;
 	}
 
 	private void endStoredOutcomes() {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -110,10 +111,21 @@ final class RedisJobStore implements JobStore {
 	}
 
 	@Override
-	public Claim claim(String queue, String consumer, int max, Duration visibility) {
-		List<Object> reply = run(CLAIM, queue, "claim of '" + queue + "'", key(queue, "meta"), bytes(base(queue)),
-				bytes(consumer), bytes(max), bytes(visibility.toMillis()), bytes(JobStore.lostReason(visibility)));
+	public Claim claim(String queue, String consumer, int max, Duration visibility, Collection<ClaimedJob> running) {
+		byte[][] arguments = withRunning(running, bytes(base(queue)), bytes(consumer), bytes(max),
+				bytes(visibility.toMillis()), bytes(JobStore.lostReason(visibility)));
+		List<Object> reply = run(CLAIM, queue, "claim of '" + queue + "'", key(queue, "meta"), arguments);
 		return claimed(queue, reply, 0);
+	}
+
+	/** The arguments, then the token of each running job. */
+	private static byte[][] withRunning(Collection<ClaimedJob> running, byte[]... arguments) {
+		byte[][] all = Arrays.copyOf(arguments, arguments.length + running.size());
+		int i = arguments.length;
+		for (ClaimedJob job : running) {
+			all[i++] = bytes(job.token());
+		}
+		return all;
 	}
 
 	/** The claim in {@code reply} from {@code at}: next due, jobs, lost ids. */
@@ -158,18 +170,20 @@ final class RedisJobStore implements JobStore {
 
 	@Override
 	public boolean finish(ClaimedJob job, String consumer, Outcome outcome) {
-		return finishAndClaim(job, consumer, outcome, 0, Duration.ZERO).ended();
+		return finishAndClaim(job, consumer, outcome, 0, Duration.ZERO, List.of()).ended();
 	}
 
 	@Override
-	public Finished finishAndClaim(ClaimedJob job, String consumer, Outcome outcome, int max, Duration visibility) {
+	public Finished finishAndClaim(ClaimedJob job, String consumer, Outcome outcome, int max, Duration visibility,
+			Collection<ClaimedJob> running) {
 		String kind = outcome.kind().name().toLowerCase(java.util.Locale.ROOT);
 		String text = (outcome.text() != null) ? outcome.text() : "";
 		long delay = outcome.delay().toMillis();
 		List<Object> reply = run(FINISH, job.queue(), "end of job '" + job.id() + "' of '" + job.queue() + "'",
-				key(job.queue(), "job:" + job.id()), bytes(base(job.queue())), bytes(job.id()), bytes(consumer),
-				bytes(job.token()), bytes(kind), bytes(text), bytes(delay), bytes(max), bytes(visibility.toMillis()),
-				(max > 0) ? bytes(JobStore.lostReason(visibility)) : NO_MARKER);
+				key(job.queue(), "job:" + job.id()),
+				withRunning((max > 0) ? running : List.of(), bytes(base(job.queue())), bytes(job.id()), bytes(consumer),
+						bytes(job.token()), bytes(kind), bytes(text), bytes(delay), bytes(max),
+						bytes(visibility.toMillis()), (max > 0) ? bytes(JobStore.lostReason(visibility)) : NO_MARKER));
 		return new Finished((Long) reply.get(0) == 1L, claimed(job.queue(), reply, 1));
 	}
 

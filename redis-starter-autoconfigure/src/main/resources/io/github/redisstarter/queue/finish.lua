@@ -2,7 +2,8 @@
 -- asked, takes the next jobs for the worker it freed, as claim.lua does, in the same call.
 -- KEYS[1] = the job. ARGV: base, id, consumer, token ('<level> <entry> <attempt>'), outcome
 -- (completed, retry, failed, released), text (result or error), retry delay millis, then
--- how many to take next (0 for none), visibility millis, lost reason.
+-- how many to take next (0 for none), visibility millis, lost reason, then the token of
+-- each job the consumer runs.
 -- Returns {1, or 0 when the attempt is no longer the consumer's (the outcome is dropped),
 -- next due in millis or -1, {claimed job fields...}, {lost ids...}}.
 local base, id, consumer, outcome, text = ARGV[1], ARGV[2], ARGV[3], ARGV[5], ARGV[6]
@@ -40,7 +41,8 @@ end
 local ended = finish()
 local max = tonumber(ARGV[8])
 if max > 0 then
-  local due_in, claimed, lost = claim_jobs(base, consumer, max, tonumber(ARGV[9]), ARGV[10])
+  local running, running_count = running_set(11)
+  local due_in, claimed, lost = claim_jobs(base, consumer, max, tonumber(ARGV[9]), ARGV[10], running, running_count)
   return { ended, due_in, claimed, lost }
 end
 return { ended, -1, {}, {} }

@@ -53,6 +53,18 @@ local function fail(base, id, error, now)
   trim(base, 'failed', tonumber(redis.call('HGET', key, 'keepFailed')), tonumber(redis.call('HGET', key, 'keepFor')), now)
 end
 
+-- The set of '<level> <entry>' of the running jobs' tokens among ARGV from first on, and
+-- their number.
+local function running_set(first)
+  local running, count = {}, 0
+  for i = first, #ARGV do
+    local level, entry = string.match(ARGV[i], '(%S+) (%S+)')
+    running[level .. ' ' .. entry] = true
+    count = count + 1
+  end
+  return running, count
+end
+
 -- Removes a job's entry from its stream (and the group's pending list).
 local function unlink_entry(base, level, entry)
   local stream = base .. 'ready:' .. level
@@ -60,12 +72,14 @@ local function unlink_entry(base, level, entry)
   redis.call('XDEL', stream, entry)
 end
 
--- Makes due delayed jobs ready, then takes up to max jobs for a consumer: first those
--- whose lease lapsed (idle in the pending list for the visibility timeout; a job whose
--- last attempt that was fails instead, with lost_reason), then new entries, highest
--- priority first. None while the queue is paused.
+-- Makes due delayed jobs ready, then takes up to max jobs for a consumer: first its own
+-- pending entries that it does not run (running: a set of '<level> <entry>'), given to it
+-- by a claim whose answer it never got, their attempt unchanged; then those whose lease
+-- lapsed (idle in the pending list for the visibility timeout; a job whose last attempt
+-- that was fails instead, with lost_reason); then new entries, highest priority first.
+-- None while the queue is paused.
 -- Returns next due in millis or -1, the claimed jobs' fields, the lost ids.
-local function claim_jobs(base, consumer, max, visibility, lost_reason)
+local function claim_jobs(base, consumer, max, visibility, lost_reason, running, running_count)
   local now = now_millis()
   for _, id in ipairs(redis.call('ZRANGEBYSCORE', base .. 'delayed', '-inf', now, 'LIMIT', 0, 1000)) do
     redis.call('ZREM', base .. 'delayed', id)
@@ -77,7 +91,7 @@ local function claim_jobs(base, consumer, max, visibility, lost_reason)
 
   local claimed, lost = {}, {}
   -- One entry of a stream, delivered to this consumer.
-  local function take(level, entry, fields, reclaimed)
+  local function take(level, entry, fields, reclaimed, orphan)
     local id = fields[2]
     local key = base .. 'job:' .. id
     local job = redis.call('HMGET', key, 'name', 'payload', 'attempts', 'maxAttempts', 'backoff', 'keepCompleted',
@@ -93,7 +107,13 @@ local function claim_jobs(base, consumer, max, visibility, lost_reason)
       lost[#lost + 1] = id
       return
     end
-    local attempt = redis.call('HINCRBY', key, 'attempts', 1)
+    local attempt
+    if orphan then
+      -- counted when it was given the first time
+      attempt = tonumber(job[3])
+    else
+      attempt = redis.call('HINCRBY', key, 'attempts', 1)
+    end
     redis.call('HSET', key, 'state', 'active', 'consumer', consumer)
     claimed[#claimed + 1] = { id, job[1], job[2], attempt, job[4], job[5], job[6], job[7], job[8], level .. ' ' .. entry .. ' ' .. attempt }
   end
@@ -102,12 +122,28 @@ local function claim_jobs(base, consumer, max, visibility, lost_reason)
     local levels = redis.call('ZREVRANGE', base .. 'levels', 0, -1)
     for _, level in ipairs(levels) do
       if #claimed >= max then break end
+      local stream = base .. 'ready:' .. level
+      for _, pending in ipairs(redis.call('XPENDING', stream, 'workers', '-', '+', max + running_count, consumer)) do
+        if #claimed >= max then break end
+        local entry = pending[1]
+        if not running[level .. ' ' .. entry] then
+          local found = redis.call('XRANGE', stream, entry, entry)
+          if found[1] then
+            take(level, entry, found[1][2], false, true)
+          else
+            redis.call('XACK', stream, 'workers', entry)
+          end
+        end
+      end
+    end
+    for _, level in ipairs(levels) do
+      if #claimed >= max then break end
       local reply = redis.call('XAUTOCLAIM', base .. 'ready:' .. level, 'workers', consumer, visibility, '0-0',
         'COUNT', max - #claimed)
       for _, item in ipairs(reply[2]) do
         -- 6.2 answers an entry deleted meanwhile as nil
         if type(item) == 'table' and type(item[2]) == 'table' then
-          take(level, item[1], item[2], true)
+          take(level, item[1], item[2], true, false)
         end
       end
     end
@@ -117,7 +153,7 @@ local function claim_jobs(base, consumer, max, visibility, lost_reason)
         base .. 'ready:' .. level, '>')
       if reply then
         for _, item in ipairs(reply[1][2]) do
-          take(level, item[1], item[2], false)
+          take(level, item[1], item[2], false, false)
         end
       end
     end

@@ -126,7 +126,19 @@ class QueueAutoConfigurationTests {
 				.anyMatch((event) -> event.type() == JobEvent.Type.COMPLETED && event.jobId().equals(media));
 			assertThat(queue.queues()).contains("media", "notifications", "sync");
 		});
-		assertThat(output.getOut().lines().filter((line) -> line.contains("Jobs run in this JVM only"))).hasSize(1);
+		assertThat(output.getOut().lines().filter((line) -> line.contains(" WARN "))).singleElement()
+			.asString()
+			.contains("No Redis configured")
+			.contains("jobs run in this instance only and are lost when it stops");
+	}
+
+	@Test
+	void inMemoryModeWarnsThatJobsAreLostWithTheInstance(CapturedOutput output) {
+		this.runner.withPropertyValues("redis-starter.mode=memory", "spring.data.redis.url=redis://127.0.0.1:1")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output.getOut().lines().filter((line) -> line.contains(" WARN "))).singleElement()
+			.asString()
+			.contains("Jobs run in this instance only (redis-starter.mode=memory)");
 	}
 
 	@Test

@@ -390,7 +390,7 @@ abstract class JobQueueContract {
 		String retried = queue.add("lost", "x", null, JobOptions.DEFAULTS.withAttempts(2));
 		String lastTry = queue.add("lost", "y", null, JobOptions.DEFAULTS.withAttempts(1));
 		// A worker takes both and stops: never renews, never ends them.
-		JobStore.Claim ghost = sharedStore().claim("lost", "ghost", 2, FAST.visibilityTimeout());
+		JobStore.Claim ghost = sharedStore().claim("lost", "ghost", 2, FAST.visibilityTimeout(), List.of());
 		assertThat(ghost.jobs()).hasSize(2);
 		AtomicInteger runs = new AtomicInteger();
 		long handled = System.nanoTime();

@@ -38,6 +38,32 @@ class RedisJobQueueTests extends JobQueueContract {
 	}
 
 	@Test
+	void jobsGivenByAClaimWhoseAnswerWasLostRunAtTheNextClaimWithTheirAttemptUnchanged() {
+		QueueSettings slowLeases = new QueueSettings(Duration.ofMillis(50), Duration.ofSeconds(30),
+				Duration.ofMillis(500));
+		ManagedJobQueue queue = queue(slowLeases, QueueDefinition.of("orphans").withConcurrency(2));
+		String first = queue.add("orphans", "x", 1, JobOptions.DEFAULTS.withAttempts(1));
+		String second = queue.add("orphans", "x", 2, JobOptions.DEFAULTS.withAttempts(1));
+		// The store gives both to this instance's worker, which never hears of it (as
+		// when the answer misses its deadline).
+		String consumer = ((DefaultJobQueue) queue).consumer();
+		assertThat(sharedStore().claim("orphans", consumer, 2, slowLeases.visibilityTimeout(), List.of()).jobs())
+			.hasSize(2);
+		long started = System.nanoTime();
+		queue.handle(handler("orphans", (job) -> "ran attempt " + job.attempt()));
+		for (String id : List.of(first, second)) {
+			org.awaitility.Awaitility.await()
+				.atMost(WAIT)
+				.until(() -> queue.job("orphans", id).map(Job::state).orElse(null) == JobState.COMPLETED);
+			Job done = queue.job("orphans", id).orElseThrow();
+			assertThat(done.attempts()).isEqualTo(1);
+			assertThat(done.result()).isEqualTo("\"ran attempt 1\"");
+		}
+		// At the worker's first claim, not after the 30 s visibility timeout.
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+	}
+
+	@Test
 	void everyKeyOfAQueueSharesItsHashTag() {
 		ManagedJobQueue queue = queue(QueueDefinition.of("media"));
 		queue.handle(handler("media", (job) -> {

@@ -40,8 +40,9 @@ final class ReliabilityReport {
 		out.append(
 				"| Fault | Requests served | 5xx | No response | p99 during (ms) | p99 after (ms) | To memory (ms) | "
 						+ "Back to Redis (ms) | Switch lines A / B (to memory, back) | False switches | Checks answered by the twins | "
-						+ "Rate limit during | Rate limit once back | Stale reads during / after | Notifications across after |\n");
-		out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+						+ "Rate limit during | Rate limit once back | Stale reads during / after | Notifications across after | "
+						+ "Jobs accepted / lost |\n");
+		out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 		for (FaultSuiteTests.Figures f : figures) {
 			out.append("| ")
 				.append(name(f.fault))
@@ -81,6 +82,10 @@ final class ReliabilityReport {
 				.append(f.staleAfter)
 				.append(" | ")
 				.append(f.notificationsAfter)
+				.append(" | ")
+				.append(f.jobsAccepted)
+				.append(" / ")
+				.append(f.jobsLost)
 				.append(" |\n");
 		}
 		out.append("\nFaults, each with the switch lines it justifies per instance (any more are false switches):\n\n");

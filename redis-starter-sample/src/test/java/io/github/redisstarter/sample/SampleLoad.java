@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 /**
  * A steady mixed load on two sample instances, recorded request by request: rate-limited
  * pings from several clients (told apart by X-Forwarded-For), role reads, role updates,
- * notification posts, and one WebSocket listener on each instance. Role reads are checked
- * against the updates: a read that started after an update had completed and still shows
- * an older version is stale.
+ * notification posts, uploads that become jobs, and one WebSocket listener on each
+ * instance. Role reads are checked against the updates: a read that started after an
+ * update had completed and still shows an older version is stale.
  */
 final class SampleLoad implements AutoCloseable {
 
@@ -41,6 +41,10 @@ final class SampleLoad implements AutoCloseable {
 	record Posted(long atNanos, int instance, String text) {
 	}
 
+	/** One upload the sample accepted (202): when, and the id of its job. */
+	record Upload(long atNanos, String id) {
+	}
+
 	private static final Pattern VERSION = Pattern.compile("\"name\":\"v(\\d+)\"");
 
 	private final SampleProcess[] instances;
@@ -52,6 +56,11 @@ final class SampleLoad implements AutoCloseable {
 	final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
 
 	final ConcurrentLinkedQueue<Posted> posted = new ConcurrentLinkedQueue<>();
+
+	/** Every upload accepted: each must end as a completed job. */
+	final ConcurrentLinkedQueue<Upload> uploads = new ConcurrentLinkedQueue<>();
+
+	private static final Pattern JOB_ID = Pattern.compile("\"id\":\"([^\"]+)\"");
 
 	/** What each instance's WebSocket client received, in order. */
 	final List<List<String>> heard = List.of(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
@@ -86,6 +95,16 @@ final class SampleLoad implements AutoCloseable {
 			loop(20, this::readRole);
 		}
 		loop(300, this::updateRole);
+		loop(100, (n) -> {
+			byte[] bytes = ("upload " + n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			HttpResponse<String> response = record("upload", () -> instance(n).upload("/api/media", "f.bin", bytes));
+			if (response != null && response.statusCode() == 202) {
+				Matcher id = JOB_ID.matcher(response.body());
+				if (id.find()) {
+					this.uploads.add(new Upload(System.nanoTime(), id.group(1)));
+				}
+			}
+		});
 		loop(150, (n) -> {
 			String text = "n" + this.nextNotification.incrementAndGet();
 			this.posted.add(new Posted(System.nanoTime(), (int) (n % 2), text));

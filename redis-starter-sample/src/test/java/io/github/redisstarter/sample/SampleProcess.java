@@ -144,14 +144,38 @@ final class SampleProcess implements AutoCloseable {
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
+	/** A multipart POST of one file in the field {@code file}. */
+	HttpResponse<String> upload(String path, String fileName, byte[] bytes) throws IOException, InterruptedException {
+		String boundary = "sample-boundary-" + System.nanoTime();
+		java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+		body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+				+ "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		body.writeBytes(bytes);
+		body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		return this.http.send(HttpRequest.newBuilder(URI.create(url(path)))
+			.timeout(Duration.ofSeconds(30))
+			.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+			.POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
 	/**
 	 * A WebSocket client of /ws/notifications that adds every message it receives to
 	 * {@code received}.
 	 */
 	WebSocket listenToNotifications(List<String> received) throws Exception {
+		return listen("/ws/notifications", received);
+	}
+
+	/**
+	 * A WebSocket client of {@code path} that adds every message it receives to
+	 * {@code received}.
+	 */
+	WebSocket listen(String path, List<String> received) throws Exception {
 		return HttpClient.newHttpClient()
 			.newWebSocketBuilder()
-			.buildAsync(URI.create(url("/ws/notifications").replace("http://", "ws://")), new WebSocket.Listener() {
+			.buildAsync(URI.create(url(path).replace("http://", "ws://")), new WebSocket.Listener() {
 
 				private final StringBuilder frame = new StringBuilder();
 

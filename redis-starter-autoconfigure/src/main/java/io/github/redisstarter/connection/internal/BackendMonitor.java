@@ -125,8 +125,8 @@ public final class BackendMonitor implements AutoCloseable {
 				throw new RedisUnreachableException(null, "redis-starter.required=true");
 			}
 			logger.warn("No Redis configured: using the in-memory twins, so rate limits, caches and broadcasts stay "
-					+ "local to this instance. Set REDIS_URL (or spring.data.redis.url / spring.data.redis.host) to "
-					+ "share them through Redis");
+					+ "local to this instance, and jobs run in this instance only and are lost when it stops. Set "
+					+ "REDIS_URL (or spring.data.redis.url / spring.data.redis.host) to share them through Redis");
 			return newState(selection, null, BackendMode.MEMORY, "no Redis configured", secrets, clock);
 		}
 		// The client's cold start (class loading, Netty, the first connect) is not Redis'

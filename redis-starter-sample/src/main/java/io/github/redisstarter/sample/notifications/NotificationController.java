@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Instant;
 
 import io.github.redisstarter.broadcast.Broadcaster;
+import io.github.redisstarter.sample.SocketsConfiguration;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -40,7 +41,7 @@ class NotificationController {
 			return ResponseEntity.of(problem).build();
 		}
 		Notification notification = new Notification(text, Instant.now(), this.instance);
-		this.broadcaster.publish(NotificationSockets.CHANNEL, notification);
+		this.broadcaster.publish(SocketsConfiguration.NOTIFICATIONS, notification);
 		return ResponseEntity.status(HttpStatus.ACCEPTED).body(notification);
 	}
 

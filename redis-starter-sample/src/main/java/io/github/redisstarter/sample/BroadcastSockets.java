@@ -1,4 +1,4 @@
-package io.github.redisstarter.sample.notifications;
+package io.github.redisstarter.sample;
 
 import java.io.IOException;
 import java.util.Map;
@@ -8,10 +8,8 @@ import io.github.redisstarter.broadcast.Broadcaster;
 import io.github.redisstarter.broadcast.Subscription;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -19,27 +17,21 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
- * The WebSocket clients of this instance, fed by the Broadcaster: a notification posted
- * to any instance reaches every client of every instance. Each session is wrapped so that
- * a slow client is cut off rather than holding up the others.
+ * The WebSocket clients of this instance on one Broadcaster channel: a message published
+ * on it by any instance reaches every client of every instance, as the JSON text it was
+ * published as. Each session is wrapped so that a slow client is cut off rather than
+ * holding up the others.
  */
-@Component
-class NotificationSockets extends TextWebSocketHandler implements DisposableBean {
+public class BroadcastSockets extends TextWebSocketHandler implements DisposableBean {
 
-	static final String CHANNEL = "notifications";
-
-	private static final Log logger = LogFactory.getLog(NotificationSockets.class);
+	private static final Log logger = LogFactory.getLog(BroadcastSockets.class);
 
 	private final Map<String, WebSocketSession> sessions = new ConcurrentHashMap<>();
 
-	private final JsonMapper json;
-
 	private final Subscription subscription;
 
-	NotificationSockets(Broadcaster broadcaster, JsonMapper json) {
-		this.json = json;
-		this.subscription = broadcaster.subscribe(CHANNEL, Notification.class,
-				(channel, notification) -> send(notification));
+	public BroadcastSockets(Broadcaster broadcaster, String channel) {
+		this.subscription = broadcaster.subscribe(channel, String.class, (name, json) -> send(json));
 	}
 
 	@Override
@@ -52,8 +44,8 @@ class NotificationSockets extends TextWebSocketHandler implements DisposableBean
 		this.sessions.remove(session.getId());
 	}
 
-	private void send(Notification notification) {
-		TextMessage frame = new TextMessage(this.json.writeValueAsString(notification));
+	private void send(String json) {
+		TextMessage frame = new TextMessage(json);
 		for (WebSocketSession session : this.sessions.values()) {
 			try {
 				session.sendMessage(frame);
