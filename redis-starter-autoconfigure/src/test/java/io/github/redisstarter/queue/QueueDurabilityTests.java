@@ -177,10 +177,11 @@ class QueueDurabilityTests {
 		assertThat(large.keys()).hasSameSizeAs(small.keys()).hasSameSizeAs(medium.keys()).hasSizeLessThanOrEqualTo(105);
 		assertThat(large.keyBytes()).isLessThan(small.keyBytes() + 4 * 1024);
 		// What the first thousands leave (a script loaded late, tables grown to the
-		// backlog) does not grow with traffic: the last 90,000 jobs leave less than half
-		// a byte each, where a stream entry left behind would be more than ten.
+		// backlog, some 25KB that fall before or after the 10,000th job) does not grow
+		// with traffic: the last 90,000 jobs leave less than 1.5 bytes each, where a job
+		// hash or stream entry left behind would be tens to hundreds.
 		assertThat(large.usedMemory()).isLessThan(small.usedMemory() + 256 * 1024)
-			.isLessThan(medium.usedMemory() + 45_000);
+			.isLessThan(medium.usedMemory() + 128 * 1024);
 	}
 
 	/**
