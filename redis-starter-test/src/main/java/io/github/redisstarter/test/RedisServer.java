@@ -147,7 +147,9 @@ public abstract class RedisServer implements AutoCloseable {
 
 	/**
 	 * Stops the server if it runs and starts it again on the same port, with an empty
-	 * dataset.
+	 * dataset: unless persistence was turned on through {@link Config#arguments} (such as
+	 * {@code --appendonly yes}), since the data directory is kept; so is it by
+	 * {@link #kill()} and {@link #start()}.
 	 */
 	public final synchronized void restart() {
 		stop();
