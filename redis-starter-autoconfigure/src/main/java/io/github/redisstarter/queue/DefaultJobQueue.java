@@ -361,6 +361,14 @@ final class DefaultJobQueue implements ManagedJobQueue {
 		this.closed = true;
 		this.schedules.shutdownNow();
 		this.workers.values().parallelStream().forEach(QueueWorker::close);
+		for (String queue : this.workers.keySet()) {
+			try {
+				this.store.leave(queue, this.consumer);
+			}
+			catch (RuntimeException ex) {
+				// Redis is away: the consumer stays in the group, holding nothing.
+			}
+		}
 	}
 
 }

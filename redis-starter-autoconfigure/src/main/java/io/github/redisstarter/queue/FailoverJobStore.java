@@ -74,6 +74,14 @@ final class FailoverJobStore implements JobStore {
 	}
 
 	@Override
+	public void leave(String queue, String consumer) {
+		call(queue, () -> {
+			this.redis.leave(queue, consumer);
+			return null;
+		});
+	}
+
+	@Override
 	public void progress(ClaimedJob job, String consumer, int percent) {
 		call(job.queue(), () -> {
 			this.redis.progress(job, consumer, percent);

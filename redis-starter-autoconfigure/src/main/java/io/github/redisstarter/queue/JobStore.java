@@ -66,6 +66,13 @@ interface JobStore {
 		return new Finished(ended, (max > 0) ? claim(job.queue(), consumer, max, visibility, running) : Claim.NONE);
 	}
 
+	/**
+	 * Removes a stopping consumer from the queue's bookkeeping where it holds no job, so
+	 * that it does not grow with every start of the app.
+	 */
+	default void leave(String queue, String consumer) {
+	}
+
 	/** Records the progress of a job the consumer runs. */
 	void progress(ClaimedJob job, String consumer, int percent);
 

@@ -44,6 +44,8 @@ final class RedisJobStore implements JobStore {
 
 	private static final LuaScript PROGRESS = script("progress.lua");
 
+	private static final LuaScript LEAVE = script("leave.lua");
+
 	private static final byte[] NO_MARKER = new byte[0];
 
 	private final RedisCommandSource commands;
@@ -185,6 +187,12 @@ final class RedisJobStore implements JobStore {
 						bytes(job.token()), bytes(kind), bytes(text), bytes(delay), bytes(max),
 						bytes(visibility.toMillis()), (max > 0) ? bytes(JobStore.lostReason(visibility)) : NO_MARKER));
 		return new Finished((Long) reply.get(0) == 1L, claimed(job.queue(), reply, 1));
+	}
+
+	@Override
+	public void leave(String queue, String consumer) {
+		run(LEAVE, ScriptOutputType.INTEGER, queue, "leave of '" + queue + "'", key(queue, "meta"), bytes(base(queue)),
+				bytes(consumer));
 	}
 
 	@Override

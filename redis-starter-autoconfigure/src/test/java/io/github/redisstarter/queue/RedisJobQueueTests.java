@@ -64,6 +64,39 @@ class RedisJobQueueTests extends JobQueueContract {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void aStoppedInstanceLeavesTheGroupWhereItHoldsNoJob() {
+		ManagedJobQueue stays = queue(QueueDefinition.of("groups"));
+		ManagedJobQueue stops = queue(QueueDefinition.of("groups"));
+		QueueHandler slow = handler("groups", (job) -> {
+			Thread.sleep(100);
+			return null;
+		});
+		stays.handle(slow);
+		stops.handle(slow);
+		// A consumer joins the group with its first job: enough jobs for both.
+		List<String> ids = new java.util.ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			ids.add(stays.add("groups", "x", i));
+		}
+		org.awaitility.Awaitility.await()
+			.atMost(WAIT)
+			.until(() -> ids.stream()
+				.allMatch((id) -> stays.job("groups", id).map(Job::state).orElse(null) == JobState.COMPLETED));
+		assertThat(consumers("groups")).containsExactlyInAnyOrder(((DefaultJobQueue) stays).consumer(),
+				((DefaultJobQueue) stops).consumer());
+		stops.close();
+		assertThat(consumers("groups")).containsExactly(((DefaultJobQueue) stays).consumer());
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> consumers(String queue) {
+		List<Object> groups = (List<Object>) redis.server()
+			.command("XINFO", "CONSUMERS", "queue:{" + queue + "}:ready:0", "workers");
+		return groups.stream().map((consumer) -> String.valueOf(((List<Object>) consumer).get(1))).toList();
+	}
+
+	@Test
 	void everyKeyOfAQueueSharesItsHashTag() {
 		ManagedJobQueue queue = queue(QueueDefinition.of("media"));
 		queue.handle(handler("media", (job) -> {

@@ -74,6 +74,7 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 			new String[] { "+zcard", "'ZCARD', KEYS[1]" },
 			new String[] { "+xadd", "'XADD', KEYS[1], 'NOMKSTREAM', '*', 'f', 'v'" },
 			new String[] { "+xgroup|create", "'XGROUP', 'CREATE', KEYS[1], 'g', '0'" },
+			new String[] { "+xgroup|delconsumer", "'XGROUP', 'DELCONSUMER', KEYS[1], 'g', 'c'" },
 			new String[] { "+xreadgroup", "'XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', KEYS[1], '>'" },
 			new String[] { "+xautoclaim", "'XAUTOCLAIM', KEYS[1], 'g', 'c', '0', '0-0'" },
 			new String[] { "+xclaim", "'XCLAIM', KEYS[1], 'g', 'c', '0', '0-1'" },
