@@ -1,6 +1,7 @@
 package io.github.redisstarter.autoconfigure;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.internal.SharedRedisCommands;
 import io.github.redisstarter.queue.JobHandler;
 import io.github.redisstarter.queue.JobListener;
+import io.github.redisstarter.queue.JobThrottle;
 import io.github.redisstarter.queue.JobOptions;
 import io.github.redisstarter.queue.JobQueue;
 import io.github.redisstarter.queue.JobQueues;
@@ -24,12 +26,14 @@ import io.github.redisstarter.queue.QueueSettings;
 import io.github.redisstarter.queue.RepeatableJob;
 import io.github.redisstarter.queue.Schedule;
 import io.github.redisstarter.queue.Backoff;
+import io.github.redisstarter.ratelimit.Decision;
+import io.github.redisstarter.ratelimit.RateLimit;
+import io.github.redisstarter.ratelimit.RateLimiter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -47,6 +51,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The {@link JobQueue}: on Redis when Redis is configured (calls fail with
@@ -84,8 +89,9 @@ public final class QueueAutoConfiguration {
 						properties.getShutdownTimeout(), properties.getBufferCapacity()));
 		List<QueueDefinition> definitions = definitions(properties);
 		JobOptions defaults = options(properties.getDefaults());
-		List<JobListener> all = listeners.orderedStream().toList();
-		JobListener listener = (event) -> all.forEach((each) -> each.onEvent(event));
+		// Found at the first event, not now: a listener may itself need the JobQueue.
+		SingletonSupplier<List<JobListener>> all = SingletonSupplier.of(() -> listeners.orderedStream().toList());
+		JobListener listener = (event) -> all.obtain().forEach((each) -> each.onEvent(event));
 		BackendState state = failover.state();
 		SharedRedisCommands redis = commands.getIfAvailable();
 		if (state.endpoint() == null || redis == null) {
@@ -147,11 +153,16 @@ public final class QueueAutoConfiguration {
 	}
 
 	@Bean
+	static JobHandlerMethods redisStarterJobHandlerMethods() {
+		return new JobHandlerMethods();
+	}
+
+	@Bean
 	static SmartLifecycle redisStarterQueueWorkers(ObjectProvider<ManagedJobQueue> queue,
-			ObjectProvider<QueueHandler> handlers, ListableBeanFactory beans, QueueProperties properties,
+			ObjectProvider<QueueHandler> handlers, JobHandlerMethods beans, QueueProperties properties,
 			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<QueueEvictionPolicy> evictionPolicy,
-			ObjectProvider<Failover> failover) {
-		return new QueueWorkers(queue, handlers, beans, properties, jsonMapper, () -> {
+			ObjectProvider<Failover> failover, ObjectProvider<RateLimiter> rateLimiter) {
+		return new QueueWorkers(queue, handlers, beans, properties, jsonMapper, rateLimiter, () -> {
 			Failover current = failover.getIfAvailable();
 			QueueEvictionPolicy policy = evictionPolicy.getIfAvailable();
 			return (policy != null && current != null && current.state().endpoint() != null) ? policy.warning() : null;
@@ -168,7 +179,7 @@ public final class QueueAutoConfiguration {
 
 		private final ObjectProvider<QueueHandler> handlers;
 
-		private final ListableBeanFactory beans;
+		private final JobHandlerMethods methods;
 
 		private final QueueProperties properties;
 
@@ -178,13 +189,16 @@ public final class QueueAutoConfiguration {
 
 		private final Supplier<@Nullable String> evictionWarning;
 
+		private final ObjectProvider<RateLimiter> rateLimiter;
+
 		QueueWorkers(ObjectProvider<ManagedJobQueue> queue, ObjectProvider<QueueHandler> handlers,
-				ListableBeanFactory beans, QueueProperties properties, ObjectProvider<JsonMapper> jsonMapper,
-				Supplier<@Nullable String> evictionWarning) {
+				JobHandlerMethods methods, QueueProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+				ObjectProvider<RateLimiter> rateLimiter, Supplier<@Nullable String> evictionWarning) {
 			this.evictionWarning = evictionWarning;
+			this.rateLimiter = rateLimiter;
 			this.queue = queue;
 			this.handlers = handlers;
-			this.beans = beans;
+			this.methods = methods;
 			this.properties = properties;
 			this.jsonMapper = jsonMapper;
 		}
@@ -197,26 +211,46 @@ public final class QueueAutoConfiguration {
 			}
 			Map<String, QueueHandler> byQueue = new LinkedHashMap<>();
 			this.handlers.orderedStream().forEach((handler) -> add(byQueue, handler));
-			for (String name : this.beans.getBeanDefinitionNames()) {
-				Class<?> type = this.beans.getType(name, false);
-				if (type == null || type.getName().startsWith("org.springframework.")) {
-					continue;
-				}
-				Map<Method, JobHandler> methods = MethodIntrospector.selectMethods(ClassUtils.getUserClass(type),
-						(MethodIntrospector.MetadataLookup<JobHandler>) (method) -> AnnotatedElementUtils
-							.findMergedAnnotation(method, JobHandler.class));
-				if (!methods.isEmpty()) {
-					Object bean = this.beans.getBean(name);
-					methods.forEach((method, annotation) -> add(byQueue,
-							new MethodQueueHandler(annotation.value(), name, bean, method)));
-				}
-			}
-			byQueue.values().forEach(queue::handle);
+			this.methods.handlers().forEach((handler) -> add(byQueue, handler));
+			byQueue.values().forEach((handler) -> queue.handle(handler, throttle(handler.queue())));
 			repeatables().forEach(queue::repeat);
-			String warning = this.evictionWarning.get();
-			if (warning != null) {
-				logger.warn(warning);
+			// Off the startup path: INFO of a hung Redis would hold it up to the command
+			// timeout.
+			Thread check = new Thread(() -> {
+				String warning = this.evictionWarning.get();
+				if (warning != null) {
+					logger.warn(warning);
+				}
+			}, "redis-starter-queue-eviction-check");
+			check.setDaemon(true);
+			check.start();
+		}
+
+		/**
+		 * The pace of {@code redis-starter.queue.queues.<queue>.rate-limit}: the rate
+		 * limit checked under the queue's name, so shared by every instance.
+		 */
+		private @Nullable JobThrottle throttle(String queueName) {
+			QueueProperties.Queue queue = this.properties.getQueues().get(queueName);
+			String limit = (queue != null) ? queue.getRateLimit() : null;
+			if (limit == null || limit.isBlank()) {
+				return null;
 			}
+			String property = "redis-starter.queue.queues." + queueName + ".rate-limit";
+			RateLimiter limiter = this.rateLimiter.getIfAvailable();
+			if (limiter == null) {
+				throw new InvalidRedisSettingException(property, limit, "the rate limiter is off",
+						"the name of a limit of redis-starter.rate-limit.limits, with the rate limiter on");
+			}
+			List<String> names = limiter.limits().all().stream().map(RateLimit::name).sorted().toList();
+			if (!names.contains(limit)) {
+				throw new InvalidRedisSettingException(property, limit, "no rate limit has that name",
+						"one of " + names + " (redis-starter.rate-limit.limits)");
+			}
+			return (name) -> {
+				Decision decision = limiter.tryAcquire(limit, name);
+				return decision.allowed() ? Duration.ZERO : decision.retryAfter();
+			};
 		}
 
 		private static void add(Map<String, QueueHandler> byQueue, QueueHandler handler) {

@@ -211,6 +211,20 @@ public class QueueProperties {
 		/** How many of the queue's jobs one instance runs at once. */
 		private int concurrency = 1;
 
+		/**
+		 * The name of a rate limit (redis-starter.rate-limit.limits.<name>) that paces
+		 * how fast the queue's jobs start, across every instance; none when unset.
+		 */
+		private @Nullable String rateLimit;
+
+		public @Nullable String getRateLimit() {
+			return this.rateLimit;
+		}
+
+		public void setRateLimit(@Nullable String rateLimit) {
+			this.rateLimit = rateLimit;
+		}
+
 		/** Jobs added at every tick of a schedule, once per tick across instances. */
 		private final Map<String, Repeat> repeat = new LinkedHashMap<>();
 

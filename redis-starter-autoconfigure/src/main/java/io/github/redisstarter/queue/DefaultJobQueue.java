@@ -206,12 +206,13 @@ final class DefaultJobQueue implements ManagedJobQueue {
 	}
 
 	@Override
-	public void handle(QueueHandler handler) {
+	public void handle(QueueHandler handler, @Nullable JobThrottle throttle) {
 		if (this.closed) {
 			throw new IllegalStateException("The job queue is closed: the app is stopping");
 		}
 		QueueDefinition definition = definition(handler.queue());
-		QueueWorker worker = new QueueWorker(definition, handler, this.store, this, this.settings, this.consumer);
+		QueueWorker worker = new QueueWorker(definition, handler, throttle, this.store, this, this.settings,
+				this.consumer);
 		if (this.workers.putIfAbsent(definition.name(), worker) != null) {
 			throw new IllegalArgumentException("'handler' of queue '" + definition.name()
 					+ "' is the second one: a queue has one handler per instance");
@@ -264,6 +265,13 @@ final class DefaultJobQueue implements ManagedJobQueue {
 		if (worker != null) {
 			worker.wake();
 		}
+	}
+
+	private final List<Runnable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+	/** Runs {@code action} when the queue is closed. */
+	void whenClosed(Runnable action) {
+		this.onClose.add(action);
 	}
 
 	/** Redis is back, or away: hands it the buffered adds, and wakes every worker. */
@@ -359,8 +367,25 @@ final class DefaultJobQueue implements ManagedJobQueue {
 			return;
 		}
 		this.closed = true;
+		this.onClose.forEach(Runnable::run);
 		this.schedules.shutdownNow();
-		this.workers.values().parallelStream().forEach(QueueWorker::close);
+		// Every worker stops claiming at once; then each lets its jobs end, side by side.
+		this.workers.values().forEach(QueueWorker::stop);
+		List<Thread> closing = new ArrayList<>();
+		for (QueueWorker worker : this.workers.values()) {
+			Thread thread = DaemonThreads.named("queue-close").newThread(worker::close);
+			thread.start();
+			closing.add(thread);
+		}
+		for (Thread thread : closing) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
 		for (String queue : this.workers.keySet()) {
 			try {
 				this.store.leave(queue, this.consumer);

@@ -152,8 +152,14 @@ final class InMemoryJobStore implements JobStore {
 				}
 				case FAILED -> q.fail(job, outcome.text(), now);
 				case RELEASED -> {
-					job.attempts--;
-					q.ready(job);
+					if (job.cancelled) {
+						// cancelled while it ran: not run again
+						q.fail(job, CANCELLED, now);
+					}
+					else {
+						job.attempts--;
+						q.ready(job);
+					}
 				}
 			}
 			return true;

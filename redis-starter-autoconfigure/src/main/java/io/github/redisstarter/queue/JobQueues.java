@@ -57,7 +57,7 @@ public final class JobQueues {
 		RedisJobStore redis = new RedisJobStore(commands, new RedisCalls(failover.state()), keyPrefix);
 		DefaultJobQueue queue = new DefaultJobQueue(new FailoverJobStore(redis, failover), json, definitions, defaults,
 				listener, settings, InstantSource.system());
-		failover.state().addListener(new BackendSwitchListener() {
+		BackendSwitchListener wakeOnSwitch = new BackendSwitchListener() {
 
 			@Override
 			public void onSwitch(io.github.redisstarter.connection.BackendSwitch change) {
@@ -72,7 +72,9 @@ public final class JobQueues {
 						: "job adds fail with QueueUnavailableException and workers pause";
 			}
 
-		});
+		};
+		failover.state().addListener(wakeOnSwitch);
+		queue.whenClosed(() -> failover.state().removeListener(wakeOnSwitch));
 		return queue;
 	}
 

@@ -35,6 +35,8 @@ final class QueueWorker implements AutoCloseable {
 
 	private final QueueHandler handler;
 
+	private final @Nullable JobThrottle throttle;
+
 	private final JobStore store;
 
 	private final DefaultJobQueue queue;
@@ -63,10 +65,11 @@ final class QueueWorker implements AutoCloseable {
 
 	private long lastRenewal = System.nanoTime();
 
-	QueueWorker(QueueDefinition definition, QueueHandler handler, JobStore store, DefaultJobQueue queue,
-			QueueSettings settings, String consumer) {
+	QueueWorker(QueueDefinition definition, QueueHandler handler, @Nullable JobThrottle throttle, JobStore store,
+			DefaultJobQueue queue, QueueSettings settings, String consumer) {
 		this.definition = definition;
 		this.handler = handler;
+		this.throttle = throttle;
 		this.store = store;
 		this.queue = queue;
 		this.settings = settings;
@@ -132,6 +135,10 @@ final class QueueWorker implements AutoCloseable {
 			catch (RuntimeException ex) {
 				logger.warn("The worker of queue '" + queueName() + "' could not reach its jobs: " + ex.getMessage());
 			}
+			if (!this.running.isEmpty()) {
+				// Leases are renewed here: never wait past a renewal.
+				waitMillis = Math.min(waitMillis, this.settings.renewInterval().toMillis());
+			}
 			await(waitMillis);
 		}
 	}
@@ -192,6 +199,9 @@ final class QueueWorker implements AutoCloseable {
 
 	private Outcome attempt(RunningJob running) {
 		ClaimedJob job = running.job;
+		if (!awaitPermit()) {
+			return Outcome.released();
+		}
 		this.queue.event(JobEvent.Type.ACTIVE, job, null);
 		long started = System.nanoTime();
 		Outcome outcome;
@@ -201,7 +211,11 @@ final class QueueWorker implements AutoCloseable {
 		}
 		catch (Throwable ex) {
 			String error = describe(ex);
-			if (running.context.isCancelled()) {
+			if (this.stopping && (ex instanceof InterruptedException || Thread.interrupted())) {
+				// Interrupted by the shutdown: not a failed attempt, back to the queue.
+				outcome = Outcome.released();
+			}
+			else if (running.context.isCancelled()) {
 				outcome = Outcome.failed(JobStore.CANCELLED);
 			}
 			else if (job.attempt() < job.maxAttempts()) {
@@ -272,6 +286,39 @@ final class QueueWorker implements AutoCloseable {
 	}
 
 	/**
+	 * Waits for the throttle's permit to start a job, if the queue has a throttle: the
+	 * job stays this worker's meanwhile (its lease renewed), so no permit is taken for a
+	 * job that is not there.
+	 * @return {@code false} when the worker stopped meanwhile
+	 */
+	private boolean awaitPermit() {
+		if (this.throttle == null) {
+			return true;
+		}
+		while (!this.stopping) {
+			Duration wait;
+			try {
+				wait = this.throttle.acquire(queueName());
+			}
+			catch (RuntimeException ex) {
+				logger.warn("The rate limit of queue '" + queueName() + "' could not be checked: " + ex.getMessage());
+				wait = this.settings.pollInterval();
+			}
+			if (wait.isZero() || wait.isNegative()) {
+				return true;
+			}
+			try {
+				Thread.sleep(Math.max(1, wait.toMillis()));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * The jobs this worker runs, for a claim: the store takes back any others it gave.
 	 */
 	private List<ClaimedJob> runningJobs() {
@@ -308,23 +355,39 @@ final class QueueWorker implements AutoCloseable {
 	}
 
 	/**
-	 * Stops claiming, lets running jobs finish within the shutdown timeout, and sends
-	 * those still running back to the queue (their handlers are interrupted).
+	 * How long interrupted handlers get to end before their jobs are sent back anyway.
+	 */
+	static final Duration INTERRUPT_GRACE = Duration.ofSeconds(1);
+
+	/** Stops claiming; running jobs go on. */
+	void stop() {
+		this.stopping = true;
+		wake();
+	}
+
+	/**
+	 * Stops claiming, lets running jobs finish within the shutdown timeout, then
+	 * interrupts their handlers, whose jobs go back to the queue, their attempt not
+	 * counted.
 	 */
 	@Override
 	public void close() {
-		this.stopping = true;
-		wake();
+		stop();
 		try {
 			this.loop.join(this.settings.shutdownTimeout().toMillis() + 1000);
 			this.handlers.shutdown();
 			if (!this.handlers.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-				for (RunningJob running : List.copyOf(this.running.values())) {
-					if (running.outcome == null) {
-						end(running, Outcome.released(), false);
+				// Interrupted, a handler's job goes back to the queue (see attempt).
+				this.handlers.shutdownNow();
+				if (!this.handlers.awaitTermination(INTERRUPT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+					// A handler that ignores interrupts: its job goes back all the same,
+					// and may run elsewhere while it goes on.
+					for (RunningJob running : List.copyOf(this.running.values())) {
+						if (running.outcome == null) {
+							end(running, Outcome.released(), false);
+						}
 					}
 				}
-				this.handlers.shutdownNow();
 			}
 		}
 		catch (InterruptedException ex) {

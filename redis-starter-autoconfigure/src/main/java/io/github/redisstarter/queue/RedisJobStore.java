@@ -186,7 +186,7 @@ final class RedisJobStore implements JobStore {
 				withRunning((max > 0) ? running : List.of(), bytes(base(job.queue())), bytes(job.id()), bytes(consumer),
 						bytes(job.token()), bytes(kind), bytes(text), bytes(delay), bytes(max),
 						bytes(visibility.toMillis()), (max > 0) ? bytes(JobStore.lostReason(visibility)) : NO_MARKER));
-		return new Finished((Long) reply.get(0) == 1L, claimed(job.queue(), reply, 1));
+		return new Finished((Long) reply.get(0) >= 1L, claimed(job.queue(), reply, 1));
 	}
 
 	@Override

@@ -129,6 +129,8 @@ local function claim_jobs(base, consumer, max, visibility, lost_reason, running,
         if not running[level .. ' ' .. entry] then
           local found = redis.call('XRANGE', stream, entry, entry)
           if found[1] then
+            -- its idle time back to 0: a fresh lease, as a new delivery has
+            redis.call('XCLAIM', stream, 'workers', consumer, 0, entry, 'JUSTID')
             take(level, entry, found[1][2], false, true)
           else
             redis.call('XACK', stream, 'workers', entry)
@@ -138,12 +140,21 @@ local function claim_jobs(base, consumer, max, visibility, lost_reason, running,
     end
     for _, level in ipairs(levels) do
       if #claimed >= max then break end
-      local reply = redis.call('XAUTOCLAIM', base .. 'ready:' .. level, 'workers', consumer, visibility, '0-0',
+      -- Each scan goes on where the last one stopped (a scan covers a few entries per
+      -- job asked for), so that lapsed entries behind many live ones are found too.
+      local cursor_field = 'cursor:' .. level
+      local cursor = redis.call('HGET', base .. 'meta', cursor_field) or '0-0'
+      local reply = redis.call('XAUTOCLAIM', base .. 'ready:' .. level, 'workers', consumer, visibility, cursor,
         'COUNT', max - #claimed)
+      redis.call('HSET', base .. 'meta', cursor_field, reply[1])
       for _, item in ipairs(reply[2]) do
         -- 6.2 answers an entry deleted meanwhile as nil
         if type(item) == 'table' and type(item[2]) == 'table' then
-          take(level, item[1], item[2], true, false)
+          if running[level .. ' ' .. item[1]] then
+            -- this consumer's own, running: late renewals, and this claim renewed it
+          else
+            take(level, item[1], item[2], true, false)
+          end
         end
       end
     end

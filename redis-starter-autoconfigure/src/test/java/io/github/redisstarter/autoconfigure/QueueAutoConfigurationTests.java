@@ -12,6 +12,7 @@ import io.github.redisstarter.queue.JobOptions;
 import io.github.redisstarter.queue.JobQueue;
 import io.github.redisstarter.queue.JobState;
 import io.github.redisstarter.queue.QueueHandler;
+import io.github.redisstarter.ratelimit.RateLimiter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
@@ -39,7 +40,7 @@ class QueueAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class,
-				RedisStarterAutoConfiguration.class, QueueAutoConfiguration.class))
+				RedisStarterAutoConfiguration.class, RateLimiterAutoConfiguration.class, QueueAutoConfiguration.class))
 		.withPropertyValues("redis-starter.queue.poll-interval=50ms");
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -150,6 +151,42 @@ class QueueAutoConfigurationTests {
 				MediaJobs jobs = context.getBean(MediaJobs.class);
 				await().atMost(WAIT).until(() -> jobs.seen.size() >= 2);
 				assertThat(jobs.seen).allMatch((line) -> line.equals("sync {\"scope\":\"all\"}"));
+			});
+	}
+
+	@Test
+	void aQueuesRateLimitPacesItsJobs() throws InterruptedException {
+		this.runner.withUserConfiguration(Handlers.class)
+			.withPropertyValues("redis-starter.rate-limit.limits.mail.bands=2/1h",
+					"redis-starter.queue.queues.notifications.rate-limit=mail",
+					"redis-starter.queue.queues.notifications.concurrency=4")
+			.run((context) -> {
+				JobQueue queue = context.getBean(JobQueue.class);
+				for (int i = 0; i < 4; i++) {
+					queue.add("notifications", "mail", "to " + i);
+				}
+				await().atMost(WAIT).until(() -> queue.counts("notifications").completed() == 2);
+				Thread.sleep(500);
+				assertThat(queue.counts("notifications").completed()).isEqualTo(2);
+				// Taken by workers that wait for a permit.
+				assertThat(queue.counts("notifications").active()).isEqualTo(2);
+				// Under the queue's name: the limit is the queue's, on every instance.
+				assertThat(context.getBean(RateLimiter.class).tryAcquire("mail", "notifications").allowed()).isFalse();
+			});
+	}
+
+	@Test
+	void aRateLimitThatDoesNotExistFailsStartupNamingTheProperty() {
+		this.runner.withUserConfiguration(Handlers.class)
+			.withPropertyValues("redis-starter.rate-limit.limits.mail.bands=2/1h",
+					"redis-starter.queue.queues.notifications.rate-limit=email")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidRedisSettingException.class)
+					.hasMessageContaining("redis-starter.queue.queues.notifications.rate-limit='email'")
+					.hasMessageContaining("no rate limit has that name")
+					.hasMessageContaining("[mail]");
 			});
 	}
 

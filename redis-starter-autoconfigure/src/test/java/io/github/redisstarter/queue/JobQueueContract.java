@@ -340,6 +340,27 @@ abstract class JobQueueContract {
 	}
 
 	@Test
+	void aThrottleStartsJobsOnlyWithAPermit() throws InterruptedException {
+		ManagedJobQueue queue = queue(new QueueDefinition("paced", 4, JobOptions.DEFAULTS));
+		java.util.concurrent.atomic.AtomicInteger permits = new java.util.concurrent.atomic.AtomicInteger(2);
+		AtomicInteger runs = new AtomicInteger();
+		queue.handle(handler("paced", (job) -> runs.incrementAndGet()),
+				(name) -> (permits.getAndUpdate((p) -> Math.max(0, p - 1)) > 0) ? Duration.ZERO
+						: Duration.ofMillis(50));
+		for (int i = 0; i < 5; i++) {
+			queue.add("paced", "x", i);
+		}
+		await().atMost(WAIT).until(() -> runs.get() == 2);
+		Thread.sleep(400);
+		assertThat(runs).hasValue(2);
+		// Taken by workers that wait for a permit, or still waiting for a worker.
+		QueueCounts counts = queue.counts("paced");
+		assertThat(counts.waiting() + counts.active()).isEqualTo(3);
+		permits.set(3);
+		await().atMost(WAIT).until(() -> runs.get() == 5);
+	}
+
+	@Test
 	void progressIsSeenWhileTheJobRuns() {
 		ManagedJobQueue queue = queue(QueueDefinition.of("progress"));
 		CountDownLatch reported = new CountDownLatch(1);
@@ -382,6 +403,24 @@ abstract class JobQueueContract {
 		Job done = awaitState(next, "shut", slow, JobState.COMPLETED);
 		assertThat(done.result()).isEqualTo("\"done by the next instance\"");
 		assertThat(done.attempts()).isEqualTo(1);
+	}
+
+	@Test
+	void aJobCancelledWhileItRunsIsNotSentBackAtShutdown() {
+		ManagedJobQueue stopping = queue(QueueDefinition.of("shutcancel"));
+		CountDownLatch running = new CountDownLatch(1);
+		stopping.handle(handler("shutcancel", (job) -> {
+			running.countDown();
+			Thread.sleep(60_000);
+			return null;
+		}));
+		String id = stopping.add("shutcancel", "x", null, JobOptions.DEFAULTS.withAttempts(3));
+		await().atMost(WAIT).until(() -> running.getCount() == 0);
+		assertThat(stopping.cancel("shutcancel", id)).isTrue();
+		stopping.close();
+		Job job = stopping.job("shutcancel", id).orElseThrow();
+		assertThat(job.state()).isEqualTo(JobState.FAILED);
+		assertThat(job.error()).isEqualTo("cancelled");
 	}
 
 	@Test
@@ -433,7 +472,9 @@ abstract class JobQueueContract {
 		RepeatableJob sync = new RepeatableJob("nightly", "sync", "sync", "all",
 				Schedule.every(Duration.ofMillis(250)));
 		for (int i = 0; i < 3; i++) {
-			ManagedJobQueue instance = queue(QueueDefinition.of("sync"));
+			// Nothing kept once done: the tick marker alone keeps a tick to one job.
+			ManagedJobQueue instance = queue(
+					QueueDefinition.of("sync").withDefaults(JobOptions.DEFAULTS.withKeepCompleted(0)));
 			instance.handle(handler("sync", (job) -> runs.merge(job.id(), 1, Integer::sum)));
 			instance.repeat(sync);
 		}

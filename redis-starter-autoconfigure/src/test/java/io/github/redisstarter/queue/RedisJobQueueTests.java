@@ -64,6 +64,22 @@ class RedisJobQueueTests extends JobQueueContract {
 	}
 
 	@Test
+	void anEndSentAgainAfterItsAnswerWasLostCountsAsEnded() {
+		queue(QueueDefinition.of("ends")).add("ends", "x", null);
+		JobStore store = sharedStore();
+		JobStore.ClaimedJob job = store.claim("ends", "w1", 1, Duration.ofSeconds(30), List.of()).jobs().get(0);
+		assertThat(store.finish(job, "w1", JobStore.Outcome.completed("1"))).isTrue();
+		// The same call again, as the worker sends it when the first answer missed its
+		// deadline: ended (its events are told), and nothing changes.
+		assertThat(store.finish(job, "w1", JobStore.Outcome.completed("2"))).isTrue();
+		assertThat(store.job("ends", job.id()).result()).isEqualTo("1");
+		JobStore.ClaimedJob other = new JobStore.ClaimedJob(job.queue(), job.id(), job.name(), job.payload(), 2,
+				job.maxAttempts(), job.backoff(), job.keepCompleted(), job.keepFailed(), job.keepForMillis(),
+				job.token().replaceAll(" 1$", " 2"));
+		assertThat(store.finish(other, "w1", JobStore.Outcome.completed("4"))).isFalse();
+	}
+
+	@Test
 	@SuppressWarnings("unchecked")
 	void aStoppedInstanceLeavesTheGroupWhereItHoldsNoJob() {
 		ManagedJobQueue stays = queue(QueueDefinition.of("groups"));

@@ -77,6 +77,7 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 			new String[] { "+xgroup|delconsumer", "'XGROUP', 'DELCONSUMER', KEYS[1], 'g', 'c'" },
 			new String[] { "+xreadgroup", "'XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', KEYS[1], '>'" },
 			new String[] { "+xautoclaim", "'XAUTOCLAIM', KEYS[1], 'g', 'c', '0', '0-0'" },
+			new String[] { "+xrange", "'XRANGE', KEYS[1], '-', '+', 'COUNT', '1'" },
 			new String[] { "+xclaim", "'XCLAIM', KEYS[1], 'g', 'c', '0', '0-1'" },
 			new String[] { "+xack", "'XACK', KEYS[1], 'g', '0-1'" }, new String[] { "+xdel", "'XDEL', KEYS[1], '0-1'" },
 			new String[] { "+xlen", "'XLEN', KEYS[1]" }, new String[] { "+xpending", "'XPENDING', KEYS[1], 'g'" });

@@ -33,8 +33,11 @@ import org.springframework.web.multipart.MultipartFile;
 @RestController
 class JobController {
 
-	/** The largest upload: the demo's media are small, and the job keeps the bytes. */
-	static final int MAX_UPLOAD = 256 * 1024;
+	/**
+	 * The largest upload: the demo's media are small, and the job keeps the bytes (in
+	 * Redis, and in the local buffer while Redis is away).
+	 */
+	static final int MAX_UPLOAD = 64 * 1024;
 
 	private static final List<String> QUEUES = List.of(MediaJobs.QUEUE, SyncJobs.QUEUE);
 
