@@ -3,12 +3,11 @@ package io.github.redisstarter.queue;
 import java.time.Duration;
 
 /**
- * Paces how fast a queue's jobs start: asked for a permit before each job is claimed. The
- * starter's is the rate limit a queue names
+ * Paces how fast a queue's jobs start: asked for a permit before a worker starts each job
+ * it has taken (the job waits, active and leased, meanwhile; an idle queue asks nothing).
+ * The starter's is the rate limit a queue names
  * ({@code redis-starter.queue.queues.<name>.rate-limit}), checked by the
- * {@code RateLimiter} under the queue's name, so the pace holds across every instance. A
- * permit taken for a claim that finds no job is not given back: the pace may fall short
- * of the limit, never exceed it.
+ * {@code RateLimiter} under the queue's name, so the pace holds across every instance.
  */
 @FunctionalInterface
 public interface JobThrottle {
