@@ -146,6 +146,15 @@ public final class BenchmarkRunner {
 			.measurementTime(TimeValue.milliseconds(this.profile.iteration.toMillis()))
 			.jvmArgsAppend("-D" + Redis.URL_PROPERTY + "=" + this.redisUrl, "-Xms512m", "-Xmx512m")
 			.shouldFailOnError(true);
+		if (include.startsWith("Queue") && this.profile != Profile.SMOKE) {
+			// A job crosses threads, a connection and two scripts: its first seconds
+			// measure the JIT, so the queue warms up for at least 3 x 2 s and measures 2
+			// s
+			// iterations whatever the profile.
+			options.warmupIterations(Math.max(this.profile.warmups, 3))
+				.warmupTime(TimeValue.milliseconds(Math.max(this.profile.warmup.toMillis(), 2000)))
+				.measurementTime(TimeValue.milliseconds(Math.max(this.profile.iteration.toMillis(), 2000)));
+		}
 		if (mode == Mode.SampleTime || mode == Mode.AverageTime) {
 			options.timeUnit(java.util.concurrent.TimeUnit.MICROSECONDS);
 		}
