@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.github.redisstarter.autoconfigure.endpoint.QueuesEndpoint;
 import io.github.redisstarter.autoconfigure.metrics.QueueMetrics;
 import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendState;
@@ -187,6 +188,10 @@ class QueueOutageTests {
 				buffered.add(queue.add("work", "job", "buffered-" + i));
 			}
 			assertThat(queue.buffered("work")).isEqualTo(5);
+			// The board's source says Redis is away, rather than fail.
+			Map<String, Object> board = new QueuesEndpoint(queue, false).queue("work");
+			assertThat(board).containsEntry("buffered", 5);
+			assertThat((String) board.get("unavailable")).startsWith("Queue 'work' is unavailable: Redis is away");
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get(QueueMetrics.BUFFERED).tag("queue", "work").gauge().value()).isEqualTo(5);
 			assertThatExceptionOfType(QueueUnavailableException.class)

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.github.redisstarter.queue.Job;
 import io.github.redisstarter.queue.ManagedJobQueue;
 import io.github.redisstarter.queue.QueueCounts;
+import io.github.redisstarter.queue.QueueUnavailableException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -16,9 +17,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * {@code /actuator/queues}: the Bull Board role. Reading lists every queue this instance
  * knows with its counts and its newest dead letters; one queue's page lists more of them.
- * Writing retries a dead letter, purges a queue's dead letters, pauses or resumes a
- * queue. Payloads are left out unless {@code redis-starter.queue.endpoint.show-payloads}
- * is on: they may hold personal data.
+ * While Redis is away, each queue says so ({@code unavailable}) with the adds waiting in
+ * this instance. Writing retries a dead letter, purges a queue's dead letters, pauses or
+ * resumes a queue. Payloads are left out unless
+ * {@code redis-starter.queue.endpoint.show-payloads} is on: they may hold personal data.
  */
 @Endpoint(id = "queues")
 public class QueuesEndpoint {
@@ -81,7 +83,16 @@ public class QueuesEndpoint {
 
 	private Map<String, Object> describe(String name, int deadLetters) {
 		Map<String, Object> description = new LinkedHashMap<>();
-		QueueCounts counts = this.queue.counts(name);
+		QueueCounts counts;
+		try {
+			counts = this.queue.counts(name);
+		}
+		catch (QueueUnavailableException ex) {
+			// Redis is away: say so, and what waits in this instance, rather than fail.
+			description.put("unavailable", ex.getMessage());
+			description.put("buffered", this.queue.buffered(name));
+			return description;
+		}
 		description.put("paused", counts.paused());
 		description.put("waiting", counts.waiting());
 		description.put("delayed", counts.delayed());
