@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
+import io.github.redisstarter.connection.internal.DaemonThreads;
 import io.github.redisstarter.connection.internal.SharedRedisCommands;
 import io.github.redisstarter.queue.JobHandler;
 import io.github.redisstarter.queue.JobListener;
@@ -148,7 +149,7 @@ public final class QueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(SharedRedisCommands.class)
-	QueueEvictionPolicy redisStarterQueueEvictionPolicy(LettuceConnectionFactory connectionFactory, Failover failover) {
+	QueueEvictionPolicy redisStarterQueueEvictionPolicy(LettuceConnectionFactory connectionFactory) {
 		return new QueueEvictionPolicy(connectionFactory);
 	}
 
@@ -216,14 +217,12 @@ public final class QueueAutoConfiguration {
 			repeatables().forEach(queue::repeat);
 			// Off the startup path: INFO of a hung Redis would hold it up to the command
 			// timeout.
-			Thread check = new Thread(() -> {
+			DaemonThreads.named("queue-eviction-check").newThread(() -> {
 				String warning = this.evictionWarning.get();
 				if (warning != null) {
 					logger.warn(warning);
 				}
-			}, "redis-starter-queue-eviction-check");
-			check.setDaemon(true);
-			check.start();
+			}).start();
 		}
 
 		/**

@@ -51,7 +51,11 @@ public final class QueueEvictionPolicy {
 
 	/** Why the policy is a risk for the queue's jobs, or {@code null} when it is not. */
 	public @Nullable String warning() {
-		String current = policy();
+		return warningFor(policy());
+	}
+
+	/** {@link #warning()} for a policy read already. */
+	public static @Nullable String warningFor(@Nullable String current) {
 		if (current == null || !current.startsWith("allkeys-")) {
 			return null;
 		}

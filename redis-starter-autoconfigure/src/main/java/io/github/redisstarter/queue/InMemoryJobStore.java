@@ -133,6 +133,11 @@ final class InMemoryJobStore implements JobStore {
 			long now = now();
 			q.active.remove(job);
 			job.consumer = null;
+			if (job.cancelled && (outcome.kind() == Outcome.Kind.RETRY || outcome.kind() == Outcome.Kind.RELEASED)) {
+				// Cancelled while it ran: never run again (as finish.lua does).
+				q.fail(job, CANCELLED, now);
+				return true;
+			}
 			switch (outcome.kind()) {
 				case COMPLETED -> {
 					job.state = JobState.COMPLETED;
@@ -142,24 +147,13 @@ final class InMemoryJobStore implements JobStore {
 					q.trim(q.completed, job.keepCompleted, job.keepForMillis, now);
 				}
 				case RETRY -> {
-					if (job.cancelled) {
-						q.fail(job, CANCELLED, now);
-					}
-					else {
-						job.error = outcome.text();
-						q.delay(job, now + outcome.delay().toMillis());
-					}
+					job.error = outcome.text();
+					q.delay(job, now + outcome.delay().toMillis());
 				}
 				case FAILED -> q.fail(job, outcome.text(), now);
 				case RELEASED -> {
-					if (job.cancelled) {
-						// cancelled while it ran: not run again
-						q.fail(job, CANCELLED, now);
-					}
-					else {
-						job.attempts--;
-						q.ready(job);
-					}
+					job.attempts--;
+					q.ready(job);
 				}
 			}
 			return true;
@@ -234,11 +228,12 @@ final class InMemoryJobStore implements JobStore {
 	public List<Job> failed(String queue, int limit) {
 		MemoryQueue q = queue(queue);
 		synchronized (q) {
+			List<StoredJob> oldestFirst = new ArrayList<>(q.failed.values());
 			List<Job> newestFirst = new ArrayList<>();
-			for (StoredJob job : q.failed.values()) {
-				newestFirst.add(0, job.view(queue));
+			for (int i = oldestFirst.size() - 1; i >= 0 && newestFirst.size() < limit; i--) {
+				newestFirst.add(oldestFirst.get(i).view(queue));
 			}
-			return newestFirst.subList(0, Math.min(limit, newestFirst.size()));
+			return newestFirst;
 		}
 	}
 

@@ -150,13 +150,9 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 		}
 		rules.add("+set");
 		if (this.queuePrefix != null) {
-			// DEL and TIME come with the rules above and below.
-			QUEUE_CALLS.stream()
-				.map((call) -> call[0])
-				.filter((rule) -> !rule.equals("+time") && !rule.equals("+del"))
-				.forEach(rules::add);
+			// TIME comes with the rules below.
+			QUEUE_CALLS.stream().map((call) -> call[0]).filter((rule) -> !rule.equals("+time")).forEach(rules::add);
 			rules.add("+hgetall");
-			rules.add("+del");
 		}
 		if (this.cachePrefix != null || this.broadcasts) {
 			rules.addAll(List.of("+publish", "+subscribe", "+psubscribe", "+unsubscribe", "+punsubscribe"));
