@@ -406,6 +406,35 @@ abstract class JobQueueContract {
 	}
 
 	@Test
+	void aHandlerThatIgnoresTheInterruptHasItsJobSentBackAllTheSame() {
+		ManagedJobQueue stopping = queue(QueueDefinition.of("stubborn"));
+		CountDownLatch running = new CountDownLatch(1);
+		AtomicInteger runs = new AtomicInteger();
+		stopping.handle(handler("stubborn", (job) -> {
+			if (runs.incrementAndGet() > 1) {
+				return null;
+			}
+			running.countDown();
+			long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			while (System.nanoTime() < until) {
+				try {
+					Thread.sleep(50);
+				}
+				catch (InterruptedException ex) {
+					// ignored, as a careless handler does
+				}
+			}
+			return null;
+		}));
+		String id = stopping.add("stubborn", "x", null);
+		await().atMost(WAIT).until(() -> running.getCount() == 0);
+		stopping.close();
+		Job job = stopping.job("stubborn", id).orElseThrow();
+		assertThat(job.state()).isEqualTo(JobState.WAITING);
+		assertThat(job.attempts()).isZero();
+	}
+
+	@Test
 	void aJobCancelledWhileItRunsIsNotSentBackAtShutdown() {
 		ManagedJobQueue stopping = queue(QueueDefinition.of("shutcancel"));
 		CountDownLatch running = new CountDownLatch(1);
