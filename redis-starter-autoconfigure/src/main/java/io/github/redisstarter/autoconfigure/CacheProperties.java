@@ -1,7 +1,9 @@
 package io.github.redisstarter.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.github.redisstarter.cache.CacheSettings;
@@ -84,6 +86,22 @@ public class CacheProperties {
 	private Map<String, Cache> caches = new LinkedHashMap<>();
 
 	/**
+	 * Packages (with their subpackages) whose types values of Spring's cache annotations
+	 * may be read back as, besides the application's own packages and common JDK value
+	 * types (String, numbers, collections, java.time). A value of another type is refused
+	 * when stored, with an exception naming this property.
+	 */
+	private List<String> trustedPackages = new ArrayList<>();
+
+	/**
+	 * Whether Spring's cache annotations cache a null result (as "none", for the negative
+	 * TTL), as Spring's caches do by default.
+	 */
+	private boolean cacheNullValues = true;
+
+	private final Manager cacheManager = new Manager();
+
+	/**
 	 * The settings of the cache of this name: its own where set, the defaults otherwise.
 	 * @throws IllegalArgumentException when they break a rule of {@link CacheSettings}
 	 */
@@ -107,6 +125,46 @@ public class CacheProperties {
 
 	public boolean isEnabled() {
 		return this.enabled;
+	}
+
+	public List<String> getTrustedPackages() {
+		return this.trustedPackages;
+	}
+
+	public void setTrustedPackages(List<String> trustedPackages) {
+		this.trustedPackages = trustedPackages;
+	}
+
+	public boolean isCacheNullValues() {
+		return this.cacheNullValues;
+	}
+
+	public void setCacheNullValues(boolean cacheNullValues) {
+		this.cacheNullValues = cacheNullValues;
+	}
+
+	public Manager getCacheManager() {
+		return this.cacheManager;
+	}
+
+	/** Spring's cache abstraction over the two-level caches. */
+	public static class Manager {
+
+		/**
+		 * Whether an app that enables Spring's caching (@EnableCaching) gets the
+		 * two-level caches as its CacheManager, unless it defines its own or sets
+		 * 'spring.cache.type'.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	public void setEnabled(boolean enabled) {

@@ -33,6 +33,10 @@ final class CacheRules<V> {
 		this.observer = observer;
 	}
 
+	CacheLoader<V> loader() {
+		return this.loader;
+	}
+
 	static void requireId(String id) {
 		if (id == null || id.isBlank()) {
 			throw new IllegalArgumentException("'id' must not be blank");
@@ -44,10 +48,15 @@ final class CacheRules<V> {
 	 * the fix.
 	 */
 	Optional<V> load(String id) {
+		return load(id, this.loader);
+	}
+
+	/** {@link #load(String)} with the caller's own loader. */
+	Optional<V> load(String id, CacheLoader<V> loader) {
 		long start = System.nanoTime();
 		Optional<V> value;
 		try {
-			value = this.loader.load(id);
+			value = loader.load(id);
 		}
 		catch (RuntimeException ex) {
 			this.observer.onLoadFailure(this.name, ex);
@@ -61,6 +70,19 @@ final class CacheRules<V> {
 		}
 		this.observer.onLoad(this.name, System.nanoTime() - start, value.isPresent());
 		return value;
+	}
+
+	/**
+	 * A claim's fill, counted as a load that took from the miss until the caller computed
+	 * the value (Spring's cache interceptor calls the method in between).
+	 */
+	java.util.function.Function<Optional<V>, NearLoads.Loaded<V>> countedAsLoad(
+			java.util.function.Function<Optional<V>, NearLoads.Loaded<V>> fill) {
+		long missed = System.nanoTime();
+		return (value) -> {
+			this.observer.onLoad(this.name, System.nanoTime() - missed, value.isPresent());
+			return fill.apply(value);
+		};
 	}
 
 	/**

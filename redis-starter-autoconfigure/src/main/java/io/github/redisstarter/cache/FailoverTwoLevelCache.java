@@ -24,7 +24,7 @@ import io.github.redisstarter.connection.Failover;
  * any, a blip costs only the near copies.</li>
  * </ul>
  */
-final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
+final class FailoverTwoLevelCache<V> implements SettableCache<V> {
 
 	/** How often pending evictions are retried in the background. */
 	static final long RETRY_MILLIS = 250;
@@ -85,16 +85,21 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 
 	@Override
 	public Optional<V> get(String id) {
+		return get(id, this.redis.loader());
+	}
+
+	@Override
+	public Optional<V> get(String id, CacheLoader<V> loader) {
 		CacheRules.requireId(id);
 		if (!followBackend()) {
 			// The twins, or Redis while another caller catches up with it.
-			return answerWithoutRedis(id);
+			return answerWithoutRedis(id, loader);
 		}
 		// A near copy asks Redis nothing: only a read through Redis goes through the
 		// failover.
 		Optional<V> near = this.redis.nearCopy(id);
 		return (near != null) ? near
-				: this.failover.call(() -> this.redis.readThrough(id), () -> answerWithoutRedis(id));
+				: this.failover.call(() -> this.redis.readThrough(id, loader), () -> answerWithoutRedis(id, loader));
 	}
 
 	/**
@@ -103,8 +108,44 @@ final class FailoverTwoLevelCache<V> implements TwoLevelCache<V> {
 	 * switched nothing, or another caller catching up with Redis), the loader answers and
 	 * nothing is kept: other instances' evictions reach the Redis side only.
 	 */
-	private Optional<V> answerWithoutRedis(String id) {
-		return this.state.usesRedis() ? this.memory.loadUnkept(id) : this.memory.get(id);
+	private Optional<V> answerWithoutRedis(String id, CacheLoader<V> loader) {
+		return this.state.usesRedis() ? this.memory.loadUnkept(id, loader) : this.memory.get(id, loader);
+	}
+
+	@Override
+	public NearLoads.Lookup<V> lookup(String id) {
+		CacheRules.requireId(id);
+		if (!followBackend()) {
+			return lookupWithoutRedis(id);
+		}
+		Optional<V> near = this.redis.nearCopy(id);
+		return (near != null) ? new NearLoads.Lookup<>(near, null)
+				: this.failover.call(() -> this.redis.lookup(id), () -> lookupWithoutRedis(id));
+	}
+
+	/**
+	 * As {@link #answerWithoutRedis}: while Redis is in use, a miss whose result is kept
+	 * nowhere.
+	 */
+	private NearLoads.Lookup<V> lookupWithoutRedis(String id) {
+		return this.state.usesRedis() ? NearLoads.Lookup.missKeepingNothing(id) : this.memory.lookup(id);
+	}
+
+	@Override
+	public Eviction put(String id, Optional<V> value) {
+		CacheRules.requireId(id);
+		this.redis.forgetLocally(id);
+		this.memory.forget(id);
+		Eviction eviction = followBackend() ? this.failover.call(() -> this.redis.put(id, value), () -> null) : null;
+		if (eviction != null) {
+			return eviction;
+		}
+		// Redis keeps what it had: evicted once it is back. Meanwhile only the twin keeps
+		// the value, for the degraded time.
+		if (!this.state.usesRedis()) {
+			this.memory.put(id, value);
+		}
+		return pending(() -> this.pending.add(id));
 	}
 
 	@Override

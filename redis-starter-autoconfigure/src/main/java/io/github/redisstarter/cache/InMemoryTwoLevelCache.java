@@ -8,7 +8,7 @@ import java.util.Optional;
  * ({@code degraded}) values live at most the degraded TTL, since evictions made by other
  * instances cannot reach this one.
  */
-final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
+final class InMemoryTwoLevelCache<V> implements SettableCache<V> {
 
 	private final CacheRules<V> rules;
 
@@ -29,9 +29,15 @@ final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
 
 	@Override
 	public Optional<V> get(String id) {
+		return get(id, this.rules.loader());
+	}
+
+	@Override
+	public Optional<V> get(String id, CacheLoader<V> loader) {
 		CacheRules.requireId(id);
 		Optional<V> near = this.near.get(id);
-		return (near != null) ? near : this.near.load(id, true, this.rules.settings.loadTimeout(), this::load);
+		return (near != null) ? near
+				: this.near.load(id, true, this.rules.settings.loadTimeout(), (key) -> kept(key, answer(key, loader)));
 	}
 
 	/**
@@ -40,13 +46,29 @@ final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
 	 * then would be out of reach of the other instances' evictions, which reach the Redis
 	 * side only, and could be served at the next missed read.
 	 */
-	Optional<V> loadUnkept(String id) {
+	Optional<V> loadUnkept(String id, CacheLoader<V> loader) {
 		return this.near.load(id, true, this.rules.settings.loadTimeout(),
-				(key) -> new NearLoads.Loaded<>(answer(key), null));
+				(key) -> new NearLoads.Loaded<>(answer(key, loader), null));
 	}
 
-	private NearLoads.Loaded<V> load(String id) {
-		Optional<V> value = answer(id);
+	@Override
+	public NearLoads.Lookup<V> lookup(String id) {
+		CacheRules.requireId(id);
+		Optional<V> near = this.near.get(id);
+		return (near != null) ? new NearLoads.Lookup<>(near, null) : this.near.lookup(id, true,
+				this.rules.settings.loadTimeout(),
+				(key) -> NearLoads.Probe.miss(this.rules.countedAsLoad((value) -> kept(key, checked(key, value)))));
+	}
+
+	@Override
+	public Eviction put(String id, Optional<V> value) {
+		CacheRules.requireId(id);
+		this.near.put(id, kept(id, checked(id, value)));
+		return Eviction.EVERYWHERE;
+	}
+
+	/** How long an answer is kept: its lifetime, within the degraded time if degraded. */
+	private NearLoads.Loaded<V> kept(String id, Optional<V> value) {
 		java.time.Duration lifetime = this.rules.lifetime(value);
 		return new NearLoads.Loaded<>(value, this.degraded ? this.rules.degraded(lifetime) : lifetime);
 	}
@@ -55,8 +77,12 @@ final class InMemoryTwoLevelCache<V> implements TwoLevelCache<V> {
 	 * The loader's answer, refused when larger than the cache allows (the limit holds on
 	 * both sides).
 	 */
-	private Optional<V> answer(String id) {
-		Optional<V> value = this.rules.load(id);
+	private Optional<V> answer(String id, CacheLoader<V> loader) {
+		return checked(id, this.rules.load(id, loader));
+	}
+
+	/** The value, refused as Redis would refuse it: too large, or not encodable. */
+	private Optional<V> checked(String id, Optional<V> value) {
 		this.rules.encode(id, value);
 		return value;
 	}

@@ -90,17 +90,74 @@ final class NearLoads<V> {
 		if (running == null) {
 			return lead(id, mine, load);
 		}
+		Copy<V> joined = (heldByThisThread(running)) ? null : await(id, running, wait);
+		Optional<V> answer = (joined != null) ? joined.answer() : null;
+		if (answer != null) {
+			return answer;
+		}
+		// The load is stuck, was released without an answer, or is this thread's own
+		// claim: loaded alone, kept in place of the stuck load unless an eviction removed
+		// that meanwhile.
+		Loaded<V> loaded = load.apply(id);
+		if (loaded.keepFor() != null && joined == null && !heldByThisThread(running)) {
+			this.copies.asMap().replace(id, running, CompletableFuture.completedFuture(loaded.copy()));
+		}
+		return loaded.value();
+	}
+
+	/**
+	 * A look-up that loads nothing: the copy kept now, the answer of a load in progress
+	 * (waited for up to {@code wait}), or what {@code probe} finds in the shared level.
+	 * On a miss the caller may get a {@link Claim}: the right to {@link Claim#fill fill}
+	 * the id with what it finds elsewhere, which callers that look the id up meanwhile
+	 * wait for (single flight for callers that look up, compute and store in separate
+	 * steps, as Spring's cache interceptor does).
+	 * @param mayJoin as for {@link #load}; without it the claim keeps nothing
+	 */
+	Lookup<V> lookup(String id, boolean mayJoin, Duration wait, Function<String, Probe<V>> probe) {
+		if (!mayJoin) {
+			return probed(id, null, probe);
+		}
+		ClaimFuture<V> mine = new ClaimFuture<>();
+		CompletableFuture<Copy<V>> running = this.copies.asMap().putIfAbsent(id, mine);
+		if (running == null) {
+			return probed(id, mine, probe);
+		}
+		Copy<V> joined = heldByThisThread(running) ? null : await(id, running, wait);
+		Optional<V> answer = (joined != null) ? joined.answer() : null;
+		// Otherwise (a nested look-up of what this thread computes, a load that did not
+		// end in time or ended without an answer) the caller computes for itself: its
+		// claim is its own, filled only if the entry is still what its own probe read.
+		return (answer != null) ? new Lookup<>(answer, null) : probed(id, null, probe);
+	}
+
+	private Lookup<V> probed(String id, @Nullable ClaimFuture<V> mine, Function<String, Probe<V>> probe) {
+		Probe<V> probed;
 		try {
-			return running.get(wait.toNanos(), TimeUnit.NANOSECONDS).answer();
+			probed = probe.apply(id);
+		}
+		catch (RuntimeException | Error ex) {
+			if (mine != null) {
+				mine.complete(new Copy<>(null, 0, ex));
+			}
+			throw ex;
+		}
+		if (probed.hit() != null) {
+			if (mine != null) {
+				mine.complete(probed.hit().copy());
+			}
+			return new Lookup<>(probed.hit().value(), null);
+		}
+		return new Lookup<>(null, new Claim<>(this, id, mine, probed.fill()));
+	}
+
+	/** What a load in progress left, or {@code null} when it did not end in time. */
+	private @Nullable Copy<V> await(String id, CompletableFuture<Copy<V>> running, Duration wait) {
+		try {
+			return running.get(wait.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
-			// Loaded alone; kept in place of the stuck load, unless an eviction removed
-			// that meanwhile.
-			Loaded<V> loaded = load.apply(id);
-			if (loaded.keepFor() != null) {
-				this.copies.asMap().replace(id, running, CompletableFuture.completedFuture(loaded.copy()));
-			}
-			return loaded.value();
+			return null;
 		}
 		catch (ExecutionException ex) {
 			// Never: a load's future completes normally, with its failure inside (see
@@ -111,6 +168,10 @@ final class NearLoads<V> {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted while waiting for the load of " + CallerText.quote(id), ex);
 		}
+	}
+
+	private static boolean heldByThisThread(CompletableFuture<?> future) {
+		return future instanceof ClaimFuture<?> claim && claim.owner == Thread.currentThread();
 	}
 
 	/**
@@ -130,6 +191,19 @@ final class NearLoads<V> {
 		}
 		mine.complete(loaded.copy());
 		return loaded.value();
+	}
+
+	/**
+	 * Keeps {@code loaded} as the copy of {@code id}, in place of any copy or load of it:
+	 * the load's result is then kept nowhere.
+	 */
+	void put(String id, Loaded<V> loaded) {
+		if (loaded.keepFor() != null) {
+			this.copies.put(id, CompletableFuture.completedFuture(loaded.copy()));
+		}
+		else {
+			invalidate(id);
+		}
 	}
 
 	/**
@@ -171,13 +245,100 @@ final class NearLoads<V> {
 	}
 
 	/**
+	 * What a read of the shared level found: a hit, kept as a near copy as it says, or on
+	 * a miss how to keep what the caller finds elsewhere.
+	 */
+	record Probe<V>(@Nullable Loaded<V> hit, @Nullable Function<Optional<V>, Loaded<V>> fill) {
+
+		static <V> Probe<V> hit(Loaded<V> hit) {
+			return new Probe<>(hit, null);
+		}
+
+		static <V> Probe<V> miss(Function<Optional<V>, Loaded<V>> fill) {
+			return new Probe<>(null, fill);
+		}
+
+	}
+
+	/**
+	 * A look-up's answer: a value (or a cached "none"), or none with perhaps a claim.
+	 */
+	record Lookup<V>(@Nullable Optional<V> value, @Nullable Claim<V> claim) {
+
+		/** A miss whose claim keeps nothing it is filled with. */
+		static <V> Lookup<V> missKeepingNothing(String id) {
+			return new Lookup<>(null, new Claim<>(null, id, null, (value) -> new Loaded<>(value, null)));
+		}
+
+	}
+
+	/** A claim's place in the near cache: the thread that holds it. */
+	private static final class ClaimFuture<V> extends CompletableFuture<Copy<V>> {
+
+		final Thread owner = Thread.currentThread();
+
+	}
+
+	/**
+	 * The right to fill an id a look-up missed: {@link #fill} keeps the value as its
+	 * probe says (in Redis only if nothing changed the entry since the miss) and hands it
+	 * to the callers waiting; {@link #release} ends their wait without an answer (the
+	 * computation failed, or its result is not to be cached), and they compute for
+	 * themselves. Exactly one of the two must follow.
+	 */
+	static final class Claim<V> {
+
+		private final @Nullable NearLoads<V> near;
+
+		private final String id;
+
+		private final @Nullable ClaimFuture<V> future;
+
+		private final Function<Optional<V>, Loaded<V>> fill;
+
+		private Claim(@Nullable NearLoads<V> near, String id, @Nullable ClaimFuture<V> future,
+				Function<Optional<V>, Loaded<V>> fill) {
+			this.near = near;
+			this.id = id;
+			this.future = future;
+			this.fill = fill;
+		}
+
+		String id() {
+			return this.id;
+		}
+
+		void fill(Optional<V> value) {
+			Loaded<V> loaded;
+			try {
+				loaded = this.fill.apply(value);
+			}
+			catch (RuntimeException | Error ex) {
+				release();
+				throw ex;
+			}
+			if (this.future != null) {
+				this.future.complete(loaded.copy());
+			}
+		}
+
+		void release() {
+			if (this.near != null && this.future != null && this.future.complete(new Copy<>(null, 0, null))) {
+				this.near.copies.asMap().remove(this.id, this.future);
+			}
+		}
+
+	}
+
+	/**
 	 * What a load left: its answer, kept for {@code lifetimeNanos}, or the failure its
 	 * waiting callers rethrow (then {@code value} is {@code null} and the copy expires at
 	 * once).
 	 */
 	private record Copy<V>(@Nullable Optional<V> value, long lifetimeNanos, @Nullable Throwable failure) {
 
-		Optional<V> answer() {
+		/** The answer, or {@code null} for a claim released without one. */
+		@Nullable Optional<V> answer() {
 			if (this.failure instanceof RuntimeException runtime) {
 				throw runtime;
 			}

@@ -119,6 +119,22 @@ final class RedisCacheStore {
 	}
 
 	/**
+	 * Stores {@code payload} for {@code id} whatever the entry holds, and tells every
+	 * instance to drop its copy, as {@link #evict} does.
+	 * @return how many subscribers received the message, or -1 when Redis cannot tell
+	 * (Cluster)
+	 */
+	long put(String id, Duration ttl, byte[] payload, UnaryOperator<String> tag) {
+		RedisClusterAsyncCommands<byte[], byte[]> redis = this.commands.get();
+		byte[] validAfter = await(redis.get(this.validAfterKey).toCompletableFuture(), "put");
+		awaitWrite(
+				WRITE.run(redis, ScriptOutputType.INTEGER, new byte[][] { entry(id) }, bytes("*"),
+						(validAfter != null) ? validAfter : new byte[0], bytes(Math.max(1, ttl.toMillis())), payload),
+				"put");
+		return publish(redis, tag.apply(InvalidationMessages.one(id)));
+	}
+
+	/**
 	 * How long a tombstone lives: a load that takes half of it or more is not stored, as
 	 * it may have outlived one.
 	 */

@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link Acknowledgments}), unless the cache is set to publish without waiting.</li>
  * </ul>
  */
-final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
+final class RedisTwoLevelCache<V> implements SettableCache<V> {
 
 	private final CacheRules<V> rules;
 
@@ -107,11 +107,40 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 		return this.rules.name;
 	}
 
+	CacheLoader<V> loader() {
+		return this.rules.loader();
+	}
+
 	@Override
 	public Optional<V> get(String id) {
+		return get(id, this.rules.loader());
+	}
+
+	@Override
+	public Optional<V> get(String id, CacheLoader<V> loader) {
 		CacheRules.requireId(id);
 		Optional<V> near = nearCopy(id);
-		return (near != null) ? near : readThrough(id);
+		return (near != null) ? near : readThrough(id, loader);
+	}
+
+	@Override
+	public NearLoads.Lookup<V> lookup(String id) {
+		CacheRules.requireId(id);
+		Optional<V> near = nearCopy(id);
+		return (near != null) ? new NearLoads.Lookup<>(near, null)
+				: this.near.lookup(id, heard(), this.rules.settings.loadTimeout(), (key) -> {
+					NearLoads.Probe<V> probe = probe(key);
+					return (probe.hit() != null) ? probe : NearLoads.Probe.miss(this.rules.countedAsLoad(probe.fill()));
+				});
+	}
+
+	@Override
+	public Eviction put(String id, Optional<V> value) {
+		CacheRules.requireId(id);
+		byte[] payload = this.rules.encode(id, value);
+		Duration ttl = this.rules.lifetime(value);
+		forgetLocally(id);
+		return delivered((tag) -> this.store.put(id, ttl, payload, tag));
 	}
 
 	/**
@@ -130,8 +159,8 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 	 * Reads {@code id} through Redis (a single flight per id), loading and sharing it on
 	 * a miss.
 	 */
-	Optional<V> readThrough(String id) {
-		return this.near.load(id, heard(), this.rules.settings.loadTimeout(), this::load);
+	Optional<V> readThrough(String id, CacheLoader<V> loader) {
+		return this.near.load(id, heard(), this.rules.settings.loadTimeout(), (key) -> load(key, loader));
 	}
 
 	@Override
@@ -238,27 +267,44 @@ final class RedisTwoLevelCache<V> implements TwoLevelCache<V> {
 		return this.near.size();
 	}
 
-	private NearLoads.Loaded<V> load(String id) {
+	private NearLoads.Loaded<V> load(String id, CacheLoader<V> loader) {
+		NearLoads.Probe<V> probe = probe(id);
+		return (probe.hit() != null) ? probe.hit() : probe.fill().apply(this.rules.load(id, loader));
+	}
+
+	/**
+	 * Reads {@code id} from Redis: a hit, or on a miss how to store what the caller finds
+	 * (only if the entry is still what this miss read).
+	 */
+	private NearLoads.Probe<V> probe(String id) {
 		long epoch = this.failover.state().switchCount();
 		RedisCacheStore.Read read = observed(() -> this.store.read(id));
 		if (read.hit()) {
 			Optional<V> value = decode(id, read.payload());
 			if (value != null) {
 				this.rules.observer.onHit(this.rules.name, Level.L2);
-				return keptNear(value, epoch);
+				return NearLoads.Probe.hit(keptNear(value, epoch));
 			}
 			// Deleted as poisoned: what follows expects no entry.
 			read = read.deleted();
 		}
 		this.rules.observer.onMiss(this.rules.name, Level.L2);
 		long start = System.nanoTime();
-		Optional<V> value = this.rules.load(id);
+		RedisCacheStore.Read missed = read;
+		return NearLoads.Probe.miss((value) -> fill(id, missed, start, epoch, value));
+	}
+
+	/**
+	 * Stores what the caller found after {@code missed}, and says how long to keep it
+	 * near.
+	 */
+	private NearLoads.Loaded<V> fill(String id, RedisCacheStore.Read missed, long start, long epoch,
+			Optional<V> value) {
 		byte[] payload = this.rules.encode(id, value);
 		Duration ttl = this.rules.lifetime(value);
 		// A load that took half a tombstone's life or more may have outlived one: its
 		// answer is not kept.
 		boolean timely = System.nanoTime() - start < this.store.tombstoneLife().toNanos() / 2;
-		RedisCacheStore.Read missed = read;
 		// A write that fails does not fail the read: the value is the loader's, only its
 		// sharing is lost.
 		boolean written = timely

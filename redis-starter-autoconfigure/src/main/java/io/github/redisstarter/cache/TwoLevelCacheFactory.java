@@ -102,6 +102,22 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 	 */
 	public <V> TwoLevelCache<V> create(String name, CacheCodec<V> codec, CacheLoader<V> loader,
 			CacheSettings settings) {
+		return build(name, codec, loader, settings);
+	}
+
+	/**
+	 * A cache that its callers fill (Spring's cache abstraction), with the settings
+	 * configured for {@code name}: it has no loader of its own.
+	 */
+	<V> SettableCache<V> createSettable(String name, CacheCodec<V> codec) {
+		return build(name, codec, (id) -> {
+			throw new IllegalStateException("Cache '" + name + "' has no loader of its own: it is filled through"
+					+ " Spring's cache annotations or the CacheManager's Cache");
+		}, this.settings.apply(name));
+	}
+
+	private <V> SettableCache<V> build(String name, CacheCodec<V> codec, CacheLoader<V> loader,
+			CacheSettings settings) {
 		if (name == null || !NAME.matcher(name).matches()) {
 			throw new IllegalArgumentException(
 					"'name' must be 1 to 64 letters, digits, '.', '_' or '-', got '" + name + "'");
@@ -127,6 +143,10 @@ public final class TwoLevelCacheFactory implements AutoCloseable {
 			redis.listenOn(this.subscriber, RedisCacheStore.channelName(this.keyPrefix, name, settings.version()));
 		}
 		return cache;
+	}
+
+	JsonMapper mapper() {
+		return this.mapper;
 	}
 
 	private void register(String name, TwoLevelCache<?> cache) {

@@ -14,6 +14,7 @@ import io.github.redisstarter.broadcast.Broadcaster;
 import io.github.redisstarter.cache.RoleCache;
 import io.github.redisstarter.cache.RoleLoader;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
+import io.github.redisstarter.cache.TwoLevelCacheManager;
 import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
@@ -84,6 +85,40 @@ class AutoConfigurationConditionsTests {
 			// Not a web application: no interceptor.
 			assertThat(context).doesNotHaveBean(RateLimitInterceptor.class);
 		});
+	}
+
+	@Test
+	void theCacheManagerNeedsEnableCachingAndBacksOffForTheAppsChoice() {
+		ApplicationContextRunner caching = this.runner
+			.withConfiguration(AutoConfigurations.of(CacheManagerAutoConfiguration.class,
+					org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration.class))
+			.withUserConfiguration(EnableCaching.class);
+		this.runner.withConfiguration(AutoConfigurations.of(CacheManagerAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(org.springframework.cache.CacheManager.class)
+				.doesNotHaveBean("redisStarterCachedMethodScope"));
+		caching.run((context) -> assertThat(context).hasSingleBean(TwoLevelCacheManager.class)
+			.hasBean("redisStarterCachedMethodScope"));
+		caching.withPropertyValues("redis-starter.cache.cache-manager.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(TwoLevelCacheManager.class)
+				.hasSingleBean(org.springframework.cache.CacheManager.class));
+		caching.withPropertyValues("redis-starter.cache.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(TwoLevelCacheManager.class));
+		caching.withPropertyValues("spring.cache.type=simple")
+			.run((context) -> assertThat(context).doesNotHaveBean(TwoLevelCacheManager.class)
+				.hasSingleBean(org.springframework.cache.concurrent.ConcurrentMapCacheManager.class));
+		caching
+			.withBean("cacheResolver", org.springframework.cache.interceptor.CacheResolver.class,
+					() -> (operation) -> java.util.List.of())
+			.run((context) -> assertThat(context).doesNotHaveBean(TwoLevelCacheManager.class));
+		caching
+			.withBean(org.springframework.cache.CacheManager.class,
+					org.springframework.cache.support.NoOpCacheManager::new)
+			.run((context) -> assertThat(context).doesNotHaveBean(TwoLevelCacheManager.class));
+	}
+
+	@org.springframework.cache.annotation.EnableCaching
+	static class EnableCaching {
+
 	}
 
 	@Test

@@ -1,0 +1,68 @@
+package io.github.redisstarter.cache;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.redisstarter.connection.internal.DefaultFailover;
+import io.github.redisstarter.connection.internal.LettuceTestConnection;
+import io.github.redisstarter.connection.internal.RedisCalls;
+import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.Secrets;
+import io.github.redisstarter.test.RedisServerExtension;
+import io.lettuce.core.codec.StringCodec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.cache.Cache;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The annotated cache contract on Redis, with Spring's default look-up, call and put.
+ */
+class RedisAnnotatedCacheTests extends AnnotatedCacheContract {
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension();
+
+	@RegisterExtension
+	static final LettuceTestConnection connection = new LettuceTestConnection(redis);
+
+	private final List<RedisSubscriber> subscribers = new ArrayList<>();
+
+	@AfterEach
+	void closeSubscribers() {
+		this.subscribers.forEach(RedisSubscriber::close);
+	}
+
+	/**
+	 * One app instance's manager, whose caches are used once their invalidation
+	 * subscription is live, as in a running app.
+	 */
+	@Override
+	protected TwoLevelCacheManager manager(CacheSettings settings, boolean allowNullValues) {
+		RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8),
+				Secrets.none(), RedisSubscriber.DEFAULT_LEASE);
+		this.subscribers.add(subscriber);
+		TwoLevelCacheFactory factory = new TwoLevelCacheFactory(new DefaultFailover(connection.onRedis()),
+				connection::async, RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), subscriber,
+				JsonMapper.builder().build(), CacheObserver.NONE, "cache", (name) -> settings);
+		return new TwoLevelCacheManager(factory, List.of("io.github.redisstarter.cache"), allowNullValues, List.of());
+	}
+
+	@Override
+	protected Cache ready(Cache cache) {
+		RedisSubscriber subscriber = this.subscribers.get(this.subscribers.size() - 1);
+		String channel = "cache:{" + cache.getName() + ":1}:invalidations";
+		await().atMost(Duration.ofSeconds(5)).until(() -> subscriber.isLive(channel));
+		return cache;
+	}
+
+	@Override
+	protected boolean sync() {
+		return false;
+	}
+
+}
