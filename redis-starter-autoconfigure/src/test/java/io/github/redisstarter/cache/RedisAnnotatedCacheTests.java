@@ -11,12 +11,15 @@ import io.github.redisstarter.connection.internal.RedisSubscriber;
 import io.github.redisstarter.connection.internal.Secrets;
 import io.github.redisstarter.test.RedisServerExtension;
 import io.lettuce.core.codec.StringCodec;
+import io.github.redisstarter.cache.Roles.Role;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.cache.Cache;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -58,6 +61,16 @@ class RedisAnnotatedCacheTests extends AnnotatedCacheContract {
 		String channel = "cache:{" + cache.getName() + ":1}:invalidations";
 		await().atMost(Duration.ofSeconds(5)).until(() -> subscriber.isLive(channel));
 		return cache;
+	}
+
+	@Test
+	void anEntryOfAnUntrustedTypeIsDeletedAndComputedAgain() {
+		TwoLevelCache<Role> cache = create(this.roles, SETTINGS);
+		redis.server().command("SET", "cache:" + cache.name() + ":1:{admin}", "V java.lang.ProcessBuilder\n{}");
+		assertThat(cache.get("admin")).map(Role::name).contains("Administrator");
+		assertThat((String) redis.server().command("GET", "cache:" + cache.name() + ":1:{admin}"))
+			.contains(Role.class.getName());
+		assertThat(this.roles.loads).hasValue(1);
 	}
 
 	@Override

@@ -174,6 +174,13 @@ final class Report {
 			double get = score("CacheBenchmark.read", "get-decode", null, Mode.AverageTime, threads);
 			line("| " + threads + " | near-cache (L1) hit vs Caffeine `getIfPresent` | " + ns(l1) + " | " + ns(caffeine)
 					+ " | " + ratio(l1 / caffeine) + " |");
+			double annotated = score("CacheBenchmark.read", "annotated", null, Mode.AverageTime, threads);
+			double springCaffeine = score("CacheBenchmark.read", "caffeine-annotated", null, Mode.AverageTime, threads);
+			line("| " + threads
+					+ " | `@Cacheable` call, near-cache hit vs the same call on Spring's `CaffeineCacheManager` | "
+					+ ns(annotated) + " | " + ns(springCaffeine) + " | " + ratio(annotated / springCaffeine) + " |");
+			line("| " + threads + " | `@Cacheable` call, near-cache hit vs Caffeine `getIfPresent` | " + ns(annotated)
+					+ " | " + ns(caffeine) + " | " + ratio(annotated / caffeine) + " |");
 			line("| " + threads + " | Redis (L2) hit vs Lettuce GET + JSON decode | " + ns(l2) + " | " + ns(get) + " | "
 					+ ratio(l2 / get) + " |");
 			if (threads == 1) {
