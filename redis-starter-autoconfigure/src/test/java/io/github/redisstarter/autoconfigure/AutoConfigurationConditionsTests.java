@@ -98,6 +98,12 @@ class AutoConfigurationConditionsTests {
 				.doesNotHaveBean("redisStarterCachedMethodScope"));
 		caching.run((context) -> assertThat(context).hasSingleBean(TwoLevelCacheManager.class)
 			.hasBean("redisStarterCachedMethodScope"));
+		// Without Boot's cache module (spring-boot-starter-cache) too: @EnableCaching is
+		// Spring's.
+		this.runner.withConfiguration(AutoConfigurations.of(CacheManagerAutoConfiguration.class))
+			.withUserConfiguration(EnableCaching.class)
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.cache"))
+			.run((context) -> assertThat(context).hasSingleBean(TwoLevelCacheManager.class));
 		caching.withPropertyValues("redis-starter.cache.cache-manager.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(TwoLevelCacheManager.class)
 				.hasSingleBean(org.springframework.cache.CacheManager.class));
