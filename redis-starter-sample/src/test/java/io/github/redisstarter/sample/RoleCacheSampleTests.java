@@ -111,6 +111,9 @@ class RoleCacheSampleTests {
 		assertThat(all.size()).isEqualTo(3);
 		assertThat(a.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Administrator");
 		assertThat(b.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Administrator");
+		// The names through Spring's cache annotations, cached on both instances.
+		assertThat(a.getJson("/api/role-names").toString()).contains("\"Administrator\"");
+		assertThat(b.getJson("/api/role-names").toString()).contains("\"Administrator\"");
 
 		HttpResponse<String> updated = a.put("/api/roles/admin", "{\"name\":\"Root\",\"permissions\":[\"*\"]}");
 		assertThat(updated.statusCode()).isEqualTo(200);
@@ -119,6 +122,8 @@ class RoleCacheSampleTests {
 		assertThat(b.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Root");
 		assertThat(b.getJson("/api/roles/admin").path("permissions").get(0).asString()).isEqualTo("*");
 		assertThat(a.getJson("/api/roles/admin").path("name").asString()).isEqualTo("Root");
+		// A's @CacheEvict reached B before the update returned.
+		assertThat(b.getJson("/api/role-names").toString()).contains("\"Root\"").doesNotContain("Administrator");
 
 		HttpResponse<String> missing = b.get("/api/roles/ghost");
 		assertThat(missing.statusCode()).isEqualTo(404);

@@ -28,15 +28,24 @@ class RoleController {
 
 	private final RoleCache<Role> cache;
 
-	RoleController(RoleRepository repository, RoleCache<Role> cache) {
+	private final RoleNames names;
+
+	RoleController(RoleRepository repository, RoleCache<Role> cache, RoleNames names) {
 		this.repository = repository;
 		this.cache = cache;
+		this.names = names;
 	}
 
 	/** Every role, straight from the database. */
 	@GetMapping("/api/roles")
 	List<Role> all() {
 		return this.repository.findAll();
+	}
+
+	/** Every role's name, through Spring's cache annotations. */
+	@GetMapping("/api/role-names")
+	List<String> names() {
+		return this.names.all();
 	}
 
 	@GetMapping("/api/roles/{id}")
@@ -50,6 +59,7 @@ class RoleController {
 		if (!this.repository.update(role)) {
 			return notFound(id);
 		}
+		this.names.changed();
 		if (this.cache.evict(id) == Eviction.PENDING) {
 			// Saved, but Redis could not take the eviction yet: other instances may serve
 			// the old role for a moment.
