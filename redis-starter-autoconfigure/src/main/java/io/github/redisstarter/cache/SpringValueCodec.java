@@ -89,16 +89,20 @@ final class SpringValueCodec implements CacheCodec<Object> {
 	}
 
 	/**
-	 * The declared return type of the cached method being called, when the value is one
-	 * and names no type variable; else the value's class (a JDK collection's interface
-	 * when its class is hidden, as {@code List.of}'s is).
+	 * The declared return type of the cached method being called when it says more than
+	 * the value's class (the element types of a collection, a map or an array) or the
+	 * same, and names no type variable; else the value's class (a JDK collection's
+	 * interface when its class is hidden, as {@code List.of}'s is). A method declared to
+	 * return a supertype ({@code Object}, an interface) stores its value's own class.
 	 */
 	private JavaType typeOf(Object value) {
 		CachedMethodScope.Frame frame = CachedMethodScope.current();
 		if (frame != null) {
 			ResolvableType declared = unwrapped(frame.returnType);
 			Class<?> raw = declared.resolve();
-			if (raw != null && ClassUtils.resolvePrimitiveIfNecessary(raw).isInstance(value)) {
+			boolean container = raw != null
+					&& (Collection.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw) || raw.isArray());
+			if (raw != null && (raw == value.getClass() || (container && raw.isInstance(value)))) {
 				JavaType type = javaType(declared);
 				if (type != null) {
 					return type;

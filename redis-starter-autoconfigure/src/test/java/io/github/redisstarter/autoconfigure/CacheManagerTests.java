@@ -121,6 +121,7 @@ class CacheManagerTests {
 			assertThat(products(a).tagged("light")).extracting(Product::name).containsExactly("Lamp");
 			assertThat(products(a).count()).isEqualTo(2L);
 			assertThat(products(a).byId("none")).isEmpty();
+			assertThat(products(a).anything("p2")).isInstanceOf(Product.class);
 			int before = reads.get();
 			// Read by B from Redis: a List<Product> (not a list of maps), a long (not an
 			// int), an Optional of nothing.
@@ -128,6 +129,8 @@ class CacheManagerTests {
 			assertThat(light.get(0)).isInstanceOf(Product.class);
 			assertThat(products(b).count()).isEqualTo(2L);
 			assertThat(products(b).byId("none")).isEmpty();
+			// Declared as Object: stored as the value's own class.
+			assertThat(products(b).anything("p2")).isEqualTo(database.get("p2"));
 			assertThat(reads).hasValue(before);
 		}
 	}
@@ -258,6 +261,12 @@ class CacheManagerTests {
 		public long count() {
 			reads.incrementAndGet();
 			return database.size();
+		}
+
+		@Cacheable("anything")
+		public Object anything(String id) {
+			reads.incrementAndGet();
+			return database.get(id);
 		}
 
 		@Cacheable(cacheNames = "states", key = "'one'")
