@@ -85,7 +85,8 @@ class CacheManagerTests {
 
 	@Test
 	void annotationsUseTheTwoLevelCachesAndAnEvictionIsSeenByTheOtherInstanceAtOnce() {
-		try (ConfigurableApplicationContext a = start(); ConfigurableApplicationContext b = start()) {
+		try (ConfigurableApplicationContext a = start("redis-starter.cache.caches.products.ttl=90s");
+				ConfigurableApplicationContext b = start()) {
 			assertThat(a.getBean(CacheManager.class)).isInstanceOf(TwoLevelCacheManager.class);
 			assertThat(products(a).byId("p1")).map(Product::name).contains("Kettle");
 			// B reads what A stored, as JSON of the method's declared type.
@@ -93,6 +94,8 @@ class CacheManagerTests {
 			assertThat(reads).hasValue(1);
 			assertThat((String) redis.server().command("GET", "cache:products:1:{p1}")).endsWith(
 					" " + Product.class.getName() + "\n{\"id\":\"p1\",\"name\":\"Kettle\",\"tags\":[\"kitchen\"]}");
+			// The cache's own settings: 90 s less up to 10% of jitter.
+			assertThat((Long) redis.server().command("PTTL", "cache:products:1:{p1}")).isBetween(80_000L, 90_000L);
 			// B keeps a near copy once its subscription is live.
 			await().atMost(Duration.ofSeconds(5)).until(() -> {
 				products(b).byId("p1");
