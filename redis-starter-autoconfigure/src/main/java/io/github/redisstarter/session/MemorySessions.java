@@ -6,6 +6,7 @@ import java.time.Instant;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.session.MapSession;
@@ -15,8 +16,9 @@ import org.springframework.session.Session;
 /**
  * This instance's sessions: Spring Session's {@link MapSessionRepository} over a map that
  * drops each session once it has been inactive for its max inactive interval (Spring
- * Session's map keeps an expired session until someone asks for it), and the least
- * recently used beyond a maximum count.
+ * Session's map keeps an expired session until someone asks for it; Caffeine's timer
+ * wheel evicts it within about a second of its expiry), and the least recently used
+ * beyond a maximum count.
  */
 final class MemorySessions {
 
@@ -28,6 +30,9 @@ final class MemorySessions {
 		this.sessions = Caffeine.newBuilder()
 			.maximumSize(settings.memoryMaxSessions())
 			.expireAfter(new UntilInactive())
+			// Evicted on time even when no request comes (else at the next read or
+			// write); an expired session is never found from the moment it expires.
+			.scheduler(Scheduler.systemScheduler())
 			.build();
 		this.repository = new MapSessionRepository(this.sessions.asMap());
 		this.repository.setDefaultMaxInactiveInterval(settings.maxInactiveInterval());

@@ -2,6 +2,7 @@ package io.github.redisstarter.autoconfigure;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.session.FailoverSession;
@@ -20,6 +21,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.session.MapSessionRepository;
 import org.springframework.session.SessionRepository;
 import org.springframework.session.data.redis.RedisSessionRepository;
@@ -90,6 +92,37 @@ class SessionsAutoConfigurationTests {
 	}
 
 	@Test
+	void attributeValuesAreStoredWithTheSerializerSpringSessionLetsAnAppChoose() {
+		this.web.withPropertyValues("spring.data.redis.url=" + redis.server().url())
+			.withUserConfiguration(CountingSerializer.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				FailoverSessionRepository sessions = context.getBean(FailoverSessionRepository.class);
+				FailoverSession session = sessions.createSession();
+				session.setAttribute("user", "ann");
+				sessions.save(session);
+				assertThat(sessions.findById(session.getId()).<String>getAttribute("user")).isEqualTo("ann");
+				assertThat(CountingSerializer.used.get()).isPositive();
+			});
+	}
+
+	@Test
+	void withoutBootsSessionModuleTheStartersFilterIsStillThere() {
+		// An app that added spring-session-data-redis alone: Boot registers the filter
+		// bean as it registers every Filter bean.
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+					RedisStarterAutoConfiguration.class, SessionsAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.session."))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(FailoverSessionRepository.class)
+					.hasSingleBean(SessionRepositoryFilter.class)
+					.doesNotHaveBean("sessionRepositoryFilterRegistration");
+			});
+	}
+
+	@Test
 	void inMemoryModeKeepsSessionsInMemoryThoughRedisIsConfigured() {
 		this.web.withPropertyValues("spring.data.redis.url=" + redis.server().url(), "redis-starter.mode=memory")
 			.run((context) -> {
@@ -156,6 +189,32 @@ class SessionsAutoConfigurationTests {
 				.isInstanceOfSatisfying(InvalidRedisSettingException.class,
 						(ex) -> assertThat(ex.getSetting()).isEqualTo("redis-starter.sessions.memory-max-sessions"));
 		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CountingSerializer {
+
+		static final AtomicInteger used = new AtomicInteger();
+
+		@Bean
+		RedisSerializer<Object> springSessionDefaultRedisSerializer() {
+			RedisSerializer<Object> java = RedisSerializer.java();
+			return new RedisSerializer<>() {
+
+				@Override
+				public byte[] serialize(Object value) {
+					used.incrementAndGet();
+					return java.serialize(value);
+				}
+
+				@Override
+				public Object deserialize(byte[] bytes) {
+					return java.deserialize(bytes);
+				}
+
+			};
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
