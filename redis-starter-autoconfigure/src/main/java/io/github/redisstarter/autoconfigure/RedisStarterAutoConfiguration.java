@@ -130,12 +130,33 @@ public final class RedisStarterAutoConfiguration {
 		boolean redisTime = !"client"
 			.equalsIgnoreCase(environment.getProperty("redis-starter.rate-limit.time-source", "redis").trim());
 		boolean queues = json && environment.getProperty("redis-starter.queue.enabled", Boolean.class, true);
+		boolean sessions = sessionsOn(environment);
 		RedisPermissions needs = new RedisPermissions(
 				rateLimits ? environment.getProperty("redis-starter.rate-limit.key-prefix", "rl") : null,
 				caches ? environment.getProperty("redis-starter.cache.key-prefix", "cache") : null, broadcasts,
-				redisTime, queues ? environment.getProperty("redis-starter.queue.key-prefix", "queue") : null);
+				redisTime, queues ? environment.getProperty("redis-starter.queue.key-prefix", "queue") : null,
+				sessions ? environment.getProperty("redis-starter.sessions.key-prefix", SESSION_KEY_PREFIX) : null);
 		String user = (details != null && details.getUsername() != null) ? details.getUsername() : "default";
 		return new PermissionCheck(needs, user, endpoint);
+	}
+
+	/** Spring Session's default namespace, the sessions' default key prefix. */
+	private static final String SESSION_KEY_PREFIX = "spring:session";
+
+	/**
+	 * The conditions of {@link SessionsAutoConfiguration} that the environment can tell:
+	 * the property, Spring Session Data Redis, and a servlet web app (whose environment
+	 * is a web one).
+	 */
+	static boolean sessionsOn(Environment environment) {
+		ClassLoader loader = RedisStarterAutoConfiguration.class.getClassLoader();
+		if (!environment.getProperty("redis-starter.sessions.enabled", Boolean.class, true)
+				|| !ClassUtils.isPresent("org.springframework.session.data.redis.RedisSessionRepository", loader)
+				|| !ClassUtils.isPresent("org.springframework.web.context.ConfigurableWebEnvironment", loader)) {
+			return false;
+		}
+		return ClassUtils.resolveClassName("org.springframework.web.context.ConfigurableWebEnvironment", loader)
+			.isInstance(environment);
 	}
 
 	/**

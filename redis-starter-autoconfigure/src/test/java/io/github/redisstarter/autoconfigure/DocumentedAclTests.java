@@ -14,13 +14,20 @@ import io.github.redisstarter.cache.Eviction;
 import io.github.redisstarter.cache.TwoLevelCache;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.internal.DefaultFailover;
+import io.github.redisstarter.connection.internal.LettuceTestConnection;
 import io.github.redisstarter.connection.internal.RedisPermissions;
+import io.github.redisstarter.connection.internal.SharedRedisCommands;
 import io.github.redisstarter.queue.JobContext;
 import io.github.redisstarter.queue.JobOptions;
 import io.github.redisstarter.queue.JobQueue;
 import io.github.redisstarter.queue.QueueHandler;
 import io.github.redisstarter.ratelimit.Decision;
 import io.github.redisstarter.ratelimit.RateLimiter;
+import io.github.redisstarter.session.FailoverSession;
+import io.github.redisstarter.session.FailoverSessionRepository;
+import io.github.redisstarter.session.SessionRepositories;
+import io.github.redisstarter.session.SessionSettings;
 import io.github.redisstarter.test.RedisServer;
 import io.github.redisstarter.test.RedisServerExtension;
 import org.junit.jupiter.api.Test;
@@ -33,6 +40,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -157,11 +166,66 @@ class DocumentedAclTests {
 
 	/** The {@code ACL SETUSER app ...} line of docs/security.md. */
 	private static String documentedLine() throws IOException {
-		return Files.readAllLines(Path.of("../docs/security.md"))
+		return documentedLines().get(0);
+	}
+
+	/** The {@code ACL SETUSER app ...} lines of docs/security.md: all, then sessions. */
+	private static List<String> documentedLines() throws IOException {
+		List<String> lines = Files.readAllLines(Path.of("../docs/security.md"))
 			.stream()
 			.filter((line) -> line.startsWith("ACL SETUSER app "))
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("docs/security.md gives no 'ACL SETUSER app' line"));
+			.toList();
+		if (lines.size() != 2) {
+			throw new IllegalStateException("docs/security.md should give two 'ACL SETUSER app' lines, gives " + lines);
+		}
+		return lines;
+	}
+
+	@Test
+	void theSessionsLineIsWhatTheStarterAddsForSessionsAndSessionsWorkUnderBothLines() throws IOException {
+		List<String> withSessions = new RedisPermissions("rl", "cache", true, true, "queue", "spring:session").rules();
+		List<String> added = new java.util.ArrayList<>(withSessions);
+		added.removeAll(new RedisPermissions("rl", "cache", true, true, "queue").rules());
+		String sessionsLine = documentedLines().get(1);
+		assertThat(sessionsLine).isEqualTo("ACL SETUSER app " + String.join(" ", added));
+
+		redis.server().command("ACL", "SETUSER", "app", "reset");
+		redis.server().command(documentedLine().replace(">app-password", ">" + APP_PASSWORD).split(" "));
+		redis.server().command(sessionsLine.split(" "));
+		RedisStandaloneConfiguration config = new RedisStandaloneConfiguration("127.0.0.1", redis.server().port());
+		config.setUsername("app");
+		config.setPassword(APP_PASSWORD);
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(config);
+		factory.afterPropertiesSet();
+		factory.start();
+		try (SharedRedisCommands commands = new SharedRedisCommands(factory)) {
+			assertThat(
+					new RedisPermissions("rl", "cache", true, true, "queue", "spring:session").missing(commands.get()))
+				.isEmpty();
+			redis.server().command("ACL", "SETUSER", "app", "-rename", "-pexpireat");
+			assertThat(
+					new RedisPermissions("rl", "cache", true, true, "queue", "spring:session").missing(commands.get()))
+				.containsExactly("+pexpireat", "+rename");
+			redis.server().command(sessionsLine.split(" "));
+
+			FailoverSessionRepository sessions = SessionRepositories.onRedis(factory,
+					new DefaultFailover(new LettuceTestConnection(redis).onRedis()), SessionSettings.defaults(), null,
+					null);
+			FailoverSession session = sessions.createSession();
+			session.setAttribute("user", "ann");
+			sessions.save(session);
+			FailoverSession found = sessions.findById(session.getId());
+			String newId = found.changeSessionId();
+			sessions.save(found);
+			assertThat(sessions.findById(newId).<String>getAttribute("user")).isEqualTo("ann");
+			sessions.deleteById(newId);
+			assertThat(sessions.findById(newId)).isNull();
+			assertThat(found.inRedis()).isTrue();
+			assertThat(sessions.sessionsInMemory()).isZero();
+		}
+		finally {
+			factory.destroy();
+		}
 	}
 
 }

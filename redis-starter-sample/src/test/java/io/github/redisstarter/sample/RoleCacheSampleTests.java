@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Roles in a database shared by two sample instances, read through the RoleCache, updated
- * through either.
+ * through either; and, on the same two instances, a user signed in on one is signed in on
+ * the other (HTTP sessions in Redis).
  */
 class RoleCacheSampleTests {
 
@@ -36,6 +37,7 @@ class RoleCacheSampleTests {
 			.supplyAsync(() -> start(env, database));
 		try (SampleProcess b = start(env, database); SampleProcess a = first.join()) {
 			assertTwoInstancesShareRoles(a, b);
+			assertTwoInstancesShareSessions(a, b);
 		}
 	}
 
@@ -131,6 +133,19 @@ class RoleCacheSampleTests {
 			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(missing.body()).contains("No role with id 'ghost'");
 		assertThat(a.put("/api/roles/ghost", "{\"name\":\"x\",\"permissions\":[]}").statusCode()).isEqualTo(404);
+	}
+
+	private static void assertTwoInstancesShareSessions(SampleProcess a, SampleProcess b) throws Exception {
+		HttpResponse<String> login = a.post("/api/login", "{\"name\":\"ann\"}");
+		assertThat(login.statusCode()).isEqualTo(200);
+		String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+		assertThat(cookie).startsWith("SESSION=");
+		HttpResponse<String> onB = b.get("/api/me", "Cookie", cookie);
+		assertThat(onB.statusCode()).isEqualTo(200);
+		assertThat(onB.body()).contains("\"user\":\"ann\"");
+		assertThat(a.get("/api/me").statusCode()).as("without the cookie").isEqualTo(401);
+		assertThat(b.post("/api/logout", "", "Cookie", cookie).statusCode()).isEqualTo(204);
+		assertThat(a.get("/api/me", "Cookie", cookie).statusCode()).as("signed out everywhere").isEqualTo(401);
 	}
 
 	private static String environment(String name, String fallback) {

@@ -29,6 +29,13 @@ class SampleApplicationTests {
 			assertThat(health.path("components").path("redis").path("details").path("mode").asString())
 				.isEqualTo("memory");
 			assertThat(sample.getJson("/api/backend").path("reason").asString()).isEqualTo("no Redis configured");
+			// Spring Session is on the classpath and nothing configures Redis: sessions
+			// in
+			// memory (Boot's own would go to localhost:6379).
+			java.net.http.HttpResponse<String> login = sample.post("/api/login", "{\"name\":\"ann\"}");
+			assertThat(login.statusCode()).isEqualTo(200);
+			String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+			assertThat(sample.get("/api/me", "Cookie", cookie).body()).contains("\"user\":\"ann\"");
 			assertThat(sample.output().lines().filter(line -> line.contains("WARN")).toList()).singleElement()
 				.asString()
 				.contains("No Redis configured")

@@ -131,17 +131,20 @@ final class SampleProcess implements AutoCloseable {
 		return send(path, "PUT", json);
 	}
 
-	HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-		return send(path, "POST", json);
+	HttpResponse<String> post(String path, String json, String... headers) throws IOException, InterruptedException {
+		return send(path, "POST", json, headers);
 	}
 
-	private HttpResponse<String> send(String path, String method, String json)
+	private HttpResponse<String> send(String path, String method, String json, String... headers)
 			throws IOException, InterruptedException {
-		return this.http.send(HttpRequest.newBuilder(URI.create(url(path)))
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
 			.timeout(Duration.ofSeconds(30))
 			.header("Content-Type", "application/json")
-			.method(method, HttpRequest.BodyPublishers.ofString(json))
-			.build(), HttpResponse.BodyHandlers.ofString());
+			.method(method, HttpRequest.BodyPublishers.ofString(json));
+		if (headers.length > 0) {
+			request.headers(headers);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	/** A multipart POST of one file in the field {@code file}. */

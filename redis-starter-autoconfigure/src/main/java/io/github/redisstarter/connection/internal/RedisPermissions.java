@@ -30,16 +30,23 @@ import org.jspecify.annotations.Nullable;
  * @param broadcasts whether the broadcaster is on
  * @param rateLimitScriptTime whether the rate limiter reads Redis' clock
  * @param queuePrefix the job queue's key prefix, or {@code null} when it is off
+ * @param sessionPrefix the HTTP sessions' key prefix, or {@code null} when they are off
  */
 public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable String cachePrefix, boolean broadcasts,
-		boolean rateLimitScriptTime, @Nullable String queuePrefix) {
+		boolean rateLimitScriptTime, @Nullable String queuePrefix, @Nullable String sessionPrefix) {
+
+	/** What the capabilities need without the HTTP sessions. */
+	public RedisPermissions(@Nullable String rateLimitPrefix, @Nullable String cachePrefix, boolean broadcasts,
+			boolean rateLimitScriptTime, @Nullable String queuePrefix) {
+		this(rateLimitPrefix, cachePrefix, broadcasts, rateLimitScriptTime, queuePrefix, null);
+	}
 
 	/**
 	 * What the capabilities need with the rate limiter reading Redis' clock (the
 	 * default), without the job queue.
 	 */
 	public RedisPermissions(@Nullable String rateLimitPrefix, @Nullable String cachePrefix, boolean broadcasts) {
-		this(rateLimitPrefix, cachePrefix, broadcasts, true, null);
+		this(rateLimitPrefix, cachePrefix, broadcasts, true, null, null);
 	}
 
 	/** The key the monitor writes to see that Redis takes writes again. */
@@ -113,6 +120,13 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 
 	private static final long CALL_SECONDS = 5;
 
+	/**
+	 * What Spring Session's Redis repository sends: HGETALL to read a session, EXISTS,
+	 * HMSET and PEXPIREAT to save one, RENAME when its id changes, DEL to delete it.
+	 */
+	private static final List<String> SESSION_RULES = List.of("+exists", "+hgetall", "+hmset", "+pexpireat", "+rename",
+			"+del");
+
 	/** The ACL line for a user with this password: {@code ACL SETUSER <user> on >...}. */
 	public String aclLine(String user, String password) {
 		return "ACL SETUSER " + user + " on >" + password + " " + String.join(" ", rules());
@@ -129,6 +143,9 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 		}
 		if (this.queuePrefix != null) {
 			rules.add("~" + this.queuePrefix + ":*");
+		}
+		if (this.sessionPrefix != null) {
+			rules.add("~" + this.sessionPrefix + ":*");
 		}
 		rules.add("~" + PROBE_KEY);
 		if (this.cachePrefix != null || this.broadcasts) {
@@ -153,6 +170,9 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 			// TIME comes with the rules below.
 			QUEUE_CALLS.stream().map((call) -> call[0]).filter((rule) -> !rule.equals("+time")).forEach(rules::add);
 			rules.add("+hgetall");
+		}
+		if (this.sessionPrefix != null) {
+			rules.addAll(SESSION_RULES);
 		}
 		if (this.cachePrefix != null || this.broadcasts) {
 			rules.addAll(List.of("+publish", "+subscribe", "+psubscribe", "+unsubscribe", "+punsubscribe"));
@@ -219,6 +239,20 @@ public record RedisPermissions(@Nullable String rateLimitPrefix, @Nullable Strin
 				refused.stream().map(RedisPermissions::text).forEach(missing::add);
 			}
 			check(missing, "+hgetall", keyRule, () -> redis.hgetall(key));
+		}
+		if (this.sessionPrefix != null) {
+			// Each command once, on a key no session uses: the hash written is deleted
+			// again, and the rest change nothing (RENAME of a missing key is an error
+			// that is not a refusal).
+			byte[] key = bytes(this.sessionPrefix + ":" + CHECK_TAG + ":x");
+			String keyRule = "~" + this.sessionPrefix + ":*";
+			check(missing, "+exists", keyRule, () -> redis.exists(key));
+			check(missing, "+hgetall", keyRule, () -> redis.hgetall(key));
+			check(missing, "+hmset", keyRule, () -> redis.hmset(key, java.util.Map.of(bytes("f"), bytes("1"))));
+			check(missing, "+pexpireat", keyRule, () -> redis.pexpireat(key, 1L));
+			check(missing, "+rename", keyRule,
+					() -> redis.rename(bytes(this.sessionPrefix + ":" + CHECK_TAG + ":missing"), key));
+			check(missing, "+del", keyRule, () -> redis.del(key));
 		}
 		check(missing, "+set", "~" + PROBE_KEY,
 				() -> redis.set(bytes(PROBE_KEY), bytes("1"), SetArgs.Builder.xx().px(1)));
