@@ -2,16 +2,12 @@ package io.github.redisstarter.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
-import io.github.redisstarter.cache.CachedMethodScope;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
 import io.github.redisstarter.cache.TwoLevelCacheManager;
 
-import org.springframework.aop.Advisor;
-import org.springframework.aop.support.DefaultPointcutAdvisor;
-import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -22,17 +18,12 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cache.CacheManager;
-import org.springframework.cache.annotation.AnnotationCacheOperationSource;
 import org.springframework.cache.interceptor.CacheAspectSupport;
-import org.springframework.cache.interceptor.CacheOperationSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.context.annotation.Role;
-import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.util.CollectionUtils;
 
 /**
  * Spring's cache abstraction on the two-level caches: when the app enables caching
@@ -50,10 +41,20 @@ import org.springframework.util.CollectionUtils;
 @Conditional(CacheManagerAutoConfiguration.NoCacheTypeChosen.class)
 public final class CacheManagerAutoConfiguration {
 
+	private static final Pattern PACKAGE = Pattern
+		.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+
 	@Bean
 	TwoLevelCacheManager cacheManager(TwoLevelCacheFactory caches, CacheProperties properties, BeanFactory beanFactory,
 			Environment environment) {
 		List<String> trusted = new ArrayList<>(properties.getTrustedPackages());
+		for (int i = 0; i < trusted.size(); i++) {
+			if (!PACKAGE.matcher(trusted.get(i)).matches()) {
+				throw new InvalidRedisSettingException("redis-starter.cache.trusted-packages[" + i + "]",
+						trusted.get(i), "not a package name",
+						"package names such as com.example.catalog (a package trusts its subpackages; no wildcards)");
+			}
+		}
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			trusted.addAll(AutoConfigurationPackages.get(beanFactory));
 		}
@@ -61,27 +62,6 @@ public final class CacheManagerAutoConfiguration {
 			.bind("spring.cache.cache-names", Bindable.listOf(String.class))
 			.orElse(List.of());
 		return new TwoLevelCacheManager(caches, trusted, properties.isCacheNullValues(), names);
-	}
-
-	/**
-	 * Wraps every method with cache annotations, outside Spring's cache interceptor: its
-	 * declared return type and the keys it claimed, for single flight.
-	 */
-	@Bean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static Advisor redisStarterCachedMethodScope() {
-		CacheOperationSource annotations = new AnnotationCacheOperationSource(false);
-		StaticMethodMatcherPointcut cached = new StaticMethodMatcherPointcut() {
-
-			@Override
-			public boolean matches(java.lang.reflect.Method method, Class<?> targetClass) {
-				return !CollectionUtils.isEmpty(annotations.getCacheOperations(method, targetClass));
-			}
-
-		};
-		DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(cached, new CachedMethodScope());
-		advisor.setOrder(Ordered.HIGHEST_PRECEDENCE);
-		return advisor;
 	}
 
 	/** Whether the app left the choice of cache to the starter. */

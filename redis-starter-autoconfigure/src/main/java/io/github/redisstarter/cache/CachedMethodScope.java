@@ -1,7 +1,12 @@
 package io.github.redisstarter.cache;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.redisstarter.cache.NearLoads.Claim;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -9,6 +14,10 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.cache.annotation.AnnotationCacheOperationSource;
+import org.springframework.cache.interceptor.CacheOperation;
+import org.springframework.cache.interceptor.CacheOperationSource;
+import org.springframework.core.MethodClassKey;
 import org.springframework.core.ResolvableType;
 
 /**
@@ -29,12 +38,32 @@ public final class CachedMethodScope implements MethodInterceptor {
 
 	private static final ThreadLocal<@Nullable Frame> CURRENT = new ThreadLocal<>();
 
+	/** What each method's frame knows, by method and target class. */
+	private final Map<MethodClassKey, Method> methods = new ConcurrentHashMap<>();
+
+	private final CacheOperationSource operations;
+
+	/** Reads the annotations as Spring's {@code @EnableCaching} does. */
+	public CachedMethodScope() {
+		this(new AnnotationCacheOperationSource(false));
+	}
+
+	/**
+	 * @param operations the cache operations of each method: the frame's type and claims
+	 * apply only to the caches they name
+	 */
+	public CachedMethodScope(CacheOperationSource operations) {
+		this.operations = operations;
+	}
+
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		Object target = invocation.getThis();
-		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : null;
-		Frame frame = new Frame(CURRENT.get(), ResolvableType
-			.forMethodReturnType(AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass)));
+		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
+				: invocation.getMethod().getDeclaringClass();
+		Method method = this.methods.computeIfAbsent(new MethodClassKey(invocation.getMethod(), targetClass),
+				(key) -> method(invocation.getMethod(), targetClass));
+		Frame frame = new Frame(CURRENT.get(), method);
 		CURRENT.set(frame);
 		try {
 			return invocation.proceed();
@@ -50,6 +79,24 @@ public final class CachedMethodScope implements MethodInterceptor {
 		}
 	}
 
+	private Method method(java.lang.reflect.Method method, Class<?> targetClass) {
+		Set<String> caches = new HashSet<>();
+		Collection<CacheOperation> found = this.operations.getCacheOperations(method, targetClass);
+		if (found != null) {
+			found.forEach((operation) -> caches.addAll(operation.getCacheNames()));
+		}
+		return new Method(
+				ResolvableType.forMethodReturnType(AopUtils.getMostSpecificMethod(method, targetClass), targetClass),
+				Set.copyOf(caches));
+	}
+
+	/**
+	 * A cached method: its return type, as its target class binds the type variables, and
+	 * the caches its annotations name.
+	 */
+	private record Method(ResolvableType returnType, Set<String> caches) {
+	}
+
 	/** The call in progress on this thread, or {@code null} outside one. */
 	static @Nullable Frame current() {
 		return CURRENT.get();
@@ -63,11 +110,22 @@ public final class CachedMethodScope implements MethodInterceptor {
 		/** The method's declared return type. */
 		final ResolvableType returnType;
 
+		private final Set<String> caches;
+
 		private final List<Held> claims = new ArrayList<>(1);
 
-		private Frame(@Nullable Frame parent, ResolvableType returnType) {
+		private Frame(@Nullable Frame parent, Method method) {
 			this.parent = parent;
-			this.returnType = returnType;
+			this.returnType = method.returnType();
+			this.caches = method.caches();
+		}
+
+		/**
+		 * Whether the method's annotations name {@code cache}: only then are its look-ups
+		 * and values the method's (a cache read by hand in the method's body is not).
+		 */
+		boolean covers(String cache) {
+			return this.caches.contains(cache);
 		}
 
 		void hold(Object cache, Claim<?> claim) {

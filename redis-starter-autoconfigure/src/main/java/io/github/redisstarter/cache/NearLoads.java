@@ -85,7 +85,7 @@ final class NearLoads<V> {
 		if (!mayJoin) {
 			return load.apply(id).value();
 		}
-		CompletableFuture<Copy<V>> mine = new CompletableFuture<>();
+		CompletableFuture<Copy<V>> mine = new OwnedFuture<>();
 		CompletableFuture<Copy<V>> running = this.copies.asMap().putIfAbsent(id, mine);
 		if (running == null) {
 			return lead(id, mine, load);
@@ -118,7 +118,7 @@ final class NearLoads<V> {
 		if (!mayJoin) {
 			return probed(id, null, probe);
 		}
-		ClaimFuture<V> mine = new ClaimFuture<>();
+		OwnedFuture<V> mine = new OwnedFuture<>();
 		CompletableFuture<Copy<V>> running = this.copies.asMap().putIfAbsent(id, mine);
 		if (running == null) {
 			return probed(id, mine, probe);
@@ -131,7 +131,7 @@ final class NearLoads<V> {
 		return (answer != null) ? new Lookup<>(answer, null) : probed(id, null, probe);
 	}
 
-	private Lookup<V> probed(String id, @Nullable ClaimFuture<V> mine, Function<String, Probe<V>> probe) {
+	private Lookup<V> probed(String id, @Nullable OwnedFuture<V> mine, Function<String, Probe<V>> probe) {
 		Probe<V> probed;
 		try {
 			probed = probe.apply(id);
@@ -171,7 +171,7 @@ final class NearLoads<V> {
 	}
 
 	private static boolean heldByThisThread(CompletableFuture<?> future) {
-		return future instanceof ClaimFuture<?> claim && claim.owner == Thread.currentThread();
+		return future instanceof OwnedFuture<?> owned && owned.owner == Thread.currentThread();
 	}
 
 	/**
@@ -272,8 +272,11 @@ final class NearLoads<V> {
 
 	}
 
-	/** A claim's place in the near cache: the thread that holds it. */
-	private static final class ClaimFuture<V> extends CompletableFuture<Copy<V>> {
+	/**
+	 * A load's or a claim's place in the near cache, with the thread that runs it: that
+	 * thread never waits for it (a nested read of the same id computes again).
+	 */
+	private static final class OwnedFuture<V> extends CompletableFuture<Copy<V>> {
 
 		final Thread owner = Thread.currentThread();
 
@@ -292,11 +295,11 @@ final class NearLoads<V> {
 
 		private final String id;
 
-		private final @Nullable ClaimFuture<V> future;
+		private final @Nullable OwnedFuture<V> future;
 
 		private final Function<Optional<V>, Loaded<V>> fill;
 
-		private Claim(@Nullable NearLoads<V> near, String id, @Nullable ClaimFuture<V> future,
+		private Claim(@Nullable NearLoads<V> near, String id, @Nullable OwnedFuture<V> future,
 				Function<Optional<V>, Loaded<V>> fill) {
 			this.near = near;
 			this.id = id;

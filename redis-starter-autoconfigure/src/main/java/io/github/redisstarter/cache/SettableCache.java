@@ -23,8 +23,8 @@ interface SettableCache<V> extends TwoLevelCache<V> {
 	 * Keeps {@code value} for {@code id} in place of what any instance kept: as
 	 * {@link #evict(String)} followed by a store.
 	 * @return what the eviction of the old value achieved: {@link Eviction#PENDING} when
-	 * Redis could not take it now (it is retried, and the value is kept only by this
-	 * instance's twin, for the degraded time)
+	 * Redis could not take it now (it is retried, and the value is kept nowhere, or by
+	 * this instance's twin for the degraded time once the backend has switched to it)
 	 */
 	Eviction put(String id, Optional<V> value);
 

@@ -33,6 +33,11 @@ final class SpringValueCodec implements CacheCodec<Object> {
 
 	private static final byte[] NONE = "null".getBytes(StandardCharsets.US_ASCII);
 
+	/** Far above any real type line; a longer one is refused unread. */
+	private static final int MAX_TYPE_LINE = 2048;
+
+	private static final int MAX_TYPE_DEPTH = 16;
+
 	/** JDK types a value may be made of besides the trusted packages: plain values. */
 	private static final Set<String> JDK_TYPES = Set.of("java.lang.Object", "java.lang.String", "java.lang.Boolean",
 			"java.lang.Character", "java.lang.Byte", "java.lang.Short", "java.lang.Integer", "java.lang.Long",
@@ -80,10 +85,21 @@ final class SpringValueCodec implements CacheCodec<Object> {
 		if (newline == bytes.length) {
 			throw new IllegalStateException("no type line");
 		}
+		if (newline > MAX_TYPE_LINE) {
+			throw new IllegalStateException("type line too long");
+		}
 		JavaType type = new TypeName(new String(bytes, 0, newline, StandardCharsets.UTF_8)).parse();
 		Object value = this.mapper.readerFor(type).readValue(bytes, newline + 1, bytes.length - newline - 1);
 		if (value == null) {
 			throw new IllegalStateException("decoded no " + type);
+		}
+		// Read for a method that returns another type (its return type changed without a
+		// new cache version, or another method's key met this one): not an answer for it.
+		CachedMethodScope.Frame frame = CachedMethodScope.current();
+		Class<?> expected = (frame != null && frame.covers(this.cache)) ? unwrapped(frame.returnType).resolve() : null;
+		if (expected != null && !ClassUtils.resolvePrimitiveIfNecessary(expected).isInstance(value)) {
+			throw new IllegalStateException(
+					"a " + value.getClass().getName() + " where " + expected.getName() + " is expected");
 		}
 		return Optional.of(value);
 	}
@@ -97,11 +113,18 @@ final class SpringValueCodec implements CacheCodec<Object> {
 	 */
 	private JavaType typeOf(Object value) {
 		CachedMethodScope.Frame frame = CachedMethodScope.current();
-		if (frame != null) {
+		if (frame != null && frame.covers(this.cache)) {
 			ResolvableType declared = unwrapped(frame.returnType);
 			Class<?> raw = declared.resolve();
 			boolean container = raw != null
 					&& (Collection.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw) || raw.isArray());
+			if (container && declared.hasUnresolvableGenerics()) {
+				// Its elements would come back as maps on the next instance that reads
+				// it.
+				throw new IllegalArgumentException("Cache '" + this.cache + "' cannot keep a value declared as "
+						+ declared + ": its element type is a type variable that the method's class does not bind;"
+						+ " declare the element type, or bind the variable in a subclass");
+			}
 			if (raw != null && (raw == value.getClass() || (container && raw.isInstance(value)))) {
 				JavaType type = javaType(declared);
 				if (type != null) {
@@ -206,6 +229,8 @@ final class SpringValueCodec implements CacheCodec<Object> {
 
 		private int at;
 
+		private int depth;
+
 		TypeName(String text) {
 			this.text = text;
 		}
@@ -219,6 +244,9 @@ final class SpringValueCodec implements CacheCodec<Object> {
 		}
 
 		private JavaType type() {
+			if (++this.depth > MAX_TYPE_DEPTH) {
+				throw new IllegalStateException("type line nested too deep");
+			}
 			int start = this.at;
 			while (this.at < this.text.length() && "<>,[]".indexOf(this.text.charAt(this.at)) < 0) {
 				this.at++;
@@ -237,6 +265,7 @@ final class SpringValueCodec implements CacheCodec<Object> {
 				expect(']');
 				type = typeFactory().constructArrayType(type);
 			}
+			this.depth--;
 			return type;
 		}
 

@@ -54,13 +54,24 @@ public final class TwoLevelCacheManager implements CacheManager {
 		cacheNames.forEach(this::getCache);
 	}
 
+	/**
+	 * @throws IllegalArgumentException when {@code name} is not 1 to 64 letters, digits,
+	 * '.', '_' or '-', or names a cache made otherwise (the RoleCache's "roles")
+	 */
 	@Override
 	public @Nullable Cache getCache(String name) {
-		return this.caches.computeIfAbsent(name,
-				(key) -> new TwoLevelSpringCache(
+		return this.caches.computeIfAbsent(name, (key) -> {
+			try {
+				return new TwoLevelSpringCache(
 						this.factory.createSettable(key,
 								new SpringValueCodec(key, this.factory.mapper(), this.trustedPackages)),
-						this.allowNullValues));
+						this.allowNullValues);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException(
+						"The cache name '" + key + "' of a cache annotation cannot be used: " + ex.getMessage(), ex);
+			}
+		});
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package io.github.redisstarter.cache;
 
+import java.lang.reflect.Field;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -7,17 +9,24 @@ import io.github.redisstarter.cache.NearLoads.Claim;
 import io.github.redisstarter.connection.internal.CallerText;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.cache.interceptor.SimpleKey;
 import org.springframework.cache.support.AbstractValueAdaptingCache;
 import org.springframework.cache.support.NullValue;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * One of the {@link TwoLevelCacheManager}'s caches: Spring's {@code Cache} over a
  * {@link SettableCache}, so that the annotations get what {@link TwoLevelCache} gives.
- * Keys become ids by their {@code toString()} (a String key is its own id; Spring's
- * {@code SimpleKey} of several arguments reads {@code SimpleKey [a,b]}). {@code null}
- * values are cached as "none", for the negative TTL, unless the manager refuses them.
+ * Keys become ids by their {@code toString()}: a String key is its own id, and Spring's
+ * {@code SimpleKey} of several arguments reads {@code SimpleKey ["a", 2]}, its String
+ * elements quoted so that no two keys of one method meet. {@code null} values are cached
+ * as "none", for the negative TTL, unless the manager refuses them.
  */
 final class TwoLevelSpringCache extends AbstractValueAdaptingCache {
+
+	/** SimpleKey keeps its elements to itself. */
+	private static final Field SIMPLE_KEY_PARAMETERS = Objects
+		.requireNonNull(ReflectionUtils.findField(SimpleKey.class, "params"), "SimpleKey.params");
 
 	private final SettableCache<Object> cache;
 
@@ -50,7 +59,7 @@ final class TwoLevelSpringCache extends AbstractValueAdaptingCache {
 		Claim<Object> claim = found.claim();
 		if (claim != null) {
 			CachedMethodScope.Frame frame = CachedMethodScope.current();
-			if (frame != null) {
+			if (frame != null && frame.covers(getName())) {
 				frame.hold(this, claim);
 			}
 			else {
@@ -95,7 +104,21 @@ final class TwoLevelSpringCache extends AbstractValueAdaptingCache {
 			claim.fill(Optional.ofNullable(value));
 		}
 		else {
-			this.cache.put(id, Optional.ofNullable(value));
+			try {
+				this.cache.put(id, Optional.ofNullable(value));
+			}
+			catch (RuntimeException ex) {
+				// The app changed the value (a @CachePut ran its method): when the new
+				// one
+				// cannot be kept, no instance may keep serving the old one.
+				try {
+					this.cache.evict(id);
+				}
+				catch (RuntimeException evictionFailed) {
+					ex.addSuppressed(evictionFailed);
+				}
+				throw ex;
+			}
 		}
 	}
 
@@ -114,19 +137,45 @@ final class TwoLevelSpringCache extends AbstractValueAdaptingCache {
 		if (key instanceof String text) {
 			id = text;
 		}
-		else if (hasOwnToString(key.getClass())) {
-			id = key.toString();
+		else if (key instanceof SimpleKey simple) {
+			// Its own text does not tell ("a, b", "c") from ("a", "b, c"): each element
+			// is quoted.
+			StringBuilder text = new StringBuilder("SimpleKey [");
+			Object[] parameters = simpleKeyParameters(simple);
+			for (int i = 0; i < parameters.length; i++) {
+				text.append((i > 0) ? ", " : "").append(element(parameters[i]));
+			}
+			id = text.append(']').toString();
 		}
 		else {
-			throw new IllegalArgumentException("Cache '" + getName() + "' cannot use a key of type "
-					+ key.getClass().getName() + ": keys become ids by their toString(), which this type does not"
-					+ " override; use a key = \"...\" expression that gives a String, or a record");
+			id = element(key);
 		}
 		if (id.isBlank()) {
 			throw new IllegalArgumentException("Cache '" + getName() + "' cannot use a blank key "
 					+ CallerText.quote(id) + "; use a condition = \"...\" that skips the cache for it");
 		}
 		return id;
+	}
+
+	/** A key, or an element of a {@link SimpleKey}: a String quoted, else its text. */
+	private String element(@Nullable Object key) {
+		if (key == null) {
+			return "null";
+		}
+		if (key instanceof String text) {
+			return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+		}
+		if (!hasOwnToString(key.getClass())) {
+			throw new IllegalArgumentException("Cache '" + getName() + "' cannot use a key of type "
+					+ key.getClass().getName() + ": keys become ids by their toString(), which this type does not"
+					+ " override; use a key = \"...\" expression that gives a String, or a record");
+		}
+		return key.toString();
+	}
+
+	private static Object[] simpleKeyParameters(SimpleKey key) {
+		ReflectionUtils.makeAccessible(SIMPLE_KEY_PARAMETERS);
+		return (Object[]) ReflectionUtils.getField(SIMPLE_KEY_PARAMETERS, key);
 	}
 
 	private static boolean hasOwnToString(Class<?> type) {

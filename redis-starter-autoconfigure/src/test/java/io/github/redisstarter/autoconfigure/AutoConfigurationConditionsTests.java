@@ -90,8 +90,9 @@ class AutoConfigurationConditionsTests {
 	@Test
 	void theCacheManagerNeedsEnableCachingAndBacksOffForTheAppsChoice() {
 		ApplicationContextRunner caching = this.runner
-			.withConfiguration(AutoConfigurations.of(CacheManagerAutoConfiguration.class,
-					org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(CacheManagerAutoConfiguration.class, CachedMethodScopeAutoConfiguration.class,
+							org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration.class))
 			.withUserConfiguration(EnableCaching.class);
 		this.runner.withConfiguration(AutoConfigurations.of(CacheManagerAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(org.springframework.cache.CacheManager.class)
@@ -121,11 +122,29 @@ class AutoConfigurationConditionsTests {
 		caching
 			.withBean(org.springframework.cache.CacheManager.class,
 					org.springframework.cache.support.NoOpCacheManager::new)
-			.run((context) -> assertThat(context).doesNotHaveBean(TwoLevelCacheManager.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(TwoLevelCacheManager.class)
+				.doesNotHaveBean("redisStarterCachedMethodScope"));
+		// The app's own TwoLevelCacheManager gets the scope its caches rely on.
+		caching.withUserConfiguration(OwnTwoLevelCacheManager.class)
+			.run((context) -> assertThat(context).hasSingleBean(TwoLevelCacheManager.class)
+				.hasBean("ownCacheManager")
+				.hasBean("redisStarterCachedMethodScope"));
+		caching.withPropertyValues("redis-starter.cache.trusted-packages=com.example.*")
+			.run((context) -> assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("redis-starter.cache.trusted-packages[0]='com.example.*' is invalid"));
 	}
 
 	@org.springframework.cache.annotation.EnableCaching
 	static class EnableCaching {
+
+	}
+
+	static class OwnTwoLevelCacheManager {
+
+		@org.springframework.context.annotation.Bean
+		TwoLevelCacheManager ownCacheManager(TwoLevelCacheFactory caches) {
+			return new TwoLevelCacheManager(caches, java.util.List.of("com.example"), false, java.util.List.of());
+		}
 
 	}
 

@@ -125,6 +125,7 @@ class CacheManagerTests {
 			assertThat(products(a).count()).isEqualTo(2L);
 			assertThat(products(a).byId("none")).isEmpty();
 			assertThat(products(a).anything("p2")).isInstanceOf(Product.class);
+			assertThat(a.getBean(ProductRepository.class).all()).hasSize(2);
 			int before = reads.get();
 			// Read by B from Redis: a List<Product> (not a list of maps), a long (not an
 			// int), an Optional of nothing.
@@ -132,6 +133,9 @@ class CacheManagerTests {
 			assertThat(light.get(0)).isInstanceOf(Product.class);
 			assertThat(products(b).count()).isEqualTo(2L);
 			assertThat(products(b).byId("none")).isEmpty();
+			// Declared in a generic superclass: List<T> with T bound by the subclass.
+			assertThat(b.getBean(ProductRepository.class).all())
+				.allSatisfy((p) -> assertThat(p).isInstanceOf(Product.class));
 			// Declared as Object: stored as the value's own class.
 			assertThat(products(b).anything("p2")).isEqualTo(database.get("p2"));
 			assertThat(reads).hasValue(before);
@@ -147,6 +151,15 @@ class CacheManagerTests {
 		}
 		try (ConfigurableApplicationContext a = start("redis-starter.cache.trusted-packages=java.lang")) {
 			assertThat(products(a).untrusted()).isEqualTo(Thread.State.NEW);
+		}
+	}
+
+	@Test
+	void aListOfAnUnboundTypeVariableIsRefusedNamingTheFix() {
+		try (ConfigurableApplicationContext a = app(List.of())) {
+			assertThatIllegalArgumentException().isThrownBy(() -> a.getBean(UnboundRepository.class).all())
+				.withMessageContaining("cannot keep a value declared as java.util.List<?>")
+				.withMessageContaining("declare the element type");
 		}
 	}
 
@@ -231,6 +244,16 @@ class CacheManagerTests {
 			return new Products();
 		}
 
+		@Bean
+		ProductRepository productRepository() {
+			return new ProductRepository();
+		}
+
+		@Bean
+		UnboundRepository<Product> unboundRepository() {
+			return new UnboundRepository<>();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -241,6 +264,39 @@ class CacheManagerTests {
 		@Bean
 		CacheManager cacheManager() {
 			return manager;
+		}
+
+	}
+
+	/** A generic base, as Spring Data's repositories are. */
+	abstract static class Repository<T> {
+
+		@Cacheable(cacheNames = "all", key = "#root.targetClass.simpleName")
+		public List<T> all() {
+			reads.incrementAndGet();
+			return rows();
+		}
+
+		abstract List<T> rows();
+
+	}
+
+	static class ProductRepository extends Repository<Product> {
+
+		@Override
+		List<Product> rows() {
+			return List.copyOf(database.values());
+		}
+
+	}
+
+	/** Its class leaves T open: its elements could not be read back as what they are. */
+	static class UnboundRepository<T> extends Repository<T> {
+
+		@Override
+		@SuppressWarnings("unchecked")
+		List<T> rows() {
+			return (List<T>) List.copyOf(database.values());
 		}
 
 	}

@@ -7,8 +7,10 @@ import io.github.redisstarter.cache.Roles.Role;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.cache.Cache;
+import org.springframework.cache.interceptor.SimpleKey;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -18,9 +20,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 abstract class AnnotatedCacheContract extends TwoLevelCacheContract {
 
-	private int created;
-
-	/** A manager whose caches have {@code settings}, on an empty store. */
+	/**
+	 * A manager whose caches have {@code settings}, on an empty store: each under a key
+	 * prefix of its own, since every cache is "roles" as the annotations name it.
+	 */
 	protected abstract TwoLevelCacheManager manager(CacheSettings settings, boolean allowNullValues);
 
 	/** Whether reads use {@code @Cacheable(sync = true)}. */
@@ -32,7 +35,7 @@ abstract class AnnotatedCacheContract extends TwoLevelCacheContract {
 	}
 
 	private Cache cache(CacheSettings settings, boolean allowNullValues) {
-		return ready(manager(settings, allowNullValues).getCache("roles" + (this.created++)));
+		return ready(manager(settings, allowNullValues).getCache("roles"));
 	}
 
 	/** The cache once it may be used as in a running app. */
@@ -91,6 +94,36 @@ abstract class AnnotatedCacheContract extends TwoLevelCacheContract {
 		assertThat(spring.get("admin")).isNull();
 		assertThat(cache.get("admin")).map(Role::name).contains("Administrator");
 		assertThat(this.roles.loads).hasValue(2);
+	}
+
+	@Test
+	void aNestedReadOfTheKeyBeingComputedDoesNotWaitForItself() {
+		Cache spring = cache(SETTINGS, true);
+		Role admin = this.roles.table.get("admin");
+		long start = System.nanoTime();
+		assertThat(spring.get("admin", () -> spring.get("admin", () -> admin))).isEqualTo(admin);
+		assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+			.isLessThan(SETTINGS.loadTimeout().dividedBy(2));
+	}
+
+	@Test
+	void aPutThatCannotBeKeptStillEvictsTheOldValue() {
+		Cache spring = cache(SETTINGS, true);
+		TwoLevelCache<Role> cache = new AnnotatedRoleCache(spring, this.roles, sync());
+		assertThat(cache.get("admin")).map(Role::name).contains("Administrator");
+		List<String> many = java.util.stream.IntStream.range(0, 5000).mapToObj((i) -> "permission:" + i).toList();
+		this.roles.put(new Role("admin", "Changed", List.of()));
+		assertThatExceptionOfType(io.github.redisstarter.connection.PayloadTooLargeException.class)
+			.isThrownBy(() -> spring.put("admin", new Role("admin", "Too large", many)));
+		assertThat(cache.get("admin")).map(Role::name).contains("Changed");
+	}
+
+	@Test
+	void simpleKeysOfStringsThatPrintAlikeDoNotMeet() {
+		Cache spring = cache(SETTINGS, true);
+		spring.put(new SimpleKey("a, b", "c"), "first");
+		assertThat(spring.get(new SimpleKey("a", "b, c"))).isNull();
+		assertThat(spring.get(new SimpleKey("a, b", "c"), String.class)).isEqualTo("first");
 	}
 
 	@Test

@@ -35,6 +35,11 @@ class RedisAnnotatedCacheTests extends AnnotatedCacheContract {
 
 	private final List<RedisSubscriber> subscribers = new ArrayList<>();
 
+	/** The key prefix of the last manager made. */
+	private String prefix;
+
+	private int managers;
+
 	@AfterEach
 	void closeSubscribers() {
 		this.subscribers.forEach(RedisSubscriber::close);
@@ -49,28 +54,34 @@ class RedisAnnotatedCacheTests extends AnnotatedCacheContract {
 		RedisSubscriber subscriber = new RedisSubscriber(() -> connection.client().connectPubSub(StringCodec.UTF8),
 				Secrets.none(), RedisSubscriber.DEFAULT_LEASE);
 		this.subscribers.add(subscriber);
+		this.prefix = "cache" + (this.managers++);
 		TwoLevelCacheFactory factory = new TwoLevelCacheFactory(new DefaultFailover(connection.onRedis()),
 				connection::async, RedisCalls.withFixedDeadline(Duration.ofSeconds(2)), subscriber,
-				JsonMapper.builder().build(), CacheObserver.NONE, "cache", (name) -> settings);
+				JsonMapper.builder().build(), CacheObserver.NONE, this.prefix, (name) -> settings);
 		return new TwoLevelCacheManager(factory, List.of("io.github.redisstarter.cache"), allowNullValues, List.of());
 	}
 
 	@Override
 	protected Cache ready(Cache cache) {
 		RedisSubscriber subscriber = this.subscribers.get(this.subscribers.size() - 1);
-		String channel = "cache:{" + cache.getName() + ":1}:invalidations";
+		String channel = this.prefix + ":{" + cache.getName() + ":1}:invalidations";
 		await().atMost(Duration.ofSeconds(5)).until(() -> subscriber.isLive(channel));
 		return cache;
 	}
 
 	@Test
-	void anEntryOfAnUntrustedTypeIsDeletedAndComputedAgain() {
+	void anEntryOfAnUntrustedOrUnexpectedTypeIsDeletedAndComputedAgain() {
 		TwoLevelCache<Role> cache = create(this.roles, SETTINGS);
-		redis.server().command("SET", "cache:" + cache.name() + ":1:{admin}", "V java.lang.ProcessBuilder\n{}");
+		redis.server()
+			.command("SET", this.prefix + ":" + cache.name() + ":1:{admin}", "V java.lang.ProcessBuilder\n{}");
 		assertThat(cache.get("admin")).map(Role::name).contains("Administrator");
-		assertThat((String) redis.server().command("GET", "cache:" + cache.name() + ":1:{admin}"))
+		assertThat((String) redis.server().command("GET", this.prefix + ":" + cache.name() + ":1:{admin}"))
 			.contains(Role.class.getName());
-		assertThat(this.roles.loads).hasValue(1);
+		// A trusted type that is not what the method returns: not an answer for it
+		// either.
+		redis.server().command("SET", this.prefix + ":" + cache.name() + ":1:{viewer}", "V java.lang.String\n\"x\"");
+		assertThat(cache.get("viewer")).map(Role::name).contains("Viewer");
+		assertThat(this.roles.loads).hasValue(2);
 	}
 
 	@Override

@@ -60,6 +60,14 @@ class SpringValueCodecTests {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> this.codec.decode("java.util.List<java.lang.String\n[]".getBytes(StandardCharsets.UTF_8)))
 			.withMessage("bad type line");
+		String deep = "java.util.List<".repeat(100) + "java.lang.String" + ">".repeat(100);
+		assertThatIllegalStateException()
+			.isThrownBy(() -> this.codec.decode((deep + "\n[]").getBytes(StandardCharsets.UTF_8)))
+			.withMessage("type line nested too deep");
+		String huge = "java.util.List<" + "java.lang.String,".repeat(1000) + "java.lang.String>";
+		assertThatIllegalStateException()
+			.isThrownBy(() -> this.codec.decode((huge + "\n[]").getBytes(StandardCharsets.UTF_8)))
+			.withMessage("type line too long");
 	}
 
 	/**
