@@ -64,11 +64,13 @@ class RepeatableJobTests {
 	}
 
 	@Test
-	void twoInstancesRunEachTickOnceOverAMinute() throws InterruptedException {
+	void twoInstancesRunEachTickOnceOverTwentySeconds() throws InterruptedException {
 		int mineA;
 		int mineB;
 		try (ConfigurableApplicationContext a = start(); ConfigurableApplicationContext b = start()) {
-			Thread.sleep(Duration.ofSeconds(61).toMillis());
+			// Twenty ticks are enough to meet every race between the two; the suite has a
+			// time budget.
+			Thread.sleep(Duration.ofSeconds(20).toMillis());
 			a.stop();
 			b.stop();
 			mineA = a.getBean(Sync.class).mine.get();
@@ -82,7 +84,7 @@ class RepeatableJobTests {
 			.toList();
 		// A tick whose add found Redis too slow on a busy machine is skipped, never
 		// doubled.
-		assertThat(ticks).hasSizeGreaterThanOrEqualTo(55);
+		assertThat(ticks).hasSizeGreaterThanOrEqualTo(17);
 		for (int i = 1; i < ticks.size(); i++) {
 			assertThat((ticks.get(i) - ticks.get(i - 1)) % 1000).as("ticks on the second").isZero();
 		}
