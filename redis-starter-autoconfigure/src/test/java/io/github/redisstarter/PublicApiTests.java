@@ -44,7 +44,8 @@ class PublicApiTests {
 			Set.of("connection"), "ratelimit", Set.of("connection", "connection.internal"), "ratelimit.web",
 			Set.of("ratelimit", "connection", "connection.internal"), "cache",
 			Set.of("connection", "connection.internal"), "broadcast", Set.of("connection", "connection.internal"),
-			"queue", Set.of("connection", "connection.internal"));
+			"queue", Set.of("connection", "connection.internal"), "reactive",
+			Set.of("ratelimit", "cache", "broadcast", "connection"));
 
 	@Test
 	void packagesDependDownwardsOnly() throws IOException {
