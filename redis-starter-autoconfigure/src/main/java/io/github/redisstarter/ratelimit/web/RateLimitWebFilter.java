@@ -127,9 +127,8 @@ public final class RateLimitWebFilter implements WebFilter, Ordered {
 					.toCompletableFuture();
 				Mono<RequestLimits.Outcome> outcome = Mono.fromCompletionStage(checked);
 				if (!checked.isDone()) {
-					// Answered on the Redis client's thread: the app's handler must not
-					// run
-					// there.
+					// To be answered on the Redis client's thread: not where the app's
+					// handler should run.
 					outcome = outcome.publishOn(Schedulers.parallel());
 				}
 				return outcome.flatMap((o) -> respond(exchange, chain, o));
