@@ -45,7 +45,8 @@ class PublicApiTests {
 			Set.of("ratelimit", "connection", "connection.internal"), "cache",
 			Set.of("connection", "connection.internal"), "broadcast", Set.of("connection", "connection.internal"),
 			"queue", Set.of("connection", "connection.internal"), "session",
-			Set.of("connection", "connection.internal"));
+			Set.of("connection", "connection.internal"), "reactive",
+			Set.of("ratelimit", "cache", "broadcast", "connection"));
 
 	@Test
 	void packagesDependDownwardsOnly() throws IOException {

@@ -151,7 +151,7 @@ public class RateLimitProperties {
 
 		/**
 		 * Whether controller methods annotated with @RateLimited and the rules below are
-		 * limited.
+		 * limited, in Spring MVC and in WebFlux apps.
 		 */
 		private boolean enabled = true;
 

@@ -265,7 +265,10 @@ public final class RedisFailures {
 				|| t instanceof QueryTimeoutException || lower.contains("timed out") || lower.contains("timeout")) {
 			return "timed out (" + message + ")";
 		}
-		if (lower.startsWith("connection reset")) {
+		// NIO says "Connection reset"; Netty's epoll transport (which a WebFlux app
+		// brings)
+		// "recvAddress(..) failed with error(-104): Connection reset by peer".
+		if (lower.startsWith("connection reset") || lower.endsWith("connection reset by peer")) {
 			return "connection reset by the server (" + message + ")";
 		}
 		if (lower.startsWith("connection closed")) {

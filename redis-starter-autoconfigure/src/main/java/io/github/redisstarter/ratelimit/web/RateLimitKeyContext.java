@@ -15,7 +15,7 @@ import org.springframework.web.servlet.HandlerMapping;
  * cannot pick its own key by sending the header. An IPv6 client stands for its /64
  * (configurable), as one client usually holds a whole /64.
  */
-public final class RateLimitKeyContext {
+public final class RateLimitKeyContext implements RateLimitKeyRoot {
 
 	private final HttpServletRequest request;
 
@@ -35,6 +35,7 @@ public final class RateLimitKeyContext {
 	 * handling) reports it; for IPv6, its network prefix, such as
 	 * {@code 2001:db8:1:2:0:0:0:0/64}.
 	 */
+	@Override
 	public String getClientIp() {
 		return ClientAddresses.key(this.request.getRemoteAddr(), this.ipv6PrefixLength);
 	}

@@ -2,10 +2,9 @@ package io.github.redisstarter.ratelimit.web;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
@@ -27,8 +26,8 @@ public record RateLimitRule(List<PathPattern> paths, Set<String> methods, Check 
 		return new RateLimitRule(patterns, upper, new Check(limit, key, cost));
 	}
 
-	boolean matches(HttpServletRequest request, PathContainer path) {
-		if (!this.methods.isEmpty() && !this.methods.contains(request.getMethod())) {
+	boolean matches(String method, PathContainer path) {
+		if (!this.methods.isEmpty() && !this.methods.contains(method)) {
 			return false;
 		}
 		for (PathPattern pattern : this.paths) {
@@ -37,6 +36,22 @@ public record RateLimitRule(List<PathPattern> paths, Set<String> methods, Check 
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * The URI variables the first matching path pattern captures, if the rule applies.
+	 */
+	Map<String, String> variables(String method, PathContainer path) {
+		if (!this.methods.isEmpty() && !this.methods.contains(method)) {
+			return Map.of();
+		}
+		for (PathPattern pattern : this.paths) {
+			PathPattern.PathMatchInfo info = pattern.matchAndExtract(path);
+			if (info != null) {
+				return info.getUriVariables();
+			}
+		}
+		return Map.of();
 	}
 
 	/**

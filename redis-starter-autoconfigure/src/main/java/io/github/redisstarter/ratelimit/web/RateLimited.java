@@ -8,10 +8,12 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Limits a Spring MVC handler method (or every handler of a controller) by a named rate
- * limit. A denied request gets {@code 429 Too Many Requests} with {@code Retry-After} and
- * a problem body; every limited response carries the {@code RateLimit-Policy} and
- * {@code RateLimit} headers. Repeat it to check several limits, in order.
+ * Limits a handler method of an annotated controller (or every handler of a controller),
+ * in Spring MVC or WebFlux, by a named rate limit; on any other method it limits nothing,
+ * and a startup warning says so. A denied request gets {@code 429 Too Many Requests} with
+ * {@code Retry-After} and a problem body; every limited response carries the
+ * {@code RateLimit-Policy} and {@code RateLimit} headers. Repeat it to check several
+ * limits, in order.
  *
  * <pre class="code">
  * &#64;RateLimited(limit = "search", key = "principal")

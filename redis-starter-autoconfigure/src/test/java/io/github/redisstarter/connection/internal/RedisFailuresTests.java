@@ -117,6 +117,13 @@ class RedisFailuresTests {
 			.contains("rediss://");
 		assertThat(RedisFailures.describe(reset, null)).isEqualTo("connection reset by the server (Connection reset)");
 		assertThat(RedisFailures.describe(reset, new RedisEndpoint("h:1", true, null, 0))).doesNotContain("rediss://");
+		// The same reset as Netty's epoll transport (on the class path of every WebFlux
+		// app)
+		// words it.
+		java.io.IOException epoll = new java.io.IOException(
+				"recvAddress(..) failed with error(-104): Connection reset by peer");
+		assertThat(RedisFailures.describe(epoll, plain)).startsWith("connection reset by the server")
+			.contains("rediss://");
 	}
 
 	@Test
