@@ -36,7 +36,8 @@ import org.springframework.session.data.redis.RedisSessionRepository;
  * that made it, and moves to Redis, with its id, at the end of its next request, after
  * which every instance knows it. When both hold a session, the one used last wins.</li>
  * <li>A session deleted (signed out) while Redis was away is deleted from Redis when it
- * returns, so that it does not come back.</li>
+ * returns, so that it does not come back; and a copy an instance kept of a Redis session
+ * is dropped once Redis no longer has it (signed out elsewhere, or lost).</li>
  * </ul>
  * With {@code redis-starter.mode=redis} nothing falls back: Redis failures reach the
  * request.
@@ -57,6 +58,13 @@ public final class FailoverSessionRepository implements SessionRepository<Failov
 	private final Cache<String, Boolean> deletedWhileAway;
 
 	/**
+	 * Sessions of Redis this instance kept a copy of while Redis was away: when Redis has
+	 * them no more (signed out elsewhere, expired, lost), the copy must not bring them
+	 * back.
+	 */
+	private final Cache<String, Boolean> copiedFromRedis;
+
+	/**
 	 * @param redis the Redis side, or {@code null} when no Redis is configured: sessions
 	 * are then kept in memory only
 	 * @param ids the generator of session ids the Redis side was given ({@code null} with
@@ -73,6 +81,10 @@ public final class FailoverSessionRepository implements SessionRepository<Failov
 		Duration forget = settings.maxInactiveInterval().isNegative() ? Duration.ofDays(1)
 				: settings.maxInactiveInterval();
 		this.deletedWhileAway = Caffeine.newBuilder()
+			.maximumSize(settings.memoryMaxSessions())
+			.expireAfterWrite(forget)
+			.build();
+		this.copiedFromRedis = Caffeine.newBuilder()
 			.maximumSize(settings.memoryMaxSessions())
 			.expireAfterWrite(forget)
 			.build();
@@ -122,6 +134,8 @@ public final class FailoverSessionRepository implements SessionRepository<Failov
 		session.moveTo(moved);
 		this.memory.delete(inMemory.getOriginalId());
 		this.memory.delete(inMemory.getId());
+		this.copiedFromRedis.invalidate(inMemory.getOriginalId());
+		this.copiedFromRedis.invalidate(inMemory.getId());
 	}
 
 	/**
@@ -131,6 +145,7 @@ public final class FailoverSessionRepository implements SessionRepository<Failov
 	private void keepInMemory(FailoverSession session, Session fromRedis) {
 		MapSession copy = new MapSession(fromRedis);
 		this.memory.save(copy);
+		this.copiedFromRedis.put(copy.getId(), Boolean.TRUE);
 		session.moveTo(copy);
 	}
 
@@ -150,6 +165,12 @@ public final class FailoverSessionRepository implements SessionRepository<Failov
 		}
 		Session inRedis = redis().findById(id);
 		MapSession inMemory = this.memory.find(id);
+		if (inMemory != null && inRedis == null && this.copiedFromRedis.getIfPresent(id) != null) {
+			// A copy of a session Redis no longer has: it ended there.
+			this.memory.delete(id);
+			this.copiedFromRedis.invalidate(id);
+			return null;
+		}
 		if (inMemory != null
 				&& (inRedis == null || inMemory.getLastAccessedTime().isAfter(inRedis.getLastAccessedTime()))) {
 			// Made or used here while Redis was away: its next save moves it to Redis.
@@ -157,6 +178,7 @@ public final class FailoverSessionRepository implements SessionRepository<Failov
 		}
 		if (inMemory != null) {
 			this.memory.delete(id);
+			this.copiedFromRedis.invalidate(id);
 		}
 		return (inRedis != null) ? new FailoverSession(inRedis) : null;
 	}
@@ -169,6 +191,7 @@ public final class FailoverSessionRepository implements SessionRepository<Failov
 	@Override
 	public void deleteById(String id) {
 		this.memory.delete(id);
+		this.copiedFromRedis.invalidate(id);
 		if (this.redis == null) {
 			return;
 		}

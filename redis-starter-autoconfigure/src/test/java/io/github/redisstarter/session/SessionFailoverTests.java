@@ -106,6 +106,25 @@ class SessionFailoverTests {
 	}
 
 	@Test
+	void anOutageCopyOfARedisSessionSignedOutElsewhereDoesNotBringItBack() {
+		Instance a = this.instances.start(SETTINGS);
+		Instance b = this.instances.start(SETTINGS);
+		FailoverSession made = a.sessions().createSession();
+		made.setAttribute("user", "ann");
+		a.sessions().save(made);
+		// A request in flight on A when Redis went away: its save keeps a copy on A.
+		FailoverSession read = a.sessions().findById(made.getId());
+		a.loseRedis();
+		a.sessions().save(read);
+		a.returnToRedis();
+		// Signed out on B once Redis is back.
+		b.sessions().deleteById(made.getId());
+		assertThat(a.sessions().findById(made.getId())).as("the copy on A ended with it").isNull();
+		assertThat(a.sessions().sessionsInMemory()).isZero();
+		assertThat(redis.server().command("EXISTS", "spring:session:sessions:" + made.getId())).isEqualTo(0L);
+	}
+
+	@Test
 	void aSessionDeletedWhileRedisIsAwayIsDeletedThereWhenItReturns() {
 		Instance a = this.instances.start(SETTINGS);
 		Instance b = this.instances.start(SETTINGS);

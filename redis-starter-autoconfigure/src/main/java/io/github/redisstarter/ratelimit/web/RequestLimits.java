@@ -140,18 +140,19 @@ final class RequestLimits {
 	}
 
 	/**
-	 * The URI variables of the first matching rule that captures any, such as {@code id}
-	 * of {@code /items/{id}}: what {@code pathVariable(..)} reads where no handler's
-	 * variables are known yet (a WebFlux filter, before the functional route is picked).
+	 * The URI variables the matching rules capture (the first rule's where two capture
+	 * one name), such as {@code id} of {@code /items/{id}}: what {@code pathVariable(..)}
+	 * reads where no handler's variables are known yet (a WebFlux filter, before the
+	 * functional route is picked).
 	 */
 	Map<String, String> ruleVariables(String method, PathContainer path) {
+		// Every matching rule's: a rule's key may read a variable only a later, more
+		// specific rule captures (/api/{tenant}/** before /api/{tenant}/items/{id}).
+		Map<String, String> all = new java.util.LinkedHashMap<>();
 		for (RateLimitRule rule : this.rules) {
-			Map<String, String> variables = rule.variables(method, path);
-			if (!variables.isEmpty()) {
-				return variables;
-			}
+			rule.variables(method, path).forEach(all::putIfAbsent);
 		}
-		return Collections.emptyMap();
+		return all.isEmpty() ? Collections.emptyMap() : all;
 	}
 
 	/**
