@@ -21,7 +21,6 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -275,25 +274,16 @@ class RateLimitWebFluxTests {
 		}
 
 		static Server start(Class<?> extraController, String... settings) {
-			List<String> args = new ArrayList<>();
-			for (String setting : LIMITS) {
-				args.add("--" + setting);
-			}
-			for (String setting : settings) {
-				args.add("--" + setting);
-			}
-			args.add("--server.port=0");
-			args.add("--server.address=127.0.0.1");
-			args.add("--spring.data.redis.url=" + redis.server().url());
-			args.add("--spring.main.banner-mode=off");
-			List<Class<?>> sources = new ArrayList<>(List.of(TestApp.class, ReactiveWebConfig.class));
-			if (extraController != null) {
-				sources.add(extraController);
-			}
-			ConfigurableApplicationContext context = new SpringApplicationBuilder(sources.toArray(Class[]::new))
-				.web(WebApplicationType.REACTIVE)
-				.environment(new TestApp.EnvironmentWithVariables(Map.of()))
-				.run(args.toArray(String[]::new));
+			List<String> all = new ArrayList<>(List.of(LIMITS));
+			all.addAll(List.of(settings));
+			all.add("server.port=0");
+			all.add("server.address=127.0.0.1");
+			all.add("spring.data.redis.url=" + redis.server().url());
+			Class<?>[] configurations = (extraController != null)
+					? new Class<?>[] { ReactiveWebConfig.class, extraController }
+					: new Class<?>[] { ReactiveWebConfig.class };
+			ConfigurableApplicationContext context = TestApp.runWith(WebApplicationType.REACTIVE, configurations,
+					Map.of(), all.toArray(String[]::new));
 			int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 			WebTestClient client = WebTestClient.bindToServer()
 				.baseUrl("http://127.0.0.1:" + port)

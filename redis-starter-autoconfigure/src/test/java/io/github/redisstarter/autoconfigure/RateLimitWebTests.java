@@ -22,7 +22,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -289,24 +288,14 @@ class RateLimitWebTests {
 		}
 
 		static Server start(Class<?> extraController, String... settings) {
-			List<String> args = new ArrayList<>();
-			for (String setting : LIMITS) {
-				args.add("--" + setting);
-			}
-			for (String setting : settings) {
-				args.add("--" + setting);
-			}
-			args.add("--server.port=0");
-			args.add("--spring.data.redis.url=" + redis.server().url());
-			args.add("--spring.main.banner-mode=off");
-			List<Class<?>> sources = new ArrayList<>(List.of(TestApp.class, WebConfig.class));
-			if (extraController != null) {
-				sources.add(extraController);
-			}
-			ConfigurableApplicationContext context = new SpringApplicationBuilder(sources.toArray(Class[]::new))
-				.web(WebApplicationType.SERVLET)
-				.environment(new TestApp.EnvironmentWithVariables(Map.of()))
-				.run(args.toArray(String[]::new));
+			List<String> all = new ArrayList<>(List.of(LIMITS));
+			all.addAll(List.of(settings));
+			all.add("server.port=0");
+			all.add("spring.data.redis.url=" + redis.server().url());
+			Class<?>[] configurations = (extraController != null) ? new Class<?>[] { WebConfig.class, extraController }
+					: new Class<?>[] { WebConfig.class };
+			ConfigurableApplicationContext context = TestApp.runWith(WebApplicationType.SERVLET, configurations,
+					Map.of(), all.toArray(String[]::new));
 			return new Server(context,
 					context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
 		}

@@ -32,6 +32,15 @@ class TestApp {
 	/** {@link #run(Map, String...)} with the app's own configuration classes too. */
 	static ConfigurableApplicationContext runWith(Class<?>[] configurations, Map<String, String> environmentVariables,
 			String... settings) {
+		return runWith(WebApplicationType.NONE, configurations, environmentVariables, settings);
+	}
+
+	/**
+	 * {@link #runWith(Class[], Map, String...)} as a web app of {@code type}: on a free
+	 * port when the settings say {@code server.port=0}.
+	 */
+	static ConfigurableApplicationContext runWith(WebApplicationType type, Class<?>[] configurations,
+			Map<String, String> environmentVariables, String... settings) {
 		List<String> args = new ArrayList<>();
 		for (String setting : settings) {
 			args.add("--" + setting);
@@ -40,7 +49,7 @@ class TestApp {
 		args.add("--management.endpoint.health.show-details=always");
 		List<Class<?>> sources = new ArrayList<>(List.of(configurations));
 		sources.add(0, TestApp.class);
-		return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).web(type)
 			.environment(new EnvironmentWithVariables(environmentVariables))
 			.run(args.toArray(String[]::new));
 	}
