@@ -1,5 +1,6 @@
 package io.github.redisstarter.cache;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -39,7 +40,7 @@ public final class CachedMethodScope implements MethodInterceptor {
 	private static final ThreadLocal<@Nullable Frame> CURRENT = new ThreadLocal<>();
 
 	/** What each method's frame knows, by method and target class. */
-	private final Map<MethodClassKey, Method> methods = new ConcurrentHashMap<>();
+	private final Map<MethodClassKey, CachedMethod> methods = new ConcurrentHashMap<>();
 
 	private final CacheOperationSource operations;
 
@@ -61,7 +62,7 @@ public final class CachedMethodScope implements MethodInterceptor {
 		Object target = invocation.getThis();
 		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
 				: invocation.getMethod().getDeclaringClass();
-		Method method = this.methods.computeIfAbsent(new MethodClassKey(invocation.getMethod(), targetClass),
+		CachedMethod method = this.methods.computeIfAbsent(new MethodClassKey(invocation.getMethod(), targetClass),
 				(key) -> method(invocation.getMethod(), targetClass));
 		Frame frame = new Frame(CURRENT.get(), method);
 		CURRENT.set(frame);
@@ -76,13 +77,13 @@ public final class CachedMethodScope implements MethodInterceptor {
 		}
 	}
 
-	private Method method(java.lang.reflect.Method method, Class<?> targetClass) {
+	private CachedMethod method(Method method, Class<?> targetClass) {
 		Set<String> caches = new HashSet<>();
 		Collection<CacheOperation> found = this.operations.getCacheOperations(method, targetClass);
 		if (found != null) {
 			found.forEach((operation) -> caches.addAll(operation.getCacheNames()));
 		}
-		return new Method(
+		return new CachedMethod(
 				ResolvableType.forMethodReturnType(AopUtils.getMostSpecificMethod(method, targetClass), targetClass),
 				Set.copyOf(caches));
 	}
@@ -91,7 +92,7 @@ public final class CachedMethodScope implements MethodInterceptor {
 	 * A cached method: its return type, as its target class binds the type variables, and
 	 * the caches its annotations name.
 	 */
-	private record Method(ResolvableType returnType, Set<String> caches) {
+	private record CachedMethod(ResolvableType returnType, Set<String> caches) {
 	}
 
 	/** The call in progress on this thread, or {@code null} outside one. */
@@ -112,7 +113,7 @@ public final class CachedMethodScope implements MethodInterceptor {
 		/** Made at the first claim: most calls hit and claim nothing. */
 		private @Nullable List<Held> claims;
 
-		private Frame(@Nullable Frame parent, Method method) {
+		private Frame(@Nullable Frame parent, CachedMethod method) {
 			this.parent = parent;
 			this.returnType = method.returnType();
 			this.caches = method.caches();

@@ -25,8 +25,7 @@ import org.springframework.util.ReflectionUtils;
 final class TwoLevelSpringCache extends AbstractValueAdaptingCache {
 
 	/** SimpleKey keeps its elements to itself. */
-	private static final Field SIMPLE_KEY_PARAMETERS = Objects
-		.requireNonNull(ReflectionUtils.findField(SimpleKey.class, "params"), "SimpleKey.params");
+	private static final Field SIMPLE_KEY_PARAMETERS = simpleKeyParameters();
 
 	private final SettableCache<Object> cache;
 
@@ -174,8 +173,14 @@ final class TwoLevelSpringCache extends AbstractValueAdaptingCache {
 	}
 
 	private static Object[] simpleKeyParameters(SimpleKey key) {
-		ReflectionUtils.makeAccessible(SIMPLE_KEY_PARAMETERS);
 		return (Object[]) ReflectionUtils.getField(SIMPLE_KEY_PARAMETERS, key);
+	}
+
+	/** Found and opened once, not on every key. */
+	private static Field simpleKeyParameters() {
+		Field field = Objects.requireNonNull(ReflectionUtils.findField(SimpleKey.class, "params"), "SimpleKey.params");
+		ReflectionUtils.makeAccessible(field);
+		return field;
 	}
 
 	private static boolean hasOwnToString(Class<?> type) {
