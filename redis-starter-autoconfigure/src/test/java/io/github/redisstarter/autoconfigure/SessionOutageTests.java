@@ -10,11 +10,17 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.session.FailoverSessionRepository;
 import io.github.redisstarter.test.RedisServerExtension;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.junit.jupiter.api.Test;
@@ -26,6 +32,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.Ordered;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -61,6 +68,7 @@ class SessionOutageTests {
 			String ann = app.signIn("ann");
 			assertThat(app.me(ann)).isEqualTo("ann");
 
+			app.awaitRequestsEnded();
 			redis.server().pause();
 			assertThat(app.me(ann)).as("Redis' sessions cannot be read meanwhile").isEqualTo("signed out");
 			await().atMost(WAIT).until(() -> app.state().mode() == BackendMode.MEMORY);
@@ -85,6 +93,7 @@ class SessionOutageTests {
 	void throughACrashNoRequestFailsAndSessionsMadeMeanwhileMoveToTheNewRedis() throws Exception {
 		try (App app = App.start()) {
 			String ann = app.signIn("ann");
+			app.awaitRequestsEnded();
 			redis.server().kill();
 			assertThat(app.me(ann)).isEqualTo("signed out");
 			String carol = app.signIn("carol");
@@ -134,17 +143,52 @@ class SessionOutageTests {
 
 	}
 
+	/**
+	 * Counts requests until Spring Session's filter has ended them: it saves the session
+	 * again after the response went out, and a save that meets the outage keeps a copy in
+	 * memory, as it should for a request in flight when Redis went away. A test that
+	 * means "Redis went away between requests" waits for that save first.
+	 */
+	static class RequestsInFlight implements Filter, Ordered {
+
+		private final AtomicInteger count = new AtomicInteger();
+
+		@Override
+		public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+				throws IOException, ServletException {
+			this.count.incrementAndGet();
+			try {
+				chain.doFilter(request, response);
+			}
+			finally {
+				this.count.decrementAndGet();
+			}
+		}
+
+		@Override
+		public int getOrder() {
+			return Ordered.HIGHEST_PRECEDENCE;
+		}
+
+	}
+
 	record App(ConfigurableApplicationContext context, int port) implements AutoCloseable {
 
 		static App start() {
 			List<String> args = List.of("--server.port=0", "--spring.data.redis.url=" + redis.server().url(),
 					"--redis-starter.ping-interval=100ms", "--redis-starter.ping-timeout=500ms",
 					"--spring.main.banner-mode=off");
-			ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApp.class, SignIn.class)
+			ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApp.class, SignIn.class,
+					RequestsInFlight.class)
 				.web(WebApplicationType.SERVLET)
 				.environment(new TestApp.EnvironmentWithVariables(Map.of()))
 				.run(args.toArray(String[]::new));
 			return new App(context, context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
+		}
+
+		void awaitRequestsEnded() {
+			RequestsInFlight requests = this.context.getBean(RequestsInFlight.class);
+			await().atMost(WAIT).until(() -> requests.count.get() == 0);
 		}
 
 		BackendState state() {
