@@ -13,6 +13,7 @@ import io.github.redisstarter.connection.BackendSelection;
 import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.internal.DaemonThreads;
+import io.github.redisstarter.connection.internal.ServerFacts;
 import io.github.redisstarter.connection.internal.SharedRedisCommands;
 import io.github.redisstarter.queue.JobHandler;
 import io.github.redisstarter.queue.JobListener;
@@ -49,7 +50,6 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.function.SingletonSupplier;
@@ -70,6 +70,9 @@ import org.springframework.util.function.SingletonSupplier;
 public final class QueueAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(QueueAutoConfiguration.class);
+
+	/** How long the startup check of the eviction policy waits for Redis' first INFO. */
+	private static final Duration STARTUP_CHECK_WAIT = Duration.ofSeconds(10);
 
 	@Bean
 	@ConfigurationPropertiesBinding
@@ -148,9 +151,9 @@ public final class QueueAutoConfiguration {
 	/** Only with Redis configured: the in-memory queue has no eviction to fear. */
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBean(SharedRedisCommands.class)
-	QueueEvictionPolicy redisStarterQueueEvictionPolicy(LettuceConnectionFactory connectionFactory) {
-		return new QueueEvictionPolicy(connectionFactory);
+	@ConditionalOnBean({ SharedRedisCommands.class, ServerFacts.class })
+	QueueEvictionPolicy redisStarterQueueEvictionPolicy(ServerFacts facts) {
+		return new QueueEvictionPolicy(facts);
 	}
 
 	@Bean
@@ -166,7 +169,8 @@ public final class QueueAutoConfiguration {
 		return new QueueWorkers(queue, handlers, beans, properties, jsonMapper, rateLimiter, () -> {
 			Failover current = failover.getIfAvailable();
 			QueueEvictionPolicy policy = evictionPolicy.getIfAvailable();
-			return (policy != null && current != null && current.state().endpoint() != null) ? policy.warning() : null;
+			return (policy != null && current != null && current.state().endpoint() != null)
+					? policy.warningOnceRead(STARTUP_CHECK_WAIT) : null;
 		});
 	}
 

@@ -17,6 +17,8 @@ import io.github.redisstarter.connection.RedisEndpoint;
 import io.github.redisstarter.connection.internal.RedisMemory;
 import io.github.redisstarter.connection.internal.RedisPing;
 import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.ServerFacts;
+import io.github.redisstarter.connection.internal.ServerFactsReader;
 import io.github.redisstarter.connection.internal.SharedRedisCommands;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -273,6 +275,22 @@ public final class RedisStarterAutoConfiguration {
 	@ConditionalOnMissingBean
 	Failover redisStarterFailover(BackendState state) {
 		return new DefaultFailover(state);
+	}
+
+	/**
+	 * What Redis is (version, role, memory, eviction policy, topology), read in the
+	 * background for the health component and the queue's eviction check.
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(LettuceConnectionFactory.class)
+	ServerFacts redisStarterServerFacts(LettuceConnectionFactory connectionFactory, BackendState state,
+			RedisStarterProperties properties, ObjectProvider<DataRedisConnectionDetails> details,
+			Environment environment) {
+		Duration maxAge = SettingRules.apply(environment, "redis-starter.health", "a positive duration such as 1m",
+				() -> SettingRules.positive("serverInfoMaxAge", properties.getHealth().getServerInfoMaxAge()));
+		return new ServerFacts(new ServerFactsReader(connectionFactory, Clock.systemUTC()), state, maxAge,
+				RedisConnectionSettings.secrets(details.getIfAvailable()));
 	}
 
 	/**

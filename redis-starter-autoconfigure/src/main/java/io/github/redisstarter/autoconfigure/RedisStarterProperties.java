@@ -226,6 +226,21 @@ public class RedisStarterProperties {
 		 */
 		private String fallbackStatus = "UP";
 
+		/**
+		 * How old what the health component tells of Redis (version, role, memory,
+		 * eviction policy, topology) may get: a health request that finds it older has it
+		 * read again in the background, with INFO, and is answered with what is known.
+		 */
+		private Duration serverInfoMaxAge = Duration.ofMinutes(1);
+
+		public Duration getServerInfoMaxAge() {
+			return this.serverInfoMaxAge;
+		}
+
+		public void setServerInfoMaxAge(Duration serverInfoMaxAge) {
+			this.serverInfoMaxAge = serverInfoMaxAge;
+		}
+
 		public String getFallbackStatus() {
 			return this.fallbackStatus;
 		}

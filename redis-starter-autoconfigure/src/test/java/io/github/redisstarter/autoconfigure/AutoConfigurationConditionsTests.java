@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import io.github.redisstarter.autoconfigure.health.BackendHealthIndicator;
+import io.github.redisstarter.connection.internal.ServerFacts;
 import io.github.redisstarter.autoconfigure.health.RedisStarterHealthAutoConfiguration;
 import io.github.redisstarter.autoconfigure.metrics.BackendMetrics;
 import io.github.redisstarter.autoconfigure.metrics.BroadcastMetrics;
@@ -37,6 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -249,6 +251,26 @@ class AutoConfigurationConditionsTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(BackendHealthIndicator.class));
 		this.runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
 			.run((context) -> assertThat(context).doesNotHaveBean("redisHealthContributor"));
+	}
+
+	@Test
+	void whatRedisIsIsReadOnlyWithAConnectionFactoryAndItsMaxAgeMustBePositive() {
+		// No Redis configured: the reader exists and the details tell nothing of a
+		// server.
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(ServerFacts.class);
+			assertThat(context.getBean(ServerFacts.class).current().facts()).isNull();
+			assertThat(context.getBean(BackendHealthIndicator.class).health(true).getDetails())
+				.doesNotContainKeys("version", "serverInfoFailure");
+		});
+		this.runner.withClassLoader(new FilteredClassLoader(LettuceConnectionFactory.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(ServerFacts.class));
+		this.runner.withPropertyValues("redis-starter.health.server-info-max-age=0s")
+			.run((context) -> assertThat(context.getStartupFailure())
+				.hasRootCauseInstanceOf(InvalidRedisSettingException.class)
+				.rootCause()
+				.hasMessageContaining("redis-starter.health.server-info-max-age")
+				.hasMessageContaining("a positive duration such as 1m"));
 	}
 
 	@Test

@@ -84,6 +84,18 @@ class ClusterFailoverTests {
 			assertThat(stateA.mode()).isEqualTo(BackendMode.REDIS);
 			assertThat(stateA.endpoint().toString()).startsWith("cluster 127.0.0.1:");
 			assertThat(name(a)).isEqualTo("Administrator");
+			await().atMost(BOUND).until(() -> TestApp.redisHealthDetails(a).containsKey("cluster"));
+			Map<String, Object> health = TestApp.redisHealthDetails(a);
+			assertThat(health).containsEntry("role", "cluster")
+				.containsEntry("version", cluster.servers().get(0).info("redis_version"))
+				.containsEntry("evictionPolicy", "noeviction");
+			assertThat(cluster(health)).containsEntry("state", "ok")
+				.containsEntry("masters", 3)
+				.containsEntry("replicas", 3);
+			assertThat(nodes(health)).hasSize(6)
+				.filteredOn((node) -> node.matches("127\\.0\\.0\\.1:\\d+ master, \\d+ slots"))
+				.hasSize(3);
+			assertThat(nodes(health)).filteredOn((node) -> node.contains(" replica of 127.0.0.1:")).hasSize(3);
 
 			// Load on both instances throughout: every call must be answered.
 			try (BackgroundLoad load = BackgroundLoad.start(List.of(a, b).stream().<IntConsumer>map((app) -> (i) -> {
@@ -111,6 +123,12 @@ class ClusterFailoverTests {
 				assertThat(back).as("back on Redis at most a second after the cluster promoted the replica")
 					.isLessThanOrEqualTo(promoted.plusSeconds(1));
 				assertThat(stateA.mode()).isEqualTo(BackendMode.REDIS);
+
+				// The health component read the cluster again on the way back.
+				String killedNode = "127.0.0.1:" + master.port() + " master, 0 slots, fail";
+				await().atMost(BOUND).until(() -> nodes(TestApp.redisHealthDetails(a)).contains(killedNode));
+				assertThat(cluster(TestApp.redisHealthDetails(a))).containsEntry("masters", 3)
+					.containsEntry("replicas", 2);
 			}
 
 			// Exact limits afterwards, across the instances.
@@ -181,6 +199,16 @@ class ClusterFailoverTests {
 			assertThat(app.getBean(RateLimiter.class).tryAcquire("api", "acl-user").source())
 				.isEqualTo(Decision.Source.REDIS);
 		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> cluster(Map<String, Object> health) {
+		return (Map<String, Object>) health.get("cluster");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> nodes(Map<String, Object> health) {
+		return (List<String>) cluster(health).get("nodes");
 	}
 
 	/** The role cache's entries on one node. */

@@ -51,6 +51,11 @@ class SentinelFailoverTests {
 			BackendState stateB = b.getBean(BackendState.class);
 			assertThat(stateA.mode()).isEqualTo(BackendMode.REDIS);
 			assertThat(stateA.endpoint().toString()).startsWith("sentinel master 'mymaster' via 127.0.0.1:");
+			RedisServer first = sentinels.master();
+			Map<String, Object> shape = Map.of("master", "mymaster", "address", "127.0.0.1:" + first.port(), "flags",
+					"master", "replicas", 1L, "sentinels", 3L);
+			await().atMost(BOUND).until(() -> shape.equals(TestApp.redisHealthDetails(a).get("sentinel")));
+			assertThat(TestApp.redisHealthDetails(a)).containsEntry("role", "master");
 			try (BackgroundLoad load = BackgroundLoad.start(List.of(a, b).stream().<IntConsumer>map((app) -> (i) -> {
 				app.getBean(RateLimiter.class).tryAcquire("api", "load-" + (i % 50));
 				assertThat(roles(app).get("admin")).contains("Administrator");
@@ -73,6 +78,10 @@ class SentinelFailoverTests {
 					.isLessThanOrEqualTo(promoted.plusSeconds(1));
 			}
 			assertThat(sentinels.master().command("GET", "cache:roles:1:{admin}").toString()).contains("Administrator");
+			// Read again on the way back: the promoted replica is the master now.
+			String promoted = "127.0.0.1:" + sentinels.master().port();
+			await().atMost(BOUND).until(() -> promoted.equals(sentinel(TestApp.redisHealthDetails(a)).get("address")));
+			assertThat(TestApp.redisHealthDetails(a)).containsEntry("role", "master");
 
 			List<String> heard = new CopyOnWriteArrayList<>();
 			b.getBean(Broadcaster.class).subscribe("notices", String.class, (channel, text) -> heard.add(text));
@@ -85,11 +94,18 @@ class SentinelFailoverTests {
 		assertThat(Logs.starterLines(output, "INFO").stream().filter((line) -> line.contains("is back"))).hasSize(2);
 	}
 
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> sentinel(Map<String, Object> health) {
+		return (Map<String, Object>) health.get("sentinel");
+	}
+
 	private static ConfigurableApplicationContext start(RedisSentinels sentinels) {
 		return new SpringApplicationBuilder(TestApp.class, Roles.class).web(WebApplicationType.NONE)
 			.environment(new TestApp.EnvironmentWithVariables(Map.of("REDIS_SENTINEL_MASTER", sentinels.masterName(),
 					"REDIS_SENTINEL_NODES", sentinels.sentinelNodes())))
-			.run("--spring.main.banner-mode=off", "--redis-starter.rate-limit.limits.api.bands=5/1m");
+			.run("--spring.main.banner-mode=off", "--redis-starter.rate-limit.limits.api.bands=5/1m",
+					// The sentinels find each other within seconds of starting.
+					"--redis-starter.health.server-info-max-age=500ms");
 	}
 
 	@SuppressWarnings("unchecked")

@@ -9,6 +9,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -56,6 +57,11 @@ class TestApp {
 
 	static ConfigurableApplicationContext run(String... settings) {
 		return run(Map.of(), settings);
+	}
+
+	/** The details of the app's {@code redis} health component. */
+	static Map<String, Object> redisHealthDetails(ConfigurableApplicationContext context) {
+		return context.getBean("redisHealthContributor", HealthIndicator.class).health(true).getDetails();
 	}
 
 	/** A StandardEnvironment whose system environment is the given map. */

@@ -7,6 +7,8 @@ import java.util.Map;
 
 import io.github.redisstarter.connection.BackendMode;
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.internal.ServerFacts;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -18,7 +20,9 @@ import org.springframework.boot.health.contributor.Status;
  * failure switches to the twins). On the twins after a configured Redis went away: the
  * configured fallback status, UP by default, because the app is working. On the twins by
  * choice (memory mode, or nothing configured): UP. It sends no command of its own; it
- * reports the monitor's last PING.
+ * reports the monitor's last PING, and what Redis is (version, role, memory, eviction
+ * policy, topology) as {@link ServerFacts} last read it, with a {@code warning} when the
+ * eviction policy can evict keys the starter relies on.
  */
 public class BackendHealthIndicator extends AbstractHealthIndicator {
 
@@ -26,10 +30,21 @@ public class BackendHealthIndicator extends AbstractHealthIndicator {
 
 	private final Status fallbackStatus;
 
+	private final @Nullable ServerFacts serverFacts;
+
 	public BackendHealthIndicator(BackendState state, Status fallbackStatus) {
+		this(state, fallbackStatus, null);
+	}
+
+	/**
+	 * @param serverFacts what Redis is, read in the background; {@code null} to tell
+	 * nothing of it
+	 */
+	public BackendHealthIndicator(BackendState state, Status fallbackStatus, @Nullable ServerFacts serverFacts) {
 		super("Redis backend health check failed");
 		this.state = state;
 		this.fallbackStatus = fallbackStatus;
+		this.serverFacts = serverFacts;
 	}
 
 	@Override
@@ -52,6 +67,15 @@ public class BackendHealthIndicator extends AbstractHealthIndicator {
 		details.put("reason", this.state.reason());
 		if (this.state.endpoint() != null) {
 			details.put("endpoint", this.state.endpoint().describe());
+			if (this.serverFacts != null) {
+				ServerFacts.Known known = this.serverFacts.current();
+				if (known.facts() != null) {
+					details.putAll(known.facts().details());
+				}
+				if (known.failure() != null) {
+					details.put("serverInfoFailure", known.failure());
+				}
+			}
 			// What the failure detector judges lateness against: the deadline follows
 			// Redis' usual latency.
 			Map<String, Object> detector = new LinkedHashMap<>();

@@ -36,7 +36,7 @@ public class QueueHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("store", "redis");
 		String policy = this.evictionPolicy.policy();
 		builder.withDetail("evictionPolicy", (policy != null) ? policy : "unknown");
-		String warning = QueueEvictionPolicy.warningFor(policy);
+		String warning = this.evictionPolicy.warning();
 		if (warning != null) {
 			builder.withDetail("warning", warning);
 		}

@@ -5,7 +5,9 @@ import java.util.Locale;
 import io.github.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
 import io.github.redisstarter.autoconfigure.RedisStarterProperties;
 import io.github.redisstarter.connection.BackendState;
+import io.github.redisstarter.connection.internal.ServerFacts;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -30,9 +32,10 @@ public final class RedisStarterHealthAutoConfiguration {
 
 	@Bean(name = "redisHealthContributor")
 	@ConditionalOnMissingBean(name = { "redisHealthIndicator", "redisHealthContributor" })
-	BackendHealthIndicator redisHealthContributor(BackendState state, RedisStarterProperties properties) {
+	BackendHealthIndicator redisHealthContributor(BackendState state, RedisStarterProperties properties,
+			ObjectProvider<ServerFacts> serverFacts) {
 		String status = properties.getHealth().getFallbackStatus().trim().toUpperCase(Locale.ROOT);
-		return new BackendHealthIndicator(state, new Status(status));
+		return new BackendHealthIndicator(state, new Status(status), serverFacts.getIfAvailable());
 	}
 
 }
