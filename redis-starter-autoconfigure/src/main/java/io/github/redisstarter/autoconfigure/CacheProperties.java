@@ -28,7 +28,7 @@ public class CacheProperties {
 	 */
 	private boolean enabled = true;
 
-	/** First part of every cache key in Redis: '<prefix>:{<cache>:<version>}:<id>'. */
+	/** First part of every cache key in Redis: '<prefix>:<cache>:<version>:{<id>}'. */
 	private String keyPrefix = "cache";
 
 	/** How long a value lives in Redis (and in memory when no Redis is configured). */
