@@ -44,24 +44,11 @@ final class SampleProcess implements AutoCloseable {
 
 	/**
 	 * Starts the sample with exactly these REDIS_* variables (any the machine has are
-	 * removed) and arguments.
+	 * removed), any other variables given (such as PATH), and arguments.
 	 */
-	static SampleProcess start(Map<String, String> redisVariables, String... arguments) throws IOException {
+	static SampleProcess start(Map<String, String> variables, String... arguments) throws IOException {
 		Path log = Files.createTempFile("redis-starter-sample-", ".log");
-		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-						System.getProperty("java.class.path"), SampleApplication.class.getName(), "--server.port=0"));
-		command.addAll(List.of(arguments));
-		if (List.of(arguments).stream().noneMatch((argument) -> argument.startsWith("--spring.datasource.url="))) {
-			// A database of its own, so that runs and tests do not see each other's
-			// roles.
-			command.add("--spring.datasource.url=" + h2Url(Files.createTempDirectory("redis-starter-sample-db-")));
-		}
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-		builder.environment()
-			.keySet()
-			.removeIf(name -> name.startsWith("REDIS_") || name.startsWith("SPRING_DATA_REDIS"));
-		builder.environment().putAll(redisVariables);
+		ProcessBuilder builder = builder(log, variables, arguments);
 		Process process = builder.start();
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		while (System.nanoTime() < deadline) {
@@ -78,6 +65,50 @@ final class SampleProcess implements AutoCloseable {
 		}
 		process.destroyForcibly();
 		throw new IllegalStateException("The sample did not start within 60 s:\n" + Files.readString(log));
+	}
+
+	/**
+	 * Runs the sample in {@code directory}, as {@link #start} does, until it exits (at
+	 * most 60 s), for a startup that is meant to fail.
+	 */
+	static Exit runUntilExit(Path directory, Map<String, String> variables, String... arguments)
+			throws IOException, InterruptedException {
+		Path log = Files.createTempFile("redis-starter-sample-", ".log");
+		try {
+			Process process = builder(log, variables, arguments).directory(directory.toFile()).start();
+			if (!process.waitFor(60, TimeUnit.SECONDS)) {
+				process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+				throw new IllegalStateException("The sample did not exit within 60 s:\n" + Files.readString(log));
+			}
+			return new Exit(process.exitValue(), Files.readString(log));
+		}
+		finally {
+			Files.deleteIfExists(log);
+		}
+	}
+
+	private static ProcessBuilder builder(Path log, Map<String, String> variables, String... arguments)
+			throws IOException {
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+						System.getProperty("java.class.path"), SampleApplication.class.getName(), "--server.port=0"));
+		command.addAll(List.of(arguments));
+		if (List.of(arguments).stream().noneMatch((argument) -> argument.startsWith("--spring.datasource.url="))) {
+			// A database of its own, so that runs and tests do not see each other's
+			// roles.
+			command.add("--spring.datasource.url=" + h2Url(Files.createTempDirectory("redis-starter-sample-db-")));
+		}
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		builder.environment()
+			.keySet()
+			.removeIf(name -> name.startsWith("REDIS_") || name.startsWith("SPRING_DATA_REDIS"));
+		builder.environment().putAll(variables);
+		return builder;
+	}
+
+	/** How a sample that ran until it exited ended: its exit code and its output. */
+	record Exit(int code, String output) {
+
 	}
 
 	/**
