@@ -219,8 +219,7 @@ public final class QueueAutoConfiguration {
 			this.methods.handlers().forEach((handler) -> add(byQueue, handler));
 			byQueue.values().forEach((handler) -> queue.handle(handler, throttle(handler.queue())));
 			repeatables().forEach(queue::repeat);
-			// Off the startup path: INFO of a hung Redis would hold it up to the command
-			// timeout.
+			// Off the startup path: it waits for the first reading of Redis' policy.
 			DaemonThreads.named("queue-eviction-check").newThread(() -> {
 				String warning = this.evictionWarning.get();
 				if (warning != null) {

@@ -18,36 +18,40 @@ public final class QueueEvictionPolicy {
 
 	private final ServerFacts facts;
 
-	public QueueEvictionPolicy(ServerFacts facts) {
+	QueueEvictionPolicy(ServerFacts facts) {
 		this.facts = facts;
 	}
 
-	/** The policy, such as {@code noeviction}, or {@code null} when it is not known. */
-	public @Nullable String policy() {
+	/** The policy and its warning, from one reading. */
+	public Reading now() {
 		RedisServerFacts known = this.facts.current().facts();
-		return (known != null) ? known.evictionPolicy() : null;
-	}
-
-	/** Why the policy is a risk for the queue's jobs, or {@code null} when it is not. */
-	public @Nullable String warning() {
-		return warningFor(this.facts.current().facts());
+		return new Reading((known != null) ? known.evictionPolicy() : null, warningFor(known));
 	}
 
 	/**
-	 * {@link #warning()}, waiting up to {@code wait} for Redis' first answer: for the
-	 * check at startup.
+	 * The warning, waiting up to {@code wait} for Redis' first answer: for the check at
+	 * startup.
 	 */
-	public @Nullable String warningOnceRead(Duration wait) {
+	@Nullable String warningOnceRead(Duration wait) {
 		return warningFor(this.facts.awaitFacts(wait));
 	}
 
-	static @Nullable String warningFor(@Nullable RedisServerFacts facts) {
-		if (facts == null || facts.maxMemory() <= 0 || !facts.evictionPolicy().contains("allkeys-")) {
+	private static @Nullable String warningFor(@Nullable RedisServerFacts facts) {
+		if (facts == null || facts.eviction().risk() != RedisServerFacts.Risk.ANY_KEY) {
 			return null;
 		}
-		return "Redis' maxmemory-policy is " + facts.evictionPolicy() + ": when Redis is full it may evict the queue's"
-				+ " keys, and the jobs in them are lost. Set maxmemory-policy to noeviction (or a volatile-* policy) on"
-				+ " the Redis that holds the queues";
+		return "Redis' maxmemory-policy is " + facts.eviction().policy() + ": when Redis is full it may evict the"
+				+ " queue's keys, and the jobs in them are lost. Set maxmemory-policy to noeviction on the Redis that"
+				+ " holds the queues";
+	}
+
+	/**
+	 * @param policy the policy, such as {@code noeviction}, or {@code null} when it is
+	 * not known
+	 * @param warning why the policy is a risk for the queue's jobs, or {@code null} when
+	 * it is not
+	 */
+	public record Reading(@Nullable String policy, @Nullable String warning) {
 	}
 
 }

@@ -17,6 +17,9 @@ import io.github.redisstarter.connection.RedisEndpoint;
 import io.github.redisstarter.connection.internal.RedisMemory;
 import io.github.redisstarter.connection.internal.RedisPing;
 import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.RedisFailures;
+import io.github.redisstarter.connection.internal.RedisServerFacts.Capabilities;
+import io.github.redisstarter.connection.internal.Secrets;
 import io.github.redisstarter.connection.internal.ServerFacts;
 import io.github.redisstarter.connection.internal.ServerFactsReader;
 import io.github.redisstarter.connection.internal.SharedRedisCommands;
@@ -35,6 +38,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -124,15 +128,14 @@ public final class RedisStarterAutoConfiguration {
 		// The conditions of the capabilities' auto-configurations: a property, and
 		// Jackson
 		// for the caches and broadcasts.
-		boolean json = ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
-				RedisStarterAutoConfiguration.class.getClassLoader());
-		boolean rateLimits = environment.getProperty("redis-starter.rate-limit.enabled", Boolean.class, true);
-		boolean caches = json && environment.getProperty("redis-starter.cache.enabled", Boolean.class, true);
-		boolean broadcasts = json && environment.getProperty("redis-starter.broadcast.enabled", Boolean.class, true);
+		Capabilities on = capabilities(environment);
+		boolean rateLimits = on.rateLimits();
+		boolean caches = on.caches();
+		boolean broadcasts = json() && environment.getProperty("redis-starter.broadcast.enabled", Boolean.class, true);
 		boolean redisTime = !"client"
 			.equalsIgnoreCase(environment.getProperty("redis-starter.rate-limit.time-source", "redis").trim());
-		boolean queues = json && environment.getProperty("redis-starter.queue.enabled", Boolean.class, true);
-		boolean sessions = sessionsOn(environment);
+		boolean queues = on.queues();
+		boolean sessions = on.sessions();
 		RedisPermissions needs = new RedisPermissions(
 				rateLimits ? environment.getProperty("redis-starter.rate-limit.key-prefix", "rl") : null,
 				caches ? environment.getProperty("redis-starter.cache.key-prefix", "cache") : null, broadcasts,
@@ -140,6 +143,23 @@ public final class RedisStarterAutoConfiguration {
 				sessions ? environment.getProperty("redis-starter.sessions.key-prefix", SESSION_KEY_PREFIX) : null);
 		String user = (details != null && details.getUsername() != null) ? details.getUsername() : "default";
 		return new PermissionCheck(needs, user, endpoint);
+	}
+
+	/**
+	 * The capabilities that keep keys in Redis and are on, by the conditions of their
+	 * auto-configurations that the environment can tell: a property, and Jackson for the
+	 * caches and the queue.
+	 */
+	private static Capabilities capabilities(Environment environment) {
+		return new Capabilities(json() && environment.getProperty("redis-starter.cache.enabled", Boolean.class, true),
+				environment.getProperty("redis-starter.rate-limit.enabled", Boolean.class, true),
+				sessionsOn(environment),
+				json() && environment.getProperty("redis-starter.queue.enabled", Boolean.class, true));
+	}
+
+	private static boolean json() {
+		return ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
+				RedisStarterAutoConfiguration.class.getClassLoader());
 	}
 
 	/** Spring Session's default namespace, the sessions' default key prefix. */
@@ -284,13 +304,17 @@ public final class RedisStarterAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(LettuceConnectionFactory.class)
+	@ConditionalOnBooleanProperty(name = "redis-starter.health.server-info.enabled", matchIfMissing = true)
 	ServerFacts redisStarterServerFacts(LettuceConnectionFactory connectionFactory, BackendState state,
 			RedisStarterProperties properties, ObjectProvider<DataRedisConnectionDetails> details,
 			Environment environment) {
-		Duration maxAge = SettingRules.apply(environment, "redis-starter.health", "a positive duration such as 1m",
-				() -> SettingRules.positive("serverInfoMaxAge", properties.getHealth().getServerInfoMaxAge()));
-		return new ServerFacts(new ServerFactsReader(connectionFactory, Clock.systemUTC()), state, maxAge,
-				RedisConnectionSettings.secrets(details.getIfAvailable()));
+		Duration maxAge = SettingRules.apply(environment, "redis-starter.health.server-info",
+				"a positive duration such as 1m",
+				() -> SettingRules.positive("maxAge", properties.getHealth().getServerInfo().getMaxAge()));
+		Secrets secrets = RedisConnectionSettings.secrets(details.getIfAvailable());
+		ServerFactsReader reader = new ServerFactsReader(connectionFactory, Clock.systemUTC(),
+				(failure) -> secrets.mask(RedisFailures.describe(failure)));
+		return new ServerFacts(reader, state, maxAge, secrets, capabilities(environment));
 	}
 
 	/**

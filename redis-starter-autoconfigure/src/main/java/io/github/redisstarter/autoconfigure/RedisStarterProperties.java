@@ -226,19 +226,10 @@ public class RedisStarterProperties {
 		 */
 		private String fallbackStatus = "UP";
 
-		/**
-		 * How old what the health component tells of Redis (version, role, memory,
-		 * eviction policy, topology) may get: a health request that finds it older has it
-		 * read again in the background, with INFO, and is answered with what is known.
-		 */
-		private Duration serverInfoMaxAge = Duration.ofMinutes(1);
+		private final ServerInfo serverInfo = new ServerInfo();
 
-		public Duration getServerInfoMaxAge() {
-			return this.serverInfoMaxAge;
-		}
-
-		public void setServerInfoMaxAge(Duration serverInfoMaxAge) {
-			this.serverInfoMaxAge = serverInfoMaxAge;
+		public ServerInfo getServerInfo() {
+			return this.serverInfo;
 		}
 
 		public String getFallbackStatus() {
@@ -247,6 +238,40 @@ public class RedisStarterProperties {
 
 		public void setFallbackStatus(String fallbackStatus) {
 			this.fallbackStatus = fallbackStatus;
+		}
+
+		/** What the health component tells of the Redis server. */
+		public static class ServerInfo {
+
+			/**
+			 * Whether the 'redis' health component tells what Redis is (version, role,
+			 * memory, eviction policy, Cluster or Sentinel shape), read with INFO in the
+			 * background.
+			 */
+			private boolean enabled = true;
+
+			/**
+			 * Maximum age of that Redis server info before a health request has it read
+			 * again in the background.
+			 */
+			private Duration maxAge = Duration.ofMinutes(1);
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public Duration getMaxAge() {
+				return this.maxAge;
+			}
+
+			public void setMaxAge(Duration maxAge) {
+				this.maxAge = maxAge;
+			}
+
 		}
 
 	}

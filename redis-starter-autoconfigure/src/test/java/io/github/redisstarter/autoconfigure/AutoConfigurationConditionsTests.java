@@ -4,7 +4,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import io.github.redisstarter.autoconfigure.health.BackendHealthIndicator;
-import io.github.redisstarter.connection.internal.ServerFacts;
 import io.github.redisstarter.autoconfigure.health.RedisStarterHealthAutoConfiguration;
 import io.github.redisstarter.autoconfigure.metrics.BackendMetrics;
 import io.github.redisstarter.autoconfigure.metrics.BroadcastMetrics;
@@ -21,6 +20,7 @@ import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.Failover;
 import io.github.redisstarter.connection.internal.BackendMonitor;
 import io.github.redisstarter.connection.internal.RedisSubscriber;
+import io.github.redisstarter.connection.internal.ServerFacts;
 import io.github.redisstarter.connection.internal.SharedRedisCommands;
 import io.github.redisstarter.ratelimit.Band;
 import io.github.redisstarter.ratelimit.RateLimit;
@@ -38,11 +38,11 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -254,7 +254,7 @@ class AutoConfigurationConditionsTests {
 	}
 
 	@Test
-	void whatRedisIsIsReadOnlyWithAConnectionFactoryAndItsMaxAgeMustBePositive() {
+	void whatRedisIsIsReadOnlyWithAConnectionFactoryUnlessTurnedOffAndItsMaxAgeMustBePositive() {
 		// No Redis configured: the reader exists and the details tell nothing of a
 		// server.
 		this.runner.run((context) -> {
@@ -265,11 +265,15 @@ class AutoConfigurationConditionsTests {
 		});
 		this.runner.withClassLoader(new FilteredClassLoader(LettuceConnectionFactory.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(ServerFacts.class));
-		this.runner.withPropertyValues("redis-starter.health.server-info-max-age=0s")
+		this.runner.withPropertyValues("redis-starter.health.server-info.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ServerFacts.class)
+				.doesNotHaveBean(QueueEvictionPolicy.class)
+				.hasBean("redisHealthContributor"));
+		this.runner.withPropertyValues("redis-starter.health.server-info.max-age=0s")
 			.run((context) -> assertThat(context.getStartupFailure())
 				.hasRootCauseInstanceOf(InvalidRedisSettingException.class)
 				.rootCause()
-				.hasMessageContaining("redis-starter.health.server-info-max-age")
+				.hasMessageContaining("redis-starter.health.server-info.max-age")
 				.hasMessageContaining("a positive duration such as 1m"));
 	}
 

@@ -66,7 +66,7 @@ class RedisHealthDetailsTests {
 	}
 
 	@Test
-	void redis7WithAnAllKeysPolicyIsToldWithAWarningThatNamesTheQueueAndNoPassword() {
+	void redis7WithAnAllKeysPolicyIsToldWithAWarningThatNamesTheKeysAtRiskAndNoPassword() {
 		try (ConfigurableApplicationContext context = start(allKeys.server().url())) {
 			Map<String, Object> details = detailsOnceRead(context);
 			assertThat(details).containsEntry("version", allKeys.server().info("redis_version"))
@@ -77,14 +77,17 @@ class RedisHealthDetailsTests {
 			assertThat((long) details.get("usedMemory")).isPositive();
 			assertThat((String) details.get("warning")).startsWith(
 					"Redis' maxmemory-policy is allkeys-lru with maxmemory 100 MB: when Redis is full it evicts any key,"
-							+ " among them the job queue's (their jobs are lost), cache tombstones")
+							+ " among them the job queue's keys (their jobs are lost), cache tombstones")
+				.contains("rate-limit state")
+				.as("a non-web app has no sessions")
+				.doesNotContain("sessions")
 				.contains("Set maxmemory-policy to noeviction");
 			assertThat(details.toString()).doesNotContain("s3cret-health");
 		}
 	}
 
 	@Test
-	void redis62WithAVolatilePolicyIsToldWithAWarningThatSparesTheQueue() {
+	void redis62WithAVolatilePolicyIsToldWithAWarningThatSparesTheQueueAndNoneWhenOnlyTheQueueIsOn() {
 		try (ConfigurableApplicationContext context = start(redis62.server().url())) {
 			Map<String, Object> details = detailsOnceRead(context);
 			assertThat((String) details.get("version")).startsWith("6.2.");
@@ -93,7 +96,13 @@ class RedisHealthDetailsTests {
 				.containsEntry("evictionPolicy", "volatile-lru");
 			assertThat((String) details.get("warning"))
 				.contains("it evicts keys that expire, among them cache tombstones")
-				.contains("the job queue's keys never expire and are safe");
+				.doesNotContain("job queue");
+		}
+		try (ConfigurableApplicationContext context = start(redis62.server().url(), "redis-starter.cache.enabled=false",
+				"redis-starter.rate-limit.enabled=false")) {
+			assertThat(detailsOnceRead(context)).as("the queue's keys never expire")
+				.containsEntry("evictionPolicy", "volatile-lru")
+				.doesNotContainKey("warning");
 		}
 	}
 
@@ -101,7 +110,7 @@ class RedisHealthDetailsTests {
 	void healthRequestsSendNoInfoUntilWhatWasReadIsOlderThanTheMaxAgeAndAnOutageKeepsWhatWasRead() {
 		RedisServer server = noEviction.server();
 		try (ConfigurableApplicationContext context = start(server.url(),
-				"redis-starter.health.server-info-max-age=1s")) {
+				"redis-starter.health.server-info.max-age=1s")) {
 			Map<String, Object> details = detailsOnceRead(context);
 			assertThat(details).containsEntry("maxMemory", 0L)
 				.containsEntry("evictionPolicy", "noeviction")

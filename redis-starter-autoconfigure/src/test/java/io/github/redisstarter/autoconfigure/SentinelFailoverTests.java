@@ -105,7 +105,7 @@ class SentinelFailoverTests {
 					"REDIS_SENTINEL_NODES", sentinels.sentinelNodes())))
 			.run("--spring.main.banner-mode=off", "--redis-starter.rate-limit.limits.api.bands=5/1m",
 					// The sentinels find each other within seconds of starting.
-					"--redis-starter.health.server-info-max-age=500ms");
+					"--redis-starter.health.server-info.max-age=500ms");
 	}
 
 	@SuppressWarnings("unchecked")

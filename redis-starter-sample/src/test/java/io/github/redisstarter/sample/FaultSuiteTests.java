@@ -175,7 +175,7 @@ class FaultSuiteTests {
 		// (Lettuce's own is 60 s).
 		String[] arguments = { "--spring.datasource.url=" + SampleProcess.h2Url(database),
 				"--server.forward-headers-strategy=native", "--spring.data.redis.timeout=5s",
-				"--management.endpoints.web.exposure.include=health,metrics,env,configprops",
+				"--management.endpoints.web.exposure.include=health,metrics,prometheus,env,configprops",
 				// Every job of the load is kept, so that each can be checked.
 				"--redis-starter.queue.queues.media.keep-completed=1000000" };
 		List<Figures> figures = new ArrayList<>();
@@ -659,14 +659,15 @@ class FaultSuiteTests {
 	}
 
 	/**
-	 * Logs, health, metrics, env and configprops of both instances: no password anywhere.
+	 * Logs, health (with what it tells of the server), metrics (also as Prometheus
+	 * scrapes them), env and configprops of both instances: no password anywhere.
 	 */
 	private static void assertNoSecretIn(SampleProcess... samples) throws Exception {
 		for (SampleProcess sample : samples) {
 			List<String> served = new ArrayList<>(List.of(sample.output()));
 			for (String path : List.of("/actuator/health", "/actuator/env", "/actuator/configprops",
 					"/actuator/metrics", "/actuator/metrics/redis.starter.backend.switches",
-					"/actuator/metrics/redis.starter.backend.mode", "/api/backend")) {
+					"/actuator/metrics/redis.starter.backend.mode", "/actuator/prometheus", "/api/backend")) {
 				HttpResponse<String> response = sample.get(path);
 				assertThat(response.statusCode()).as(path).isEqualTo(200);
 				served.add(response.body());

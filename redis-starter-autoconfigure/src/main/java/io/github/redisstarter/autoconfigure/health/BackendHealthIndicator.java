@@ -19,10 +19,10 @@ import org.springframework.boot.health.contributor.Status;
  * when they fail (which only lasts while {@code redis-starter.mode=redis}; in auto mode a
  * failure switches to the twins). On the twins after a configured Redis went away: the
  * configured fallback status, UP by default, because the app is working. On the twins by
- * choice (memory mode, or nothing configured): UP. It sends no command of its own; it
+ * choice (memory mode, or nothing configured): UP. A health request sends no command: it
  * reports the monitor's last PING, and what Redis is (version, role, memory, eviction
- * policy, topology) as {@link ServerFacts} last read it, with a {@code warning} when the
- * eviction policy can evict keys the starter relies on.
+ * policy, topology) as {@link ServerFacts} last read it in the background, with a
+ * {@code warning} when the eviction policy can evict keys the starter relies on.
  */
 public class BackendHealthIndicator extends AbstractHealthIndicator {
 
@@ -68,13 +68,7 @@ public class BackendHealthIndicator extends AbstractHealthIndicator {
 		if (this.state.endpoint() != null) {
 			details.put("endpoint", this.state.endpoint().describe());
 			if (this.serverFacts != null) {
-				ServerFacts.Known known = this.serverFacts.current();
-				if (known.facts() != null) {
-					details.putAll(known.facts().details());
-				}
-				if (known.failure() != null) {
-					details.put("serverInfoFailure", known.failure());
-				}
+				details.putAll(this.serverFacts.details());
 			}
 			// What the failure detector judges lateness against: the deadline follows
 			// Redis' usual latency.

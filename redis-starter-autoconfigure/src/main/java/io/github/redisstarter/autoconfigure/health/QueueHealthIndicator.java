@@ -34,11 +34,10 @@ public class QueueHealthIndicator extends AbstractHealthIndicator {
 			return;
 		}
 		builder.withDetail("store", "redis");
-		String policy = this.evictionPolicy.policy();
-		builder.withDetail("evictionPolicy", (policy != null) ? policy : "unknown");
-		String warning = this.evictionPolicy.warning();
-		if (warning != null) {
-			builder.withDetail("warning", warning);
+		QueueEvictionPolicy.Reading reading = this.evictionPolicy.now();
+		builder.withDetail("evictionPolicy", (reading.policy() != null) ? reading.policy() : "unknown");
+		if (reading.warning() != null) {
+			builder.withDetail("warning", reading.warning());
 		}
 	}
 
