@@ -66,6 +66,16 @@ public interface BackendState {
 	@Nullable Duration typicalLatency();
 
 	/**
+	 * How long this JVM did not run since startup (GC pauses, a starved or throttled CPU,
+	 * a stopped process), as the failure detector measured it to leave it out of Redis'
+	 * silences: a switch while this grew fast points at the app, not at Redis. Zero where
+	 * nothing is measured (no Redis configured, {@code mode=memory}).
+	 */
+	default Duration stalledTime() {
+		return Duration.ZERO;
+	}
+
+	/**
 	 * Whether the probe that takes Redis back must be a write (Redis last refused writes,
 	 * not every command).
 	 */

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.redisstarter.autoconfigure.metrics.BackendMetrics;
 import io.github.redisstarter.cache.TwoLevelCache;
 import io.github.redisstarter.cache.TwoLevelCacheFactory;
 import io.github.redisstarter.connection.BackendMode;
@@ -17,6 +18,7 @@ import io.github.redisstarter.ratelimit.Decision;
 import io.github.redisstarter.ratelimit.RateLimiter;
 import io.github.redisstarter.test.RedisServer;
 import io.github.redisstarter.test.RedisServerExtension;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -204,6 +206,11 @@ class SlowAndRefusingRedisTests {
 			}
 			assertThat(state.switchCount()).as("switches").isZero();
 			assertThat(sources).as("where the checks were answered").containsOnlyKeys(Decision.Source.REDIS);
+			// What the detector left out of Redis' silences, 5 x 400 ms, shows as
+			// evidence.
+			assertThat(state.stalledTime()).as("this JVM's stops").isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+			assertThat(context.getBean(MeterRegistry.class).get(BackendMetrics.STALLED).functionCounter().count())
+				.isGreaterThanOrEqualTo(1.0);
 		}
 	}
 

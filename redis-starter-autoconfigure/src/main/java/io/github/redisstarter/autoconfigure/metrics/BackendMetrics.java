@@ -8,6 +8,7 @@ import io.github.redisstarter.connection.BackendState;
 import io.github.redisstarter.connection.BackendSwitch;
 import io.github.redisstarter.connection.BackendSwitchListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -18,7 +19,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * {@code direction=to-memory|to-redis}. {@value #PING_LATENCY}: the last PING's round
  * trip in seconds (NaN when it failed or none was sent). {@value #CALL_DEADLINE}: how
  * long a call waits for Redis now, in seconds: the deadline the failure detector derives
- * from Redis' usual latency.
+ * from Redis' usual latency. {@value #STALLED}: how long this JVM did not run since
+ * startup, in seconds, as the failure detector measured it (evidence for a switch that
+ * was the app's doing, not Redis').
  */
 public class BackendMetrics implements MeterBinder, BackendSwitchListener {
 
@@ -29,6 +32,8 @@ public class BackendMetrics implements MeterBinder, BackendSwitchListener {
 	public static final String PING_LATENCY = "redis.starter.backend.ping.latency";
 
 	public static final String CALL_DEADLINE = "redis.starter.backend.call.deadline";
+
+	public static final String STALLED = "redis.starter.backend.stalled";
 
 	private final BackendState state;
 
@@ -58,6 +63,11 @@ public class BackendMetrics implements MeterBinder, BackendSwitchListener {
 			.baseUnit("seconds")
 			.description("How long a call waits for Redis now: Redis' usual latency plus four deviations, within "
 					+ "redis-starter.call-deadline and redis-starter.max-call-deadline")
+			.register(registry);
+		FunctionCounter.builder(STALLED, this.state, (s) -> s.stalledTime().toNanos() / 1e9)
+			.baseUnit("seconds")
+			.description("Time this JVM did not run (GC pauses, a starved CPU, a stopped process), as the failure "
+					+ "detector measured it to leave it out of Redis' silences")
 			.register(registry);
 		this.registries.addIfAbsent(registry);
 	}

@@ -249,6 +249,11 @@ public final class DefaultBackendState implements BackendState {
 		return this.detector;
 	}
 
+	@Override
+	public Duration stalledTime() {
+		return Duration.ofNanos(this.detector.totalStalledNanos());
+	}
+
 	/**
 	 * Reports a failed Redis call. A failure that means Redis is away switches to the
 	 * in-memory twins (when falling back is allowed), except a missed deadline, which

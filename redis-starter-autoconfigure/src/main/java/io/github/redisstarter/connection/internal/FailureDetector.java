@@ -252,4 +252,9 @@ final class FailureDetector {
 		return (millis < 10) ? String.format(Locale.ROOT, "%.1f ms", millis) : Math.round(millis) + " ms";
 	}
 
+	/** How long this JVM did not run since the start, as the silences discount it. */
+	long totalStalledNanos() {
+		return this.stalls.totalStalledNanos();
+	}
+
 }

@@ -43,6 +43,9 @@ final class LocalStalls implements AutoCloseable {
 
 	private int count;
 
+	/** Every stall's length since the start, added up; guarded by {@code this}. */
+	private long totalNanos;
+
 	private final boolean ticking;
 
 	/**
@@ -102,7 +105,13 @@ final class LocalStalls implements AutoCloseable {
 		this.ends[this.next] = to;
 		this.next = (this.next + 1) % KEPT;
 		this.count = Math.min(this.count + 1, KEPT);
+		this.totalNanos += Math.max(0, to - from);
 		this.lastTickNanos = Math.max(this.lastTickNanos, to);
+	}
+
+	/** How long this JVM did not run since the start, the noted stalls added up. */
+	synchronized long totalStalledNanos() {
+		return this.totalNanos;
 	}
 
 	/**
