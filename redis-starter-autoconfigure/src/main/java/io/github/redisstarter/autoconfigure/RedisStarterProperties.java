@@ -251,8 +251,8 @@ public class RedisStarterProperties {
 			private boolean enabled = true;
 
 			/**
-			 * Maximum age of that Redis server info before a health request has it read
-			 * again in the background.
+			 * Maximum age of the Redis server info shown by the 'redis' health component
+			 * before a health request has it read again in the background.
 			 */
 			private Duration maxAge = Duration.ofMinutes(1);
 
