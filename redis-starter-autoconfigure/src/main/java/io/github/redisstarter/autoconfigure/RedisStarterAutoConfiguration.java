@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.github.redisstarter.connection.internal.BackendMonitor;
 import io.github.redisstarter.connection.internal.ClusterPing;
@@ -312,9 +313,11 @@ public final class RedisStarterAutoConfiguration {
 				"a positive duration such as 1m",
 				() -> SettingRules.positive("maxAge", properties.getHealth().getServerInfo().getMaxAge()));
 		Secrets secrets = RedisConnectionSettings.secrets(details.getIfAvailable());
-		ServerFactsReader reader = new ServerFactsReader(connectionFactory, Clock.systemUTC(),
-				(failure) -> secrets.mask(RedisFailures.describe(failure)));
-		return new ServerFacts(reader, state, maxAge, secrets, capabilities(environment));
+		// Reads run on Redis only: a failure is Redis' answer, and no hint about the
+		// endpoint is due.
+		Function<Throwable, String> describe = (failure) -> secrets.mask(RedisFailures.describe(failure));
+		return new ServerFacts(new ServerFactsReader(connectionFactory, Clock.systemUTC(), describe), state, maxAge,
+				describe, capabilities(environment));
 	}
 
 	/**

@@ -64,7 +64,8 @@ public record RedisMemory(long used, long max, String policy) {
 				this.used, this.max, REQUIRED_FREE_PERCENT);
 	}
 
-	private double freeShare() {
+	/** The share of {@code maxmemory} free, from 0 to 1; 1 without a limit. */
+	double freeShare() {
 		return (this.max <= 0) ? 1 : Math.max(0, this.max - this.used) / (double) this.max;
 	}
 

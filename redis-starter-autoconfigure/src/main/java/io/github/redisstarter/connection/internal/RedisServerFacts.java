@@ -40,11 +40,12 @@ public record RedisServerFacts(String version, String role, long usedMemory, lon
 	/** The facts of one server, from its {@code INFO} (the default sections). */
 	public static RedisServerFacts of(Properties info, Instant readAt) {
 		String role = info.getProperty("role", "unknown").trim();
-		long maxMemory = number(info.getProperty("maxmemory"));
-		String policy = info.getProperty("maxmemory_policy", "unknown").trim();
+		RedisMemory memory = RedisMemory.of(info);
+		long used = (memory != null) ? memory.used() : 0;
+		long max = (memory != null) ? memory.max() : 0;
+		String policy = (memory != null && !memory.policy().isBlank()) ? memory.policy().trim() : "unknown";
 		return new RedisServerFacts(info.getProperty("redis_version", "unknown").trim(),
-				role.equals("slave") ? "replica" : role, number(info.getProperty("used_memory")), maxMemory, policy,
-				Eviction.of(policy, maxMemory), Map.of(), readAt);
+				role.equals("slave") ? "replica" : role, used, max, policy, Eviction.of(policy, max), Map.of(), readAt);
 	}
 
 	/**
@@ -62,7 +63,7 @@ public record RedisServerFacts(String version, String role, long usedMemory, lon
 			RedisServerFacts master = of(info, readAt);
 			versions.add(master.version());
 			policies.add(master.evictionPolicy());
-			if (fullest == null || master.freeShare() < fullest.freeShare()) {
+			if (fullest == null || master.memory().freeShare() < fullest.memory().freeShare()) {
 				fullest = master;
 			}
 			if (master.eviction().risk().compareTo(riskiest.risk()) > 0) {
@@ -81,8 +82,8 @@ public record RedisServerFacts(String version, String role, long usedMemory, lon
 				this.eviction, Map.of("sentinel", shape), this.readAt);
 	}
 
-	private double freeShare() {
-		return (this.maxMemory <= 0) ? 1 : Math.max(0, this.maxMemory - this.usedMemory) / (double) this.maxMemory;
+	private RedisMemory memory() {
+		return new RedisMemory(this.usedMemory, this.maxMemory, this.evictionPolicy);
 	}
 
 	/**
@@ -112,18 +113,6 @@ public record RedisServerFacts(String version, String role, long usedMemory, lon
 		int unit = (63 - Long.numberOfLeadingZeros(bytes)) / 10;
 		return String.format(Locale.ROOT, "%.1f %sB", bytes / (double) (1L << (unit * 10)), " KMGTPE".charAt(unit))
 			.replace(".0 ", " ");
-	}
-
-	private static long number(@Nullable String text) {
-		if (text == null) {
-			return 0;
-		}
-		try {
-			return Long.parseLong(text.trim());
-		}
-		catch (NumberFormatException ex) {
-			return 0;
-		}
 	}
 
 	/** The capabilities that are on, whose keys an eviction can hurt. */

@@ -68,15 +68,13 @@ public final class ServerFacts implements BackendSwitchListener, AutoCloseable {
 	/**
 	 * @param reader reads the facts from Redis, throwing what the client throws
 	 * @param maxAge how old the facts may get before a question has them read again
+	 * @param describe words a failed read for the details, masked
 	 * @param capabilities the capabilities that are on, whose keys the eviction warning
 	 * names
 	 */
-	public ServerFacts(Supplier<RedisServerFacts> reader, BackendState state, Duration maxAge, Secrets secrets,
-			Capabilities capabilities) {
-		// Reads run on Redis only: a failure is Redis' answer, no hint about the endpoint
-		// is due.
-		this(reader, state::usesRedis, maxAge, (failure) -> secrets.mask(RedisFailures.describe(failure)), capabilities,
-				System::nanoTime, state);
+	public ServerFacts(Supplier<RedisServerFacts> reader, BackendState state, Duration maxAge,
+			Function<Throwable, String> describe, Capabilities capabilities) {
+		this(reader, state::usesRedis, maxAge, describe, capabilities, System::nanoTime, state);
 		state.addListener(this);
 	}
 
