@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -69,6 +71,21 @@ class DevProfileTests {
 
 	@TempDir
 	Path bin;
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void theComposeFileKeepsTheSeedsAppendOnlyFileAndHealthcheck() throws IOException {
+		Map<String, Object> compose = new Yaml().load(Files.readString(Path.of(COMPOSE_FILE)));
+		Map<String, Object> redis = (Map<String, Object>) ((Map<String, Object>) compose.get("services")).get("redis");
+		assertThat((String) redis.get("command")).isEqualTo("redis-server --appendonly yes");
+		assertThat((Iterable<String>) redis.get("volumes")).containsExactly("redis-data:/data");
+		assertThat((Map<String, Object>) compose.get("volumes")).containsKey("redis-data");
+		assertThat((Map<String, Object>) redis.get("healthcheck"))
+			.containsEntry("test", List.of("CMD", "redis-cli", "ping"))
+			.containsEntry("interval", "10s")
+			.containsEntry("timeout", "5s")
+			.containsEntry("retries", 5);
+	}
 
 	@Test
 	@DisabledOnOs(value = OS.MAC, disabledReason = "On macOS Boot also tries /usr/local/bin/docker")
